@@ -1,0 +1,63 @@
+//! The primitives scripts call: thin glue between Rhai values and the domain modules.
+//!
+//! Each primitive lives in its own file with one [`PrimitiveDoc`] (signature, doc, example: the
+//! single source for `bizscript doc`, the REPL's `:help` and the `.d.rhai` definitions) and a
+//! `register` function. Every primitive is registered volatile and impure (see
+//! [`registration`]) so the optimizer can never run it at compile time.
+
+use crate::host::context::HostCtx;
+use rhai::{Engine, FuncRegistration};
+use std::sync::Arc;
+
+pub mod errors;
+pub mod options;
+pub mod secrets;
+
+/// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
+#[derive(Debug, Clone, Copy)]
+pub struct PrimitiveDoc {
+    /// The function name scripts call.
+    pub name: &'static str,
+    /// Typed signature(s), one per line, e.g. `expdp(db: Oracle, opts: Map) -> Map`.
+    pub signature: &'static str,
+    /// One paragraph: what it does, what it returns, what it refuses.
+    pub summary: &'static str,
+    /// A Rhai example. It runs as a test (under `--simulate` where it needs Oracle), so keep it
+    /// self-contained and true.
+    pub example: &'static str,
+}
+
+/// Every primitive's documentation, in the order of the procedure.
+pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
+    vec![
+        &secrets::SECRET_ENV,
+        &secrets::SECRET_FILE,
+        &secrets::SECRET_PROMPT,
+    ]
+}
+
+/// Looks up one primitive's documentation by name.
+pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
+    all_docs().into_iter().find(|d| d.name == name)
+}
+
+/// Registers every primitive into `engine`.
+pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
+    secrets::register(engine, ctx);
+}
+
+/// The registration every primitive uses: global, volatile, impure, with its doc comments and
+/// typed parameter info (`["name: Type", ..., "ReturnType"]`) for signatures and `.d.rhai`.
+pub fn registration(doc: &PrimitiveDoc, params_info: &[&str]) -> FuncRegistration {
+    let mut comments = vec![format!("/// {}", doc.summary)];
+    comments.push("///".to_string());
+    comments.push("/// ```rhai".to_string());
+    comments.extend(doc.example.lines().map(|l| format!("/// {l}")));
+    comments.push("/// ```".to_string());
+    FuncRegistration::new(doc.name)
+        .in_global_namespace()
+        .with_volatility(true)
+        .with_purity(false)
+        .with_params_info(params_info)
+        .with_comments(comments)
+}

@@ -1,0 +1,1 @@
+//! `bizscript repl`: an Oracle-aware console.

@@ -21,7 +21,13 @@ impl Credentials {
     pub fn parse(raw: &str) -> Credentials {
         let mut text = raw.trim().to_string();
         // A whole-value quote (`"/ as sysdba"`) is removed first.
-        if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') && text[1..text.len() - 1].to_ascii_lowercase().contains(" as ") {
+        if text.len() >= 2
+            && text.starts_with('"')
+            && text.ends_with('"')
+            && text[1..text.len() - 1]
+                .to_ascii_lowercase()
+                .contains(" as ")
+        {
             text = text[1..text.len() - 1].to_string();
         }
         let mut sysdba = false;
@@ -69,7 +75,8 @@ impl Credentials {
         } else if let Some(c) = rest.strip_prefix('@') {
             connect = Some(c.to_string());
         }
-        let wallet = user.is_empty() && !sysdba && connect.is_some() && password.as_deref() == Some("");
+        let wallet =
+            user.is_empty() && !sysdba && connect.is_some() && password.as_deref() == Some("");
         let folded = crate::datapump::params::fold_name(&user);
         let oracle_user = if sysdba && user.is_empty() {
             "SYS".to_string()
@@ -89,9 +96,14 @@ impl Credentials {
         }
     }
 
+    /// Wallet (`/@alias`) and OS authentication (`/ as sysdba`) need no password.
+    pub fn external(&self) -> bool {
+        self.wallet || (self.sysdba && self.typed_user.is_empty())
+    }
+
     /// Whether the client must prompt for the password.
     pub fn needs_password(&self) -> bool {
-        self.password.is_none() && !self.wallet && !(self.sysdba && self.typed_user.is_empty())
+        self.password.is_none() && !self.external()
     }
 
     /// The form logs show: `bizagiadmon/********@db`, `"/******** AS SYSDBA"`.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 pub mod errors;
 pub mod options;
+pub mod run_info;
 pub mod secrets;
 
 /// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
@@ -30,6 +31,8 @@ pub struct PrimitiveDoc {
 /// Every primitive's documentation, in the order of the procedure.
 pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
     vec![
+        &run_info::RUN_INFO,
+        &run_info::SET_REPORT,
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
@@ -43,6 +46,7 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
+    run_info::register(engine, ctx);
     secrets::register(engine, ctx);
 }
 

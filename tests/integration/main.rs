@@ -1,1 +1,5 @@
+//! One integration-test binary that runs the real `bizscript` (and, where Oracle is needed, the
+//! simulator), as a user would.
 
+mod cli;
+mod support;

@@ -2,4 +2,6 @@
 //! simulator), as a user would.
 
 mod cli;
+mod doc_examples;
+mod files;
 mod support;

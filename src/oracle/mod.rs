@@ -2,3 +2,4 @@
 //! no Rhai. Sources: `../shared/reference/oracle-facts.md`.
 
 pub mod connection;
+pub mod log;

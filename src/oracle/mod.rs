@@ -2,3 +2,7 @@
 //! no Rhai. Sources: `../shared/reference/oracle-facts.md`.
 
 pub mod connection;
+pub mod exit_code;
+pub mod export_options;
+pub mod export_progress;
+pub mod parfile;

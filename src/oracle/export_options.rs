@@ -224,6 +224,15 @@ pub fn parameter_names() -> Vec<&'static str> {
     SPECS.iter().map(|s| s.name).collect()
 }
 
+/// Why a parameter Oracle knows may not be set by a script, if it is one of those.
+pub fn refusal(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    REFUSED
+        .iter()
+        .find(|(refused, _)| *refused == lower)
+        .map(|(_, reason)| *reason)
+}
+
 /// A validated parameter value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {

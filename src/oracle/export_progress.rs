@@ -24,6 +24,8 @@ pub struct ExportProgress {
     pub dump_files: Vec<String>,
     /// The final `Job "..." ...` line, when the job got that far.
     pub final_line: Option<String>,
+    /// Error lines (`ORA-`, `UDE-`, `LRM-`, `KUP-`...), in order: the reasons when a job fails.
+    pub errors: Vec<String>,
     #[serde(skip)]
     in_dump_file_set: bool,
 }
@@ -36,6 +38,7 @@ pub enum Step {
     Table { name: String, rows: u64, bytes: u64 },
     DumpFile,
     Finished,
+    Error,
     Other,
 }
 
@@ -83,6 +86,10 @@ impl ExportProgress {
             self.final_line = Some(text.to_string());
             return Step::Finished;
         }
+        if is_error_line(text) {
+            self.errors.push(text.to_string());
+            return Step::Error;
+        }
         Step::Other
     }
 }
@@ -106,6 +113,19 @@ fn strip_prefixes(line: &str) -> &str {
         }
     }
     rest
+}
+
+/// `ORA-39002: invalid operation`, `UDE-00014: ...`, `LRM-00101: ...`: a facility, a dash, five
+/// digits and a colon.
+fn is_error_line(text: &str) -> bool {
+    let Some((facility, rest)) = text.split_once('-') else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    (2..=4).contains(&facility.len())
+        && facility.chars().all(|c| c.is_ascii_uppercase())
+        && digits >= 4
+        && rest[digits..].starts_with(':')
 }
 
 /// `"OWNER"."JOB"...` → `OWNER.JOB`.
@@ -197,6 +217,22 @@ Job "BIZAGIADMON"."BIZSCRIPT_EXP_20261124010203" successfully completed at Tue N
         assert_eq!(steps[3], Step::DumpFile);
         assert_eq!(steps[4], Step::Finished);
         assert_eq!(p.dump_files, ["/home/oracle/dpdir/dp-09-trace.dmp"]);
+    }
+
+    #[test]
+    fn collects_error_lines_as_reasons() {
+        let mut p = ExportProgress::default();
+        assert_eq!(p.feed("ORA-39002: invalid operation"), Step::Error);
+        assert_eq!(
+            p.feed("24-NOV-26 01:02:03.123: ORA-39070: Unable to open the log file."),
+            Step::Error
+        );
+        assert_eq!(
+            p.feed("LRM-00101: unknown parameter name 'shemas'"),
+            Step::Error
+        );
+        assert_eq!(p.feed("ORACLE-HOME: not an error"), Step::Other);
+        assert_eq!(p.errors.len(), 3);
     }
 
     #[test]

@@ -5,4 +5,5 @@ pub mod connection;
 pub mod exit_code;
 pub mod export_options;
 pub mod export_progress;
+pub mod message_language;
 pub mod parfile;

@@ -10,6 +10,8 @@ use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
 pub mod errors;
+pub mod expdp;
+pub mod expdp_progress;
 pub mod options;
 pub mod secrets;
 

@@ -9,10 +9,16 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod clock;
+pub mod console;
 pub mod errors;
 pub mod expdp;
 pub mod expdp_progress;
+pub mod files;
+pub mod lock;
 pub mod options;
+pub mod retention;
+pub mod run_info;
 pub mod secrets;
 
 /// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
@@ -32,9 +38,21 @@ pub struct PrimitiveDoc {
 /// Every primitive's documentation, in the order of the procedure.
 pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
     vec![
+        &run_info::RUN_INFO,
+        &run_info::SET_REPORT,
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
+        &secrets::SECRET_FOR_SIMULATION,
+        &console::SAY,
+        &clock::NOW_UTC,
+        &clock::TIMESTAMP_TAG,
+        &lock::ACQUIRE_LOCK,
+        &files::FILE_EXISTS,
+        &files::WRITE_JSON,
+        &files::APPEND_LINE,
+        &files::COPY_FILE,
+        &retention::PRUNE_ARCHIVES,
     ]
 }
 
@@ -45,7 +63,13 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
+    run_info::register(engine, ctx);
     secrets::register(engine, ctx);
+    console::register(engine, ctx);
+    clock::register(engine, ctx);
+    lock::register(engine, ctx);
+    files::register(engine, ctx);
+    retention::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

@@ -23,6 +23,15 @@ pub fn render_masked(options: &ExportOptions, connection: &Connection) -> String
     render_with(options, &connection.userid_masked())
 }
 
+/// A parameter file that attaches to an existing job (`attach=OWNER.JOB`), to kill it from a
+/// second client. Contains the password: write it only to a private 0600 file.
+pub fn render_attach(connection: &Connection, owner_job: &str) -> String {
+    format!(
+        "# Data Pump attach parameter file written by bizscript\nuserid={}\nattach={owner_job}\n",
+        connection.userid()
+    )
+}
+
 fn render_with(options: &ExportOptions, userid: &str) -> String {
     let mut out = String::new();
     out.push_str("# Data Pump export parameter file written by bizscript\n");
@@ -145,6 +154,13 @@ mod tests {
             "\nflashback_time=\"TO_TIMESTAMP('2026-11-24 01:00:00', 'YYYY-MM-DD HH24:MI:SS')\"\n"
         ));
         assert!(text.contains("\nexclude=STATISTICS\nexclude=TABLE:\"IN ('A', 'B')\"\n"));
+    }
+
+    #[test]
+    fn an_attach_file_names_the_job() {
+        let text = render_attach(&connection(), "BIZAGIADMON.BIZSCRIPT_EXP_1");
+        assert!(text.ends_with("\nattach=BIZAGIADMON.BIZSCRIPT_EXP_1\n"));
+        assert_eq!(text.lines().filter(|l| l.starts_with("userid=")).count(), 1);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, Opt
 use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
-use crate::process::datapump_client::{self, ClientCommand, ClientOutcome, Interruption};
+use crate::process::datapump_client::{self, ClientCommand, ClientOutcome, KillOutcome};
 use crate::process::private_parfile::PrivateParfile;
 use crate::secret::Secret;
 use rhai::{Dynamic, EvalAltResult, Map};
@@ -65,6 +65,9 @@ struct ExportResult {
     bytes: u64,
     /// Which log `report` was made from: `server` or `client`.
     report_source: String,
+    /// What was done about a job that did not complete: `not_needed`, `killed`,
+    /// `nothing_left`, `failed`.
+    cleanup: String,
 }
 
 /// Registers `expdp` for scripts; `Db` is the script-side connection type.
@@ -99,18 +102,99 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         return Ok(dry_run(&program, &options, db, &job, &client_log));
     }
 
-    let secret_text = Zeroizing::new(parfile::render(&options, db));
-    let parfile = PrivateParfile::create(PARFILE_NAME, &secret_text).map_err(|e| {
+    let display = ProgressDisplay::new(ctx.interactive, &job);
+    let mut progress = ExportProgress::default();
+    let outcome = run_client(
+        ctx,
+        db,
+        &program,
+        &Zeroizing::new(parfile::render(&options, db)),
+        client_log,
+        false,
+        &display,
+        &mut |stream, line| {
+            let step = progress.feed(line);
+            display.line(stream, line, &step, &progress);
+        },
+    )?;
+    display.finish();
+
+    let owner_job = progress.job.clone().unwrap_or_else(|| match db.user() {
+        Some(user) => format!("{user}.{job}"),
+        None => job.clone(),
+    });
+    // A job that started and did not complete (client crash, fatal error, an interrupt that
+    // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
+    // master table: attach a second client and kill it, so no orphan is left behind.
+    let completed = progress.final_line.as_deref().is_some_and(|l| {
+        l.contains(" successfully completed at ") || l.contains(" completed with ")
+    });
+    let needs_cleanup = progress.job.is_some()
+        && !completed
+        && !ctx.cancel.is_forced()
+        && !matches!(outcome.kill, Some(KillOutcome::Killed));
+    let cleanup = if needs_cleanup {
+        clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display)
+    } else {
+        Cleanup::NotNeeded
+    };
+
+    if let Some(kill) = &outcome.kill {
+        let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
+        display.note(&message);
+        return Err(script_error("BZ-INTERRUPTED", message, hint));
+    }
+    Ok(result(
+        &options, &progress, &outcome, owner_job, &cleanup, db,
+    ))
+}
+
+/// What was done about a job that did not complete.
+#[derive(Debug, Clone, PartialEq)]
+enum Cleanup {
+    /// The job completed, or was killed by the interrupt protocol: nothing to do.
+    NotNeeded,
+    /// A second client attached and killed it (KILL_JOB confirmed).
+    Killed,
+    /// The job no longer existed (ORA-31626): Data Pump had already removed it.
+    NothingLeft,
+    /// The clean-up could not be confirmed; the text says why.
+    Failed(String),
+}
+
+impl Cleanup {
+    fn word(&self) -> &'static str {
+        match self {
+            Cleanup::NotNeeded => "not_needed",
+            Cleanup::Killed => "killed",
+            Cleanup::NothingLeft => "nothing_left",
+            Cleanup::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the
+/// file whatever happened (its Drop would do it on any other path).
+#[allow(clippy::too_many_arguments)]
+fn run_client(
+    ctx: &HostCtx,
+    db: &Connection,
+    program: &Path,
+    parfile_text: &str,
+    client_log: PathBuf,
+    kill_at_first_prompt: bool,
+    display: &ProgressDisplay,
+    on_line: &mut dyn FnMut(datapump_client::Stream, &str),
+) -> Result<ClientOutcome, Box<EvalAltResult>> {
+    let parfile = PrivateParfile::create(PARFILE_NAME, parfile_text).map_err(|e| {
         script_error(
             "BZ-EXPDP-PARFILE",
             format!("cannot write the private parameter file: {e}"),
             "check that the temporary directory (TMPDIR) is writable",
         )
     })?;
-    drop(secret_text);
-
     let mut command = ClientCommand::new(
-        program,
+        program.to_path_buf(),
         vec![format!("parfile={}", parfile.path().display()).into()],
         client_log,
     );
@@ -124,16 +208,9 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         Some(american_messages(ctx.env.get("NLS_LANG").as_deref())),
     ));
     command.redact = db.password().cloned();
-
-    let display = ProgressDisplay::new(ctx.interactive, &job);
+    command.kill_at_first_prompt = kill_at_first_prompt;
     display.note(&format!("expdp: running {}", command.display()));
-    let mut progress = ExportProgress::default();
-    let run = datapump_client::run(&command, &ctx.cancel, &mut |stream, line| {
-        let step = progress.feed(line);
-        display.line(stream, line, &step, &progress);
-    });
-    display.finish();
-    // The parameter file goes now, whatever happened; its Drop would do it on any other path.
+    let run = datapump_client::run(&command, &ctx.cancel, on_line);
     if let Err(e) = parfile.remove() {
         display.note(&format!(
             "expdp: could not remove the private parameter file: {e} (it is mode 0600; delete it by hand)"
@@ -149,23 +226,58 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     if let Some(problem) = &outcome.client_log_error {
         display.note(&format!("expdp: {problem}"));
     }
+    Ok(outcome)
+}
 
-    let owner_job = progress.job.clone().unwrap_or_else(|| match db.user() {
-        Some(user) => format!("{user}.{job}"),
-        None => job.clone(),
-    });
-    if let Some(interruption) = &outcome.interruption {
-        let message = interrupted_message(interruption, &owner_job, db);
-        display.note(&message.0);
-        return Err(script_error("BZ-INTERRUPTED", message.0, message.1));
+/// Attaches a second client to `owner_job` and kills it.
+fn clean_up(
+    ctx: &HostCtx,
+    db: &Connection,
+    program: &Path,
+    owner_job: &str,
+    client_log: &Path,
+    display: &ProgressDisplay,
+) -> Cleanup {
+    // The name came from the client's own output; refuse anything that is not a plain
+    // OWNER.JOB rather than write it into a parameter file.
+    let plain = owner_job.split('.').count() == 2
+        && owner_job
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'));
+    if !plain {
+        return Cleanup::Failed(format!(
+            "the job name `{owner_job}` cannot be attached to safely"
+        ));
     }
-    Ok(result(
-        &options,
-        &progress,
-        &outcome,
-        owner_job,
-        db.password(),
-    ))
+    display.note(&format!(
+        "expdp: job {owner_job} did not complete; attaching to kill it so no orphan is left"
+    ));
+    let mut attach_log = client_log.as_os_str().to_os_string();
+    attach_log.push(".attach");
+    let mut lines = Vec::new();
+    let outcome = run_client(
+        ctx,
+        db,
+        program,
+        &Zeroizing::new(parfile::render_attach(db, owner_job)),
+        PathBuf::from(attach_log),
+        true,
+        display,
+        &mut |_, line| {
+            display.note(&format!("expdp (attach): {line}"));
+            lines.push(line.to_string());
+        },
+    );
+    match outcome {
+        Ok(o) if o.kill == Some(KillOutcome::Killed) => Cleanup::Killed,
+        Ok(_) if lines.iter().any(|l| l.contains("ORA-31626")) => Cleanup::NothingLeft,
+        Ok(o) => Cleanup::Failed(match o.kill {
+            Some(KillOutcome::Unconfirmed { reason }) => reason,
+            Some(KillOutcome::Forced) => "interrupted twice".to_string(),
+            _ => format!("the attached client ended with {:?}", o.code),
+        }),
+        Err(e) => Cleanup::Failed(e.to_string()),
+    }
 }
 
 /// Converts the script's map into validated options, plus bizscript's own `client_log`.
@@ -296,34 +408,48 @@ fn dry_run(
 /// The message and hint for an interrupted export: what was done, and if the kill could not be
 /// confirmed, exactly how to finish the clean-up by hand.
 fn interrupted_message(
-    interruption: &Interruption,
+    kill: &KillOutcome,
+    cleanup: &Cleanup,
     owner_job: &str,
     db: &Connection,
 ) -> (String, String) {
+    let done = format!(
+        "job {owner_job} was killed; Data Pump dropped its master table and deleted its dump files, and kept the log"
+    );
+    match (kill, cleanup) {
+        (KillOutcome::Killed, _) => (
+            format!("expdp interrupted: {done} (KILL_JOB confirmed)"),
+            String::new(),
+        ),
+        (_, Cleanup::Killed) => (
+            format!("expdp interrupted: {done} (through a second client attached to it)"),
+            String::new(),
+        ),
+        (_, Cleanup::NothingLeft) => (
+            format!("expdp interrupted: job {owner_job} no longer exists in the database (ORA-31626), nothing is left to clean"),
+            String::new(),
+        ),
+        (KillOutcome::Unconfirmed { reason }, _) => (
+            format!("expdp interrupted: could not confirm that job {owner_job} was killed ({reason}); it may still run or be left NOT RUNNING in the database"),
+            by_hand(owner_job, db),
+        ),
+        (KillOutcome::Forced, _) => (
+            format!("expdp interrupted twice: the client was killed without waiting; job {owner_job} may still run or be left NOT RUNNING in the database"),
+            by_hand(owner_job, db),
+        ),
+    }
+}
+
+/// How a DBA finishes the clean-up by hand.
+fn by_hand(owner_job: &str, db: &Connection) -> String {
     let attach = format!(
         "expdp {}{} ATTACH={owner_job}",
         db.user().unwrap_or_default(),
         db.connect().map(|c| format!("@{c}")).unwrap_or_default()
     );
-    let by_hand = format!(
+    format!(
         "attach with `{attach}`, type KILL_JOB and answer yes; or run datapump_jobs(db) and cleanup_job(db, owner, job) for an orphan left NOT RUNNING"
-    );
-    match interruption {
-        Interruption::Killed => (
-            format!(
-                "expdp interrupted: job {owner_job} was killed (KILL_JOB confirmed); Data Pump dropped its master table and deleted its dump files, and kept the log"
-            ),
-            String::new(),
-        ),
-        Interruption::Unconfirmed { reason } => (
-            format!("expdp interrupted: could not confirm that job {owner_job} was killed ({reason}); it may still run or be left NOT RUNNING in the database"),
-            by_hand,
-        ),
-        Interruption::Forced => (
-            format!("expdp interrupted twice: the client was killed without waiting; job {owner_job} may still run or be left NOT RUNNING in the database"),
-            by_hand,
-        ),
-    }
+    )
 }
 
 fn result(
@@ -331,10 +457,28 @@ fn result(
     progress: &ExportProgress,
     outcome: &ClientOutcome,
     job: String,
-    password: Option<&Secret>,
+    cleanup: &Cleanup,
+    db: &Connection,
 ) -> Map {
+    let password = db.password();
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
     let mut errors = progress.errors.clone();
+    match cleanup {
+        Cleanup::NotNeeded => {}
+        Cleanup::Killed => errors.push(format!(
+            "job {job} did not complete; bizscript attached and killed it (KILL_JOB), so no orphan master table or partial dump remains"
+        )),
+        Cleanup::NothingLeft => errors.push(format!(
+            "job {job} did not complete and no longer exists in the database (ORA-31626)"
+        )),
+        Cleanup::Failed(why) => errors.push(format!(
+            "job {job} did not complete and could not be cleaned up ({why}); {}",
+            by_hand(&job, db)
+        )),
+    }
+    if progress.job.is_some() && progress.final_line.is_none() {
+        errors.push("the client ended without the job's final line".to_string());
+    }
     if outcome.prompted_for_credentials {
         errors.push(
             "the client asked for a user name or password: the credentials in the parameter file were refused or incomplete".to_string(),
@@ -373,6 +517,7 @@ fn result(
         rows: progress.rows,
         bytes: progress.bytes,
         report_source: report_source.to_string(),
+        cleanup: cleanup.word().to_string(),
     };
     let mut map = rhai::serde::to_dynamic(&result)
         .ok()

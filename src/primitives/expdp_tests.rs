@@ -34,6 +34,22 @@ interactive() {
   fi
 }
 trap interactive INT
+attach=$(sed -n 's/^attach=//p' "$parfile")
+if [ -n "$attach" ]; then
+  echo "attach: $attach" >> "$home/audit.txt"
+  case "${FAKE_ATTACH:-ok}" in
+    missing) echo "ORA-31626: job does not exist"; exit 1 ;;
+    die) exit 1 ;;
+  esac
+  echo "Job: ${attach#*.}"
+  echo "  State: IDLING"
+  printf 'Export> '
+  read cmd
+  printf 'Are you sure you wish to stop this job ([yes]/no): '
+  read answer
+  echo "attach $cmd: $answer" >> "$home/audit.txt"
+  exit 0
+fi
 job=$(sed -n 's/^job_name=//p' "$parfile")
 mkdir -p "$home/server"
 echo "Export: Release 19.0.0.0.0 - Production on Tue Nov 24 01:02:03 2026"
@@ -126,9 +142,7 @@ impl Fixture {
     fn files_with_password(&self) -> Vec<PathBuf> {
         let mut found = Vec::new();
         let mut stack = vec![self.dir.path().to_path_buf()];
-        if let Some(parfile) = self.parfile_path() {
-            stack.push(parfile);
-        }
+        stack.extend(self.parfile_paths());
         while let Some(path) = stack.pop() {
             if path.is_dir() {
                 for entry in std::fs::read_dir(&path).unwrap() {
@@ -144,10 +158,16 @@ impl Fixture {
     }
 
     fn parfile_path(&self) -> Option<PathBuf> {
+        self.parfile_paths().into_iter().next()
+    }
+
+    /// Every parameter file a client was given (the export's, then an attach's).
+    fn parfile_paths(&self) -> Vec<PathBuf> {
         self.audit()
             .lines()
-            .find_map(|l| l.strip_prefix("parfile: "))
+            .filter_map(|l| l.strip_prefix("parfile: "))
             .map(PathBuf::from)
+            .collect()
     }
 }
 
@@ -240,7 +260,41 @@ fn completed_with_errors_and_failed_are_results_with_reasons() {
     // No dump-file lines: the log can only be named by its directory object.
     assert_eq!(text(&result, "log_file"), "BIZAGIBACKUPPATH:bizagi.log");
     assert_eq!(text(&result, "report_source"), "client");
+    // The job started and did not complete: a second client attached and killed it.
+    assert_eq!(text(&result, "cleanup"), "killed");
+    let audit = f.audit();
+    assert!(
+        audit.contains("attach: BIZAGIADMON.BIZSCRIPT_EXP_"),
+        "{audit}"
+    );
+    assert!(audit.contains("attach KILL_JOB: yes"), "{audit}");
+    assert_eq!(f.parfile_paths().len(), 2);
+    assert!(f.parfile_paths().iter().all(|p| !p.exists()));
     assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_failed_job_that_is_already_gone_or_cannot_be_cleaned_says_so() {
+    let f = Fixture::new(&[("FAKE_EXIT", "1"), ("FAKE_ATTACH", "missing")], false);
+    let result = f.run(&[]).unwrap();
+    assert_eq!(text(&result, "cleanup"), "nothing_left");
+
+    let f = Fixture::new(&[("FAKE_EXIT", "1"), ("FAKE_ATTACH", "die")], false);
+    let result = f.run(&[]).unwrap();
+    assert_eq!(text(&result, "cleanup"), "failed");
+    let errors = text(&result, "errors");
+    assert!(
+        errors.contains("ATTACH=BIZAGIADMON.BIZSCRIPT_EXP_"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_completed_job_is_not_attached_to() {
+    let f = Fixture::new(&[("FAKE_EXIT", "5")], false);
+    let result = f.run(&[]).unwrap();
+    assert_eq!(text(&result, "cleanup"), "not_needed");
+    assert!(!f.audit().contains("attach:"));
 }
 
 #[test]
@@ -334,10 +388,32 @@ fn an_interrupt_kills_the_job_and_stops_the_script() {
 }
 
 #[test]
-fn an_unconfirmed_kill_says_how_to_clean_up() {
+fn a_client_that_dies_on_interrupt_is_followed_by_an_attach() {
     // A client that dies on SIGINT instead of entering interactive mode.
     let script = FAKE_EXPDP.replace("trap interactive INT", "trap 'exit 130' INT");
     let f = Fixture::with_script(&script, &[("FAKE_PAUSES", "100")], false);
+    let cancel = f.ctx.cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        cancel.interrupt();
+    });
+    let (code, message, _) = error_parts(f.run(&[]).unwrap_err());
+    assert_eq!(code, "BZ-INTERRUPTED");
+    assert!(
+        message.contains("through a second client attached to it"),
+        "{message}"
+    );
+    assert!(f.audit().contains("attach KILL_JOB: yes"));
+}
+
+#[test]
+fn an_unconfirmed_kill_says_how_to_clean_up() {
+    let script = FAKE_EXPDP.replace("trap interactive INT", "trap 'exit 130' INT");
+    let f = Fixture::with_script(
+        &script,
+        &[("FAKE_PAUSES", "100"), ("FAKE_ATTACH", "die")],
+        false,
+    );
     let cancel = f.ctx.cancel.clone();
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(600));

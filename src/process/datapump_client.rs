@@ -41,6 +41,9 @@ pub struct ClientCommand {
     pub prompt_wait: Duration,
     /// How long to wait for the client to exit after `KILL_JOB` was confirmed.
     pub kill_wait: Duration,
+    /// An attached client (`ATTACH=`) for clean-up: answer its first `Export>` prompt with
+    /// `KILL_JOB` without waiting for an interrupt.
+    pub kill_at_first_prompt: bool,
 }
 
 impl ClientCommand {
@@ -54,6 +57,7 @@ impl ClientCommand {
             redact: None,
             prompt_wait: Duration::from_secs(10),
             kill_wait: Duration::from_secs(60),
+            kill_at_first_prompt: false,
         }
     }
 
@@ -72,9 +76,10 @@ pub enum Stream {
     Stderr,
 }
 
-/// What happened after an interrupt.
+/// What the kill protocol (interactive mode, `KILL_JOB`, `yes`) achieved, when bizscript ran it:
+/// after an interrupt, or on a client attached (`ATTACH=`) to clean a job up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Interruption {
+pub enum KillOutcome {
     /// `KILL_JOB` was sent and confirmed, and the client exited: the job is gone (its master
     /// table and dump files deleted by Data Pump; the log kept).
     Killed,
@@ -91,8 +96,8 @@ pub struct ClientOutcome {
     pub code: Option<i32>,
     /// The signal that ended it, otherwise.
     pub signal: Option<i32>,
-    /// Set when the run was interrupted.
-    pub interruption: Option<Interruption>,
+    /// Set when bizscript tried to kill the job (an interrupt, or an attach for clean-up).
+    pub kill: Option<KillOutcome>,
     /// True when the client asked for a user name or password and its stdin was closed.
     pub prompted_for_credentials: bool,
     /// Wall-clock time from spawn to exit.
@@ -175,8 +180,13 @@ pub fn run(
     drop(tx);
 
     let mut session = Session {
-        phase: Phase::Running,
-        interruption: None,
+        // An attached client shows the job's status and then its `Export>` prompt by itself.
+        phase: if command.kill_at_first_prompt {
+            Phase::AwaitingPrompt(Instant::now())
+        } else {
+            Phase::Running
+        },
+        kill: None,
         prompted_for_credentials: false,
         command,
     };
@@ -232,7 +242,7 @@ pub fn run(
     Ok(ClientOutcome {
         code,
         signal,
-        interruption: session.interruption,
+        kill: session.kill,
         prompted_for_credentials: session.prompted_for_credentials,
         duration: started.elapsed(),
         client_log: command.client_log.clone(),
@@ -248,7 +258,7 @@ fn keep(failure: &mut Option<io::Error>, result: io::Result<()>) {
 
 struct Session<'a> {
     phase: Phase,
-    interruption: Option<Interruption>,
+    kill: Option<KillOutcome>,
     prompted_for_credentials: bool,
     command: &'a ClientCommand,
 }
@@ -287,7 +297,7 @@ impl Session<'_> {
             kill_group(group, true);
             let _ = child.kill();
             self.phase = Phase::Forced;
-            self.interruption = Some(Interruption::Forced);
+            self.kill = Some(KillOutcome::Forced);
             return;
         }
         let wait = self.command.prompt_wait;
@@ -311,7 +321,7 @@ impl Session<'_> {
                 kill_group(group, true);
                 let _ = child.kill();
                 self.phase = Phase::GaveUp;
-                self.interruption = Some(Interruption::Unconfirmed {
+                self.kill = Some(KillOutcome::Unconfirmed {
                     reason: format!(
                         "the client did not exit within {} s of KILL_JOB",
                         self.command.kill_wait.as_secs()
@@ -323,11 +333,11 @@ impl Session<'_> {
     }
 
     fn on_exit(&mut self) {
-        self.interruption = match (self.phase, self.interruption.take()) {
+        self.kill = match (self.phase, self.kill.take()) {
             (_, Some(already)) => Some(already),
-            (Phase::AwaitingExit(_), None) => Some(Interruption::Killed),
+            (Phase::AwaitingExit(_), None) => Some(KillOutcome::Killed),
             (Phase::AwaitingPrompt(_) | Phase::AwaitingConfirmation(_), None) => {
-                Some(Interruption::Unconfirmed {
+                Some(KillOutcome::Unconfirmed {
                     reason: "the client exited before KILL_JOB was confirmed".to_string(),
                 })
             }
@@ -518,7 +528,7 @@ exit ${EXIT_CODE:-0}
         })
         .unwrap();
         assert_eq!(outcome.code, Some(5));
-        assert!(outcome.interruption.is_none());
+        assert!(outcome.kill.is_none());
         assert!(seen.contains(&(Stream::Stdout, "NLS_LANG=AMERICAN_AMERICA.AL32UTF8".into())));
         assert!(seen.contains(&(Stream::Stderr, "to stderr".into())));
         assert!(seen.contains(&(Stream::Stdout, "line 2 password=***".into())));
@@ -541,11 +551,25 @@ exit ${EXIT_CODE:-0}
         let mut seen = Vec::new();
         let started = Instant::now();
         let outcome = run(&cmd, &cancel, &mut |_, l| seen.push(l.to_string())).unwrap();
-        assert_eq!(outcome.interruption, Some(Interruption::Killed), "{seen:?}");
+        assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
         assert_eq!(outcome.code, Some(1));
         assert!(seen.contains(&"command: KILL_JOB".to_string()), "{seen:?}");
         assert!(seen.contains(&"answer: yes".to_string()), "{seen:?}");
         assert!(started.elapsed() < Duration::from_secs(8));
+    }
+
+    #[test]
+    fn an_attached_client_is_told_to_kill_at_its_first_prompt() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = "#!/bin/sh\necho 'Job: J'\necho '  State: IDLING'\nprintf 'Export> '\nread cmd\necho \"command: $cmd\"\nprintf 'Are you sure you wish to stop this job ([yes]/no): '\nread answer\necho \"answer: $answer\"\nexit 0\n";
+        let mut cmd = command(dir.path(), &[]);
+        cmd.program = fake(dir.path(), script);
+        cmd.kill_at_first_prompt = true;
+        let mut seen = Vec::new();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, l| seen.push(l.to_string())).unwrap();
+        assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
+        assert!(seen.contains(&"command: KILL_JOB".to_string()));
+        assert!(seen.contains(&"answer: yes".to_string()));
     }
 
     #[test]
@@ -565,7 +589,7 @@ exit ${EXIT_CODE:-0}
         });
         let started = Instant::now();
         let outcome = run(&cmd, &cancel, &mut |_, _| {}).unwrap();
-        assert_eq!(outcome.interruption, Some(Interruption::Forced));
+        assert_eq!(outcome.kill, Some(KillOutcome::Forced));
         assert_eq!(outcome.signal, Some(9));
         assert!(started.elapsed() < Duration::from_secs(5));
     }

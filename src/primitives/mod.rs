@@ -9,9 +9,16 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod check_env;
+pub mod connection;
+pub mod datapump_jobs;
+pub mod ensure_directory;
 pub mod errors;
+pub mod nls_charset;
 pub mod options;
 pub mod secrets;
+#[cfg(test)]
+pub mod testing;
 
 /// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +40,12 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
+        &connection::ORACLE,
+        &check_env::CHECK_ENV,
+        &nls_charset::NLS_CHARSET,
+        &ensure_directory::ENSURE_DIRECTORY,
+        &datapump_jobs::DATAPUMP_JOBS,
+        &datapump_jobs::CLEANUP_JOB,
     ]
 }
 
@@ -44,6 +57,11 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     secrets::register(engine, ctx);
+    connection::register(engine, ctx);
+    check_env::register(engine, ctx);
+    nls_charset::register(engine, ctx);
+    ensure_directory::register(engine, ctx);
+    datapump_jobs::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

@@ -198,11 +198,8 @@ fn run_client(
         vec![format!("parfile={}", parfile.path().display()).into()],
         client_log,
     );
-    command.env = ctx
-        .env
-        .overrides()
-        .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
-        .collect();
+    // The run's environment (with a full home's lib on the library path), then English messages.
+    command.env = super::connection::child_env(ctx);
     command.env.push((
         "NLS_LANG".to_string(),
         Some(american_messages(ctx.env.get("NLS_LANG").as_deref())),
@@ -552,6 +549,10 @@ fn log_report(path: &Path) -> Dynamic {
     Dynamic::UNIT
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 #[path = "expdp_tests.rs"]
 mod tests;
+
+#[cfg(all(test, unix))]
+#[path = "expdp_sim_tests.rs"]
+mod sim_tests;

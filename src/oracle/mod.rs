@@ -8,6 +8,7 @@ pub mod exit_code;
 pub mod export_options;
 pub mod export_progress;
 pub mod identifier;
+pub mod log;
 pub mod message_language;
 pub mod nls_lang;
 pub mod oracle_homes;

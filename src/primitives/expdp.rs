@@ -17,6 +17,7 @@ use crate::oracle::connection::Connection;
 use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, OptionValue};
 use crate::oracle::export_progress::ExportProgress;
+use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
 use crate::process::datapump_client::{self, ClientCommand, ClientOutcome, KillOutcome};
@@ -541,12 +542,16 @@ fn server_log_path(options: &ExportOptions, dump_files: &[String]) -> Option<Pat
     Some(Path::new(first).parent()?.join(file))
 }
 
-/// What the log parser makes of `path`.
+/// What the log parser makes of `path` (the default verdict policy), or `()` when the log
+/// cannot be read: a missing report must never pass for a clean one.
 fn log_report(path: &Path) -> Dynamic {
-    // TODO(logparse): `crate::oracle::log::parse_file(path, &Policy::default())` once the
-    // branch lands; until then no verdict is claimed.
-    let _ = path;
-    Dynamic::UNIT
+    match log::parse_file(path, &log::Policy::default()) {
+        Ok(report) => rhai::serde::to_dynamic(&report).unwrap_or(Dynamic::UNIT),
+        Err(e) => {
+            tracing::warn!(target: "bizscript::expdp", "cannot read the log {}: {e}", path.display());
+            Dynamic::UNIT
+        }
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -150,6 +150,15 @@ fn int(map: &Map, key: &str) -> i64 {
     map.get(key).unwrap().as_int().unwrap()
 }
 
+/// The log parser's verdict in the result's `report`.
+fn verdict(map: &Map) -> String {
+    let report = map
+        .get("report")
+        .and_then(|r| r.clone().try_cast::<Map>())
+        .unwrap_or_else(|| panic!("no report in {map:?}"));
+    text(&report, "verdict")
+}
+
 fn list(map: &Map, key: &str) -> Vec<String> {
     map.get(key)
         .unwrap()
@@ -174,6 +183,7 @@ fn ok_exports_both_files_and_reads_the_server_log() {
     assert!(log.ends_with("BizAgiBackupPath/bizagi.log"), "{log}");
     assert!(Path::new(&log).is_file());
     assert_eq!(text(&r, "report_source"), "server");
+    assert_eq!(verdict(&r), "ok");
     assert_eq!(text(&r, "cleanup"), "not_needed");
     assert!(text(&r, "job").starts_with("BIZAGIADMON.BIZSCRIPT_EXP_"));
     assert!(int(&r, "rows") > 0 && int(&r, "tables") > 0);
@@ -194,6 +204,7 @@ fn warnings_complete_with_errors() {
     let errors = text(&r, "errors");
     assert!(errors.contains("ORA-39173"), "{errors}");
     assert!(!list(&r, "dump_files").is_empty());
+    assert_eq!(verdict(&r), "review");
     assert_eq!(text(&r, "cleanup"), "not_needed");
     s.assert_clean();
 }
@@ -205,6 +216,7 @@ fn fatal_is_a_failed_result_and_leaves_no_orphan() {
     assert_eq!(int(&r, "exit_code"), 1, "{r:?}");
     assert_eq!(text(&r, "outcome"), "failed");
     assert!(text(&r, "errors").contains("ORA-"), "{r:?}");
+    assert_eq!(verdict(&r), "failed");
     assert_ne!(text(&r, "cleanup"), "failed", "{r:?}");
     s.assert_clean();
 }
@@ -217,6 +229,7 @@ fn a_crashed_client_is_a_failed_result_and_its_job_is_killed() {
     assert_ne!(int(&r, "exit_code"), 0);
     let errors = text(&r, "errors");
     assert!(errors.contains("without the job's final line"), "{errors}");
+    assert_eq!(verdict(&r), "failed");
     assert_eq!(text(&r, "cleanup"), "killed", "{r:?}");
     s.assert_clean();
 }
@@ -234,6 +247,7 @@ fn a_missing_directory_fails_before_the_job() {
     assert!(list(&r, "dump_files").is_empty());
     assert_eq!(text(&r, "log_file"), "BIZAGIBACKUPPATH:bizagi.log");
     assert_eq!(text(&r, "report_source"), "client");
+    assert_eq!(verdict(&r), "failed");
     s.assert_clean();
 }
 
@@ -246,6 +260,7 @@ fn a_full_disk_is_a_failed_result() {
     assert_eq!(int(&r, "exit_code"), 1, "{r:?}");
     assert_eq!(text(&r, "outcome"), "failed");
     assert!(text(&r, "errors").contains("ORA-"), "{r:?}");
+    assert_eq!(verdict(&r), "failed");
     s.assert_clean();
 }
 

@@ -402,9 +402,15 @@ fn reader(mut pipe: impl Read + Send + 'static, stream: Stream, tx: Sender<Event
     });
 }
 
+/// The prompts a Data Pump client prints without a newline. Only these count: a pipe may hand
+/// over any fragment of an ordinary line, and one ending in `:` must not be taken for a prompt.
 fn looks_like_prompt(partial: &str) -> bool {
     let t = partial.trim_end();
-    !t.is_empty() && (t.ends_with('>') || t.ends_with(':'))
+    t.ends_with("Export>")
+        || t.ends_with("Import>")
+        || t.ends_with("([yes]/no):")
+        || t.ends_with("Password:")
+        || t.ends_with("Username:")
 }
 
 fn send(stdin: &mut Option<ChildStdin>, line: &str) {
@@ -605,6 +611,16 @@ exit ${EXIT_CODE:-0}
         assert!(outcome.prompted_for_credentials);
         assert_eq!(outcome.code, Some(1));
         assert!(seen.iter().any(|l| l.starts_with("UDE-00005")), "{seen:?}");
+    }
+
+    #[test]
+    fn only_known_prompts_count_as_prompts() {
+        assert!(looks_like_prompt("Export> "));
+        assert!(looks_like_prompt(
+            "Are you sure you wish to stop this job ([yes]/no): "
+        ));
+        assert!(!looks_like_prompt("Dump file set for U.J is:"));
+        assert!(!looks_like_prompt("24-NOV-26 01:02:03.123:"));
     }
 
     #[test]

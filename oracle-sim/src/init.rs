@@ -58,7 +58,9 @@ pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
             }
         }
     }
-    let dir = dir.ok_or("usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8]")?;
+    let dir = dir.ok_or(
+        "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8]",
+    )?;
     Ok(InitOptions {
         dir,
         scenario,

@@ -98,7 +98,9 @@ impl Scenario {
             Scenario::Crash => "the client dies mid-job; the job is left NOT RUNNING",
             Scenario::Slow => "a job that runs for about 60 s (for Ctrl-C tests)",
             Scenario::TablespaceFull => "import: resumable wait, ORA-01653, ORA-31693 (exit 5)",
-            Scenario::CharsetMismatch => "client NLS_LANG WE8MSWIN1252 against an AL32UTF8 database",
+            Scenario::CharsetMismatch => {
+                "client NLS_LANG WE8MSWIN1252 against an AL32UTF8 database"
+            }
             Scenario::BadHome => "message files missing (UDE-00013 / UDI-00013 / SP2-0667)",
             Scenario::ClientTooNew => "a 21c client against the 19c database (UDE-00018)",
             Scenario::NoDirectory => "the directory object BIZAGIBACKUPPATH does not exist",
@@ -118,7 +120,10 @@ mod tests {
         for s in Scenario::ALL {
             assert_eq!(Scenario::parse(s.name()), Some(s));
         }
-        assert_eq!(Scenario::parse("Tablespace-Full"), Some(Scenario::TablespaceFull));
+        assert_eq!(
+            Scenario::parse("Tablespace-Full"),
+            Some(Scenario::TablespaceFull)
+        );
         assert_eq!(Scenario::parse("nope"), None);
     }
 }

@@ -248,7 +248,9 @@ impl Database {
     /// Writes the state (caller holds the lock, or nobody else can see the home yet).
     pub fn save_unlocked(&self, home: &Home) -> Result<(), StateError> {
         let text = serde_json::to_string_pretty(self).map_err(StateError::Corrupt)?;
-        let tmp = home.sim_dir().join(format!("state.json.{}.tmp", std::process::id()));
+        let tmp = home
+            .sim_dir()
+            .join(format!("state.json.{}.tmp", std::process::id()));
         let mut f = File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;

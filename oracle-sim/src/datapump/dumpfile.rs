@@ -52,10 +52,39 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "Pending", "Approved", "Rejected", "Request", "Customer", "Invoice", "Payment", "Review",
-    "Bogota", "Medellin", "Madrid", "Houston", "Claim", "Policy", "Credit", "Loan", "Account",
-    "Analyst", "Manager", "Supervisor", "Closed", "Open", "Escalated", "Document", "Attachment",
-    "Onboarding", "Purchase", "Order", "Vendor", "Contract", "Expense", "Travel", "Helpdesk",
+    "Pending",
+    "Approved",
+    "Rejected",
+    "Request",
+    "Customer",
+    "Invoice",
+    "Payment",
+    "Review",
+    "Bogota",
+    "Medellin",
+    "Madrid",
+    "Houston",
+    "Claim",
+    "Policy",
+    "Credit",
+    "Loan",
+    "Account",
+    "Analyst",
+    "Manager",
+    "Supervisor",
+    "Closed",
+    "Open",
+    "Escalated",
+    "Document",
+    "Attachment",
+    "Onboarding",
+    "Purchase",
+    "Order",
+    "Vendor",
+    "Contract",
+    "Expense",
+    "Travel",
+    "Helpdesk",
 ];
 
 fn ora_number(n: u64, out: &mut Vec<u8>) {
@@ -110,7 +139,15 @@ fn table_bytes(owner: &str, table: &str, rows: u64, bytes: u64, out: &mut Vec<u8
         id += 1 + rng.below(3);
         let mut row = Vec::with_capacity(96);
         ora_number(id, &mut row);
-        let d = [120u8, 124 + rng.below(3) as u8, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8, 1 + rng.below(24) as u8, 1, 1];
+        let d = [
+            120u8,
+            124 + rng.below(3) as u8,
+            1 + rng.below(12) as u8,
+            1 + rng.below(28) as u8,
+            1 + rng.below(24) as u8,
+            1,
+            1,
+        ];
         row.push(7);
         row.extend_from_slice(&d);
         for _ in 0..(1 + rng.below(3)) {
@@ -154,7 +191,10 @@ pub fn content(manifest: &Manifest) -> Vec<u8> {
     for i in 0..1500u32 {
         let row = format!(
             "<MT>{}|{}|SCHEMA_EXPORT/TABLE/TABLE_DATA|{}|BIZAGI|COMPLETED|0|0|{}</MT>",
-            manifest.job_owner, manifest.job_name, i, i % 7
+            manifest.job_owner,
+            manifest.job_name,
+            i,
+            i % 7
         );
         out.extend_from_slice(row.as_bytes());
     }
@@ -164,7 +204,12 @@ pub fn content(manifest: &Manifest) -> Vec<u8> {
 /// Writes `content` over `paths`: each file gets at most `filesize` bytes (the last one the
 /// rest). Returns how many bytes were written. Written to a temporary name and renamed, so a
 /// reader never mistakes a half-written file for a finished one.
-pub fn write_set(paths: &[std::path::PathBuf], content: &[u8], filesize: Option<u64>, limit: Option<usize>) -> std::io::Result<usize> {
+pub fn write_set(
+    paths: &[std::path::PathBuf],
+    content: &[u8],
+    filesize: Option<u64>,
+    limit: Option<usize>,
+) -> std::io::Result<usize> {
     let per_file = match filesize {
         Some(n) if n > 0 => n as usize,
         _ => content.len().div_ceil(paths.len().max(1)).max(1),

@@ -26,16 +26,24 @@ pub fn plan(spec: &JobSpec) -> Plan {
 
     if spec.estimate_only {
         p.worker("Estimate in progress using BLOCKS method...");
-        p.worker(format!("Processing object type {}", path("SCHEMA_EXPORT/TABLE/TABLE_DATA")));
+        p.worker(format!(
+            "Processing object type {}",
+            path("SCHEMA_EXPORT/TABLE/TABLE_DATA")
+        ));
         let mut total = 0;
         for (owner, table, _, bytes) in &spec.tables {
             let est = (bytes + 65535) / 65536 * 65536;
             total += est;
             let (size, unit) = human_size(est);
-            p.worker(format!(".  estimated \"{owner}\".\"{table}\"{:>30} {unit}", size));
+            p.worker(format!(
+                ".  estimated \"{owner}\".\"{table}\"{:>30} {unit}",
+                size
+            ));
         }
         let (size, unit) = human_size(total);
-        p.worker(format!("Total estimation using BLOCKS method: {size} {unit}"));
+        p.worker(format!(
+            "Total estimation using BLOCKS method: {size} {unit}"
+        ));
         p.outcome = Some(Outcome::Success);
         return p;
     }
@@ -105,7 +113,11 @@ pub fn plan(spec: &JobSpec) -> Plan {
             if spec.scenario == Scenario::DiskFull && i == full_at {
                 p.line(format!("ORA-31693: Table data object \"{owner}\".\"{table}\" failed to load/unload and is being skipped due to error:"));
                 p.line("ORA-02354: error in exporting/importing data");
-                p.line("ORA-31643: unable to close dump file \"".to_string() + spec.dump_paths.first().map(String::as_str).unwrap_or("") + "\"");
+                p.line(
+                    "ORA-31643: unable to close dump file \"".to_string()
+                        + spec.dump_paths.first().map(String::as_str).unwrap_or("")
+                        + "\"",
+                );
                 p.line("ORA-27072: File I/O error");
                 p.line("Linux-x86_64 Error: 28: No space left on device");
                 p.line("Additional information: 4");
@@ -118,7 +130,14 @@ pub fn plan(spec: &JobSpec) -> Plan {
             if slow {
                 p.steps.push(Step::Pause(pause_ms(spec)));
             }
-            p.worker(row_line("exported", owner, table, *bytes, *rows, spec.metrics));
+            p.worker(row_line(
+                "exported",
+                owner,
+                table,
+                *bytes,
+                *rows,
+                spec.metrics,
+            ));
         }
         if !spec.tables.is_empty() {
             p.metric(format!(
@@ -133,7 +152,9 @@ pub fn plan(spec: &JobSpec) -> Plan {
     }
     for missing in &spec.missing {
         if spec.mode == "TABLE" {
-            p.line(format!("ORA-39166: Object {missing} was not found or could not be exported or imported."));
+            p.line(format!(
+                "ORA-39166: Object {missing} was not found or could not be exported or imported."
+            ));
         } else {
             p.line(format!("ORA-39165: Schema {missing} was not found."));
         }
@@ -148,7 +169,10 @@ pub fn plan(spec: &JobSpec) -> Plan {
         spec.qualified()
     ));
     p.line("*".repeat(78));
-    p.line(format!("Dump file set for {}.{} is:", spec.owner, spec.job_name));
+    p.line(format!(
+        "Dump file set for {}.{} is:",
+        spec.owner, spec.job_name
+    ));
     for f in &spec.dump_paths {
         p.line(format!("  {f}"));
     }

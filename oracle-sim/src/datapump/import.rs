@@ -10,25 +10,37 @@ use crate::state::Database;
 
 /// Resolves an import job against the dump set and the database.
 pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Vec<String>> {
-    let Some(manifest) = dumps.first().and_then(|d| dumpfile::read_manifest(std::path::Path::new(d))) else {
+    let Some(manifest) = dumps
+        .first()
+        .and_then(|d| dumpfile::read_manifest(std::path::Path::new(d)))
+    else {
         return Err(vec![
             "ORA-39001: invalid argument value".to_string(),
             "ORA-39000: bad dump file specification".to_string(),
-            format!("ORA-39143: dump file \"{}\" may be an original export dump file", dumps.first().cloned().unwrap_or_default()),
+            format!(
+                "ORA-39143: dump file \"{}\" may be an original export dump file",
+                dumps.first().cloned().unwrap_or_default()
+            ),
         ]);
     };
     if Database::major(&manifest.version) > Database::major(&db.version) {
         return Err(vec![
             "ORA-39001: invalid argument value".to_string(),
             "ORA-39000: bad dump file specification".to_string(),
-            format!("ORA-39142: incompatible version number 5.1 in dump file \"{}\"", dumps[0]),
+            format!(
+                "ORA-39142: incompatible version number 5.1 in dump file \"{}\"",
+                dumps[0]
+            ),
         ]);
     }
     let remaps: Vec<(String, String)> = c
         .params
         .values("REMAP_SCHEMA")
         .iter()
-        .filter_map(|r| r.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())))
+        .filter_map(|r| {
+            r.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
         .collect();
     if !remaps.is_empty() && !c.user.is_datapump_imp_full() {
         return Err(vec![format!(
@@ -43,7 +55,11 @@ pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Ve
         .filter(|s| wanted.is_empty() || wanted.contains(s))
         .cloned()
         .collect();
-    spec.missing = wanted.iter().filter(|s| !manifest.schemas.contains(s)).cloned().collect();
+    spec.missing = wanted
+        .iter()
+        .filter(|s| !manifest.schemas.contains(s))
+        .cloned()
+        .collect();
     spec.tables = manifest
         .tables
         .iter()
@@ -60,11 +76,22 @@ pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Ve
         .params
         .value("TABLE_EXISTS_ACTION")
         .map(str::to_string)
-        .unwrap_or_else(|| if spec.content == "DATA_ONLY" { "APPEND" } else { "SKIP" }.to_string());
+        .unwrap_or_else(|| {
+            if spec.content == "DATA_ONLY" {
+                "APPEND"
+            } else {
+                "SKIP"
+            }
+            .to_string()
+        });
     spec.dump_paths = dumps;
     spec.existing = Existing {
         users: db.users.iter().map(|u| u.name.clone()).collect(),
-        tables: db.tables.iter().map(|t| (t.owner.clone(), t.name.clone())).collect(),
+        tables: db
+            .tables
+            .iter()
+            .map(|t| (t.owner.clone(), t.name.clone()))
+            .collect(),
     };
     spec.source = Some(manifest);
     Ok(spec)
@@ -96,13 +123,20 @@ pub fn apply(db: &mut Database, spec: &JobSpec) {
         let target = spec.target_schema(s);
         if db.user(&target).is_none() {
             if let Some(template) = db.user("BIZAGI").cloned() {
-                db.users.push(crate::state::User { name: target.clone(), ..template });
+                db.users.push(crate::state::User {
+                    name: target.clone(),
+                    ..template
+                });
             }
         }
     }
     for (o, t, rows, bytes) in &spec.tables {
         let target = spec.target_schema(o);
-        if let Some(existing) = db.tables.iter_mut().find(|x| x.owner == target && &x.name == t) {
+        if let Some(existing) = db
+            .tables
+            .iter_mut()
+            .find(|x| x.owner == target && &x.name == t)
+        {
             if spec.table_exists_action != "SKIP" {
                 existing.rows = *rows;
                 existing.bytes = *bytes;
@@ -127,11 +161,20 @@ pub fn plan(spec: &JobSpec) -> Plan {
     let source = spec.source.clone();
     let mut errors = 0u32;
     p.metric("Startup took 0 seconds".to_string());
-    p.worker(format!("Master table {} successfully loaded/unloaded", spec.qualified()));
+    p.worker(format!(
+        "Master table {} successfully loaded/unloaded",
+        spec.qualified()
+    ));
     if let Some(src) = &source {
         if src.charset != spec.charset {
-            p.line(format!("import done in {} character set and {} NCHAR character set", spec.charset, spec.ncharset));
-            p.line(format!("export done in {} character set and {} NCHAR character set", src.charset, src.ncharset));
+            p.line(format!(
+                "import done in {} character set and {} NCHAR character set",
+                spec.charset, spec.ncharset
+            ));
+            p.line(format!(
+                "export done in {} character set and {} NCHAR character set",
+                src.charset, src.ncharset
+            ));
             p.line("Warning: possible data loss in character set conversions");
         }
     }
@@ -150,7 +193,9 @@ pub fn plan(spec: &JobSpec) -> Plan {
         for s in &spec.schemas {
             let target = spec.target_schema(s);
             if existing.users.contains(&target) {
-                p.line(format!("ORA-31684: Object type USER:\"{target}\" already exists"));
+                p.line(format!(
+                    "ORA-31684: Object type USER:\"{target}\" already exists"
+                ));
                 p.line("");
                 errors += 1;
             }
@@ -162,14 +207,24 @@ pub fn plan(spec: &JobSpec) -> Plan {
         path(&mut p, "PRE_SCHEMA/PROCACT_SCHEMA", 1);
         path(&mut p, "SEQUENCE/SEQUENCE", 9);
         if spec.scenario == Scenario::Warnings {
-            let target = spec.schemas.first().map(|s| spec.target_schema(s)).unwrap_or_default();
-            p.line(format!("ORA-31684: Object type SEQUENCE:\"{target}\".\"SEQ_WFCASE\" already exists"));
+            let target = spec
+                .schemas
+                .first()
+                .map(|s| spec.target_schema(s))
+                .unwrap_or_default();
+            p.line(format!(
+                "ORA-31684: Object type SEQUENCE:\"{target}\".\"SEQ_WFCASE\" already exists"
+            ));
             p.line("");
             errors += 1;
         }
         path(&mut p, "TABLE/TABLE", spec.tables.len() as u32);
         if spec.scenario == Scenario::Fatal {
-            let (o, t) = spec.tables.first().map(|(o, t, _, _)| (spec.target_schema(o), t.clone())).unwrap_or_default();
+            let (o, t) = spec
+                .tables
+                .first()
+                .map(|(o, t, _, _)| (spec.target_schema(o), t.clone()))
+                .unwrap_or_default();
             p.line(format!("ORA-39126: Worker unexpected fatal error in KUPW$WORKER.LOAD_METADATA [TABLE:\"{o}\".\"{t}\"]"));
             p.line("ORA-06502: PL/SQL: numeric or value error");
             p.line("ORA-06512: at \"SYS.DBMS_SYS_ERROR\", line 105");
@@ -217,20 +272,36 @@ pub fn plan(spec: &JobSpec) -> Plan {
             let target = spec.target_schema(o);
             if spec.scenario == Scenario::TablespaceFull && i == 1 {
                 p.line("ORA-39171: Job is experiencing a resumable wait.");
-                p.line(format!("ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"));
+                p.line(format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                ));
                 p.steps.push(Step::Pause(300));
                 p.line("ORA-39171: Job is experiencing a resumable wait.");
-                p.line(format!("ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"));
+                p.line(format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                ));
                 p.line(format!("ORA-31693: Table data object \"{target}\".\"{t}\" failed to load/unload and is being skipped due to error:"));
                 p.line("ORA-02354: error in exporting/importing data");
-                p.line(format!("ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"));
+                p.line(format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                ));
                 errors += 1;
                 continue;
             }
-            p.worker(row_line("imported", &target, t, *bytes, *rows, spec.metrics));
+            p.worker(row_line(
+                "imported",
+                &target,
+                t,
+                *bytes,
+                *rows,
+                spec.metrics,
+            ));
         }
         if !spec.tables.is_empty() {
-            p.metric(format!("     Completed {} SCHEMA_EXPORT/TABLE/TABLE_DATA objects in 0 seconds", spec.tables.len()));
+            p.metric(format!(
+                "     Completed {} SCHEMA_EXPORT/TABLE/TABLE_DATA objects in 0 seconds",
+                spec.tables.len()
+            ));
         }
     }
     if metadata {
@@ -238,7 +309,11 @@ pub fn plan(spec: &JobSpec) -> Plan {
         path(&mut p, "PROCEDURE/PROCEDURE", 3);
         path(&mut p, "PROCEDURE/ALTER_PROCEDURE", 3);
         if spec.scenario == Scenario::Warnings {
-            let target = spec.schemas.first().map(|s| spec.target_schema(s)).unwrap_or_default();
+            let target = spec
+                .schemas
+                .first()
+                .map(|s| spec.target_schema(s))
+                .unwrap_or_default();
             p.line(format!("ORA-39082: Object type ALTER_PROCEDURE:\"{target}\".\"SP_PURGE_LOGS\" created with compilation warnings"));
             p.line("");
             errors += 1;
@@ -255,6 +330,10 @@ pub fn plan(spec: &JobSpec) -> Plan {
         p.line(format!("ORA-39165: Schema {m} was not found."));
         errors += 1;
     }
-    p.outcome = Some(if errors > 0 { Outcome::Errors(errors) } else { Outcome::Success });
+    p.outcome = Some(if errors > 0 {
+        Outcome::Errors(errors)
+    } else {
+        Outcome::Success
+    });
     p
 }

@@ -102,13 +102,27 @@ pub fn session(home: &Home, spec: &JobSpec, out: &mut JobOutput, attached_idle: 
 /// Commands may be abbreviated (`CONT`, `KILL`) as long as the prefix is unique.
 fn matches_command(word: &str) -> Option<&'static str> {
     const COMMANDS: &[&str] = &[
-        "ADD_FILE", "CONTINUE_CLIENT", "EXIT_CLIENT", "FILESIZE", "HELP", "KILL_JOB", "PARALLEL",
-        "REUSE_DUMPFILES", "START_JOB", "STATUS", "STOP_JOB", "STOP_WORKER", "TRACE",
+        "ADD_FILE",
+        "CONTINUE_CLIENT",
+        "EXIT_CLIENT",
+        "FILESIZE",
+        "HELP",
+        "KILL_JOB",
+        "PARALLEL",
+        "REUSE_DUMPFILES",
+        "START_JOB",
+        "STATUS",
+        "STOP_JOB",
+        "STOP_WORKER",
+        "TRACE",
     ];
     if let Some(exact) = COMMANDS.iter().find(|c| **c == word) {
         return Some(exact);
     }
-    let found: Vec<_> = COMMANDS.iter().filter(|c| !word.is_empty() && c.starts_with(word)).collect();
+    let found: Vec<_> = COMMANDS
+        .iter()
+        .filter(|c| !word.is_empty() && c.starts_with(word))
+        .collect();
     (found.len() == 1).then(|| *found[0])
 }
 
@@ -149,7 +163,10 @@ fn kill(home: &Home, spec: &JobSpec, out: &mut JobOutput) {
     }
     let _ = Database::update(home, |db| job::remove_job(db, &spec.owner, &spec.job_name));
     out.console = false;
-    out.line(&format!("Job {} has been killed by user.", spec.qualified()), None);
+    out.line(
+        &format!("Job {} has been killed by user.", spec.qualified()),
+        None,
+    );
     out.console = true;
 }
 
@@ -173,17 +190,26 @@ fn status(home: &Home, spec: &JobSpec, out: &mut JobOutput) {
     let (st, attached) = Database::load(home)
         .ok()
         .and_then(|db| {
-            db.job(&spec.owner, &spec.job_name)
-                .map(|j| {
-                    let (s, a) = j.effective_state();
-                    (s.to_string(), a)
-                })
+            db.job(&spec.owner, &spec.job_name).map(|j| {
+                let (s, a) = j.effective_state();
+                (s.to_string(), a)
+            })
         })
         .unwrap_or_else(|| ("UNDEFINED".to_string(), 0));
-    let st = if st == state::NOT_RUNNING && attached == 0 { state::IDLING.to_string() } else { st };
+    let st = if st == state::NOT_RUNNING && attached == 0 {
+        state::IDLING.to_string()
+    } else {
+        st
+    };
     out.say("");
     out.say(&format!("Job: {}", spec.job_name));
-    out.say(&format!("  Operation: {}", match spec.tool { Tool::Expdp => "EXPORT", Tool::Impdp => "IMPORT" }));
+    out.say(&format!(
+        "  Operation: {}",
+        match spec.tool {
+            Tool::Expdp => "EXPORT",
+            Tool::Impdp => "IMPORT",
+        }
+    ));
     out.say(&format!("  Mode: {}", spec.mode));
     out.say(&format!("  State: {st}"));
     out.say("  Bytes Processed: 0");
@@ -201,7 +227,14 @@ fn status(home: &Home, spec: &JobSpec, out: &mut JobOutput) {
 
 /// `ATTACH=[owner.]job`: show the job and enter interactive mode; resumes the job on
 /// CONTINUE_CLIENT / START_JOB.
-pub fn attach(home: &Home, tool: Tool, user: &str, target: &str, out: &mut JobOutput, inv: &mut Invocation) -> i32 {
+pub fn attach(
+    home: &Home,
+    tool: Tool,
+    user: &str,
+    target: &str,
+    out: &mut JobOutput,
+    inv: &mut Invocation,
+) -> i32 {
     let (owner, name) = match target.split_once('.') {
         Some((o, n)) => (o.to_string(), n.to_string()),
         None => (user.to_string(), target.to_string()),
@@ -218,7 +251,11 @@ pub fn attach(home: &Home, tool: Tool, user: &str, target: &str, out: &mut JobOu
         return 1;
     };
     if spec.tool != tool {
-        out.say(&format!("{}-00011: parameter attach is incompatible with parameter operation {}", tool.facility(), job.operation.to_lowercase()));
+        out.say(&format!(
+            "{}-00011: parameter attach is incompatible with parameter operation {}",
+            tool.facility(),
+            job.operation.to_lowercase()
+        ));
         return 1;
     }
     inv.job_name = Some(name.clone());
@@ -228,9 +265,19 @@ pub fn attach(home: &Home, tool: Tool, user: &str, target: &str, out: &mut JobOu
     out.say(&format!("Job: {}", spec.job_name));
     out.say(&format!("  Owner: {}", spec.owner));
     out.say(&format!("  Operation: {}", job.operation));
-    out.say(&format!("  Creator Privs: {}", if spec.owner == "SYS" { "TRUE" } else { "FALSE" }));
+    out.say(&format!(
+        "  Creator Privs: {}",
+        if spec.owner == "SYS" { "TRUE" } else { "FALSE" }
+    ));
     out.say(&format!("  Mode: {}", spec.mode));
-    out.say(&format!("  State: {}", if idle { state::IDLING } else { state::EXECUTING }));
+    out.say(&format!(
+        "  State: {}",
+        if idle {
+            state::IDLING
+        } else {
+            state::EXECUTING
+        }
+    ));
     out.say(&format!("  Max Parallelism: {}", spec.parallel));
     for f in &spec.dump_paths {
         out.say(&format!("  Dump File: {f}"));

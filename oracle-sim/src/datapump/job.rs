@@ -204,7 +204,13 @@ fn write_dump(spec: &JobSpec, fraction: Option<(u64, u64)>, out: &mut JobOutput)
     let limit = fraction.map(|(n, d)| (content.len() as u64 * n / d.max(1)) as usize);
     let paths: Vec<PathBuf> = spec.dump_paths.iter().map(PathBuf::from).collect();
     if let Err(e) = dumpfile::write_set(&paths, &content, spec.filesize, limit) {
-        out.line(&format!("ORA-31641: unable to create dump file \"{}\"", spec.dump_paths[0]), None);
+        out.line(
+            &format!(
+                "ORA-31641: unable to create dump file \"{}\"",
+                spec.dump_paths[0]
+            ),
+            None,
+        );
         out.line(&format!("oracle-sim: {e}"), None);
     }
 }
@@ -239,9 +245,15 @@ pub fn finish(home: &Home, spec: &JobSpec, out: &mut JobOutput, outcome: Outcome
         clock::elapsed(elapsed_since(&spec.started))
     );
     let (text, code) = match outcome {
-        Outcome::Success => (format!("Job {} successfully completed {when}", spec.qualified()), 0),
+        Outcome::Success => (
+            format!("Job {} successfully completed {when}", spec.qualified()),
+            0,
+        ),
         Outcome::Errors(n) => (
-            format!("Job {} completed with {n} error(s) {when}", spec.qualified()),
+            format!(
+                "Job {} completed with {n} error(s) {when}",
+                spec.qualified()
+            ),
             5,
         ),
         Outcome::Fatal => (
@@ -270,6 +282,7 @@ pub fn finish(home: &Home, spec: &JobSpec, out: &mut JobOutput, outcome: Outcome
 
 /// Drops a job's row and its master table.
 pub fn remove_job(db: &mut Database, owner: &str, name: &str) {
-    db.jobs.retain(|j| !(j.owner == owner && j.job_name == name));
+    db.jobs
+        .retain(|j| !(j.owner == owner && j.job_name == name));
     db.tables.retain(|t| !(t.owner == owner && t.name == name));
 }

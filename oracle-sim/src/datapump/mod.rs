@@ -74,7 +74,13 @@ pub fn prompt_line(prompt: &str) -> Option<String> {
 pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i32 {
     let mut out = JobOutput::new();
     // The client finds its messages through ORACLE_HOME, like the real one.
-    if home::message_file(home::oracle_home_env().as_deref(), "rdbms", tool.message_file()).is_none() {
+    if home::message_file(
+        home::oracle_home_env().as_deref(),
+        "rdbms",
+        tool.message_file(),
+    )
+    .is_none()
+    {
         let f = tool.facility();
         out.say("");
         out.say(&format!(
@@ -126,7 +132,10 @@ pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i3
                 Some(u) => Credentials::parse(&u),
                 None => {
                     out.say("");
-                    out.say(&format!("{}-00005: unexpected End-Of-File encountered while reading input", tool.facility()));
+                    out.say(&format!(
+                        "{}-00005: unexpected End-Of-File encountered while reading input",
+                        tool.facility()
+                    ));
                     return 1;
                 }
             }
@@ -138,7 +147,10 @@ pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i3
             Some(p) => creds.password = Some(p),
             None => {
                 out.say("");
-                out.say(&format!("{}-00005: unexpected End-Of-File encountered while reading input", tool.facility()));
+                out.say(&format!(
+                    "{}-00005: unexpected End-Of-File encountered while reading input",
+                    tool.facility()
+                ));
                 return 1;
             }
         }
@@ -147,7 +159,12 @@ pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i3
     let user = match logon(&db, &creds) {
         Ok(user) => user.clone(),
         Err(ora) => {
-            out.say(&format!("{}-{}: operation generated ORACLE error {}", tool.facility(), &ora[4..9], ora[4..9].trim_start_matches('0')));
+            out.say(&format!(
+                "{}-{}: operation generated ORACLE error {}",
+                tool.facility(),
+                &ora[4..9],
+                ora[4..9].trim_start_matches('0')
+            ));
             out.say(&ora);
             out.say("");
             return 1;
@@ -206,7 +223,9 @@ pub fn connected_line(db: &Database) -> String {
 fn logon<'a>(db: &'a Database, creds: &Credentials) -> Result<&'a User, String> {
     if !creds.wallet && !(creds.sysdba && creds.typed_user.is_empty()) {
         match creds.password.as_deref() {
-            None | Some("") => return Err("ORA-01005: null password given; logon denied".to_string()),
+            None | Some("") => {
+                return Err("ORA-01005: null password given; logon denied".to_string())
+            }
             _ => {}
         }
     }
@@ -221,7 +240,12 @@ fn logon<'a>(db: &'a Database, creds: &Credentials) -> Result<&'a User, String> 
 fn split_dir(spec: &str) -> (Option<String>, String) {
     let raw = params::unquote(spec);
     match raw.split_once(':') {
-        Some((d, f)) if !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '#' || c == '"') => {
+        Some((d, f))
+            if !d.is_empty()
+                && d.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '#' || c == '"'
+                }) =>
+        {
             (Some(params::fold_name(d)), f.to_string())
         }
         _ => (None, raw),
@@ -262,7 +286,10 @@ fn start(
             ]);
         }
         let dir_name = dir.unwrap_or_else(|| default_dir.clone());
-        let Some(d) = db.directory(&dir_name).filter(|d| db.can_use_directory(user, d)) else {
+        let Some(d) = db
+            .directory(&dir_name)
+            .filter(|d| db.can_use_directory(user, d))
+        else {
             return Err(invalid_dir(&dir_name));
         };
         if !Path::new(&d.path).is_dir() {
@@ -285,13 +312,16 @@ fn start(
     let log_path = if params.yes("NOLOGFILE") {
         None
     } else {
-        let name = params.value("LOGFILE").map(str::to_string).unwrap_or_else(|| {
-            match tool {
-                Tool::Expdp => "export.log",
-                Tool::Impdp => "import.log",
-            }
-            .to_string()
-        });
+        let name = params
+            .value("LOGFILE")
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                match tool {
+                    Tool::Expdp => "export.log",
+                    Tool::Impdp => "import.log",
+                }
+                .to_string()
+            });
         let name = if Path::new(&params::unquote(&name)).extension().is_none() {
             format!("{}.log", params::unquote(&name))
         } else {
@@ -301,7 +331,11 @@ fn start(
     };
     if log_path.is_none() {
         // Even without a log file the directory must be valid.
-        if db.directory(&default_dir).filter(|d| db.can_use_directory(user, d)).is_none() {
+        if db
+            .directory(&default_dir)
+            .filter(|d| db.can_use_directory(user, d))
+            .is_none()
+        {
             return Err(invalid_dir(&default_dir));
         }
     }
@@ -314,7 +348,10 @@ fn start(
         .and_then(|v| v.parse::<u32>().ok())
         .unwrap_or(1)
         .clamp(1, 99);
-    let filesize = params.value("FILESIZE").and_then(|v| v.parse::<u64>().ok()).filter(|n| *n > 0);
+    let filesize = params
+        .value("FILESIZE")
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|n| *n > 0);
 
     // Job name and mode.
     let mode = if params.yes("FULL") {
@@ -392,7 +429,9 @@ fn start(
                 if spec.contains("%U") || spec.contains("%u") {
                     let mut n = 1;
                     loop {
-                        let p = path.replace("%U", &format!("{n:02}")).replace("%u", &format!("{n:02}"));
+                        let p = path
+                            .replace("%U", &format!("{n:02}"))
+                            .replace("%u", &format!("{n:02}"));
                         if !Path::new(&p).exists() {
                             break;
                         }
@@ -499,7 +538,8 @@ fn expand_dump_files(
         } else {
             path
         };
-        if path.contains("%U") || path.contains("%u") || path.contains("%L") || path.contains("%l") {
+        if path.contains("%U") || path.contains("%u") || path.contains("%L") || path.contains("%l")
+        {
             for n in 1..=parallel {
                 let num = format!("{n:02}");
                 out.push(
@@ -521,14 +561,23 @@ fn export_spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec,
     let mut spec = c.base_spec(db);
     spec.dump_paths = if spec.estimate_only { vec![] } else { dumps };
     let table_of = |t: &crate::state::Table| (t.owner.clone(), t.name.clone(), t.rows, t.bytes);
-    let is_master = |t: &crate::state::Table| db.jobs.iter().any(|j| j.owner == t.owner && j.job_name == t.name);
+    let is_master = |t: &crate::state::Table| {
+        db.jobs
+            .iter()
+            .any(|j| j.owner == t.owner && j.job_name == t.name)
+    };
     match c.mode.as_str() {
         "FULL" => {
             if !c.user.is_datapump_exp_full() {
                 return Err(vec!["ORA-31631: privileges are required".to_string()]);
             }
             spec.schemas = db.users.iter().map(|u| u.name.clone()).collect();
-            spec.tables = db.tables.iter().filter(|t| t.owner == "BIZAGI").map(table_of).collect();
+            spec.tables = db
+                .tables
+                .iter()
+                .filter(|t| t.owner == "BIZAGI")
+                .map(table_of)
+                .collect();
         }
         "TABLE" => {
             for t in c.params.values("TABLES") {
@@ -539,7 +588,11 @@ fn export_spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec,
                 if owner != c.user.name && !c.user.is_datapump_exp_full() {
                     return Err(vec!["ORA-31631: privileges are required".to_string()]);
                 }
-                match db.tables.iter().find(|x| x.owner == owner && x.name == name && !is_master(x)) {
+                match db
+                    .tables
+                    .iter()
+                    .find(|x| x.owner == owner && x.name == name && !is_master(x))
+                {
                     Some(x) => spec.tables.push(table_of(x)),
                     None => spec.missing.push(format!("{owner}.{name}")),
                 }
@@ -561,7 +614,12 @@ fn export_spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec,
                     spec.missing.push(s);
                     continue;
                 }
-                spec.tables.extend(db.tables.iter().filter(|t| t.owner == s && !is_master(t)).map(table_of));
+                spec.tables.extend(
+                    db.tables
+                        .iter()
+                        .filter(|t| t.owner == s && !is_master(t))
+                        .map(table_of),
+                );
                 spec.schemas.push(s);
             }
         }

@@ -65,7 +65,11 @@ impl JobOutput {
     }
 
     /// Opens (truncating, as Data Pump does) the log file and writes its `;;;` header.
-    pub fn open_log(&mut self, path: &std::path::Path, parfile_lines: &[String]) -> std::io::Result<()> {
+    pub fn open_log(
+        &mut self,
+        path: &std::path::Path,
+        parfile_lines: &[String],
+    ) -> std::io::Result<()> {
         let mut f = File::create(path)?;
         let mut text = String::from(";;; \n");
         let (banner, rest): (Vec<_>, Vec<_>) = {
@@ -104,7 +108,12 @@ impl JobOutput {
 
     /// Reopens an existing log file for appending (ATTACH: the job goes on writing to it).
     pub fn append_log(&mut self, path: &std::path::Path) -> std::io::Result<()> {
-        self.log = Some(std::fs::OpenOptions::new().append(true).create(true).open(path)?);
+        self.log = Some(
+            std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)?,
+        );
         Ok(())
     }
 
@@ -119,7 +128,11 @@ impl JobOutput {
         let in_file = matches!(self.logtime, LogTime::Logfile | LogTime::All);
         if self.console {
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}{body}", if on_console { stamp.as_str() } else { "" });
+            let _ = writeln!(
+                out,
+                "{}{body}",
+                if on_console { stamp.as_str() } else { "" }
+            );
             let _ = out.flush();
         }
         if let Some(f) = self.log.as_mut() {
@@ -163,7 +176,14 @@ pub fn human_size(bytes: u64) -> (String, &'static str) {
 }
 
 /// `. . exported "BIZAGI"."WFCASE"                      409.3 KB    3187 rows`
-pub fn row_line(verb: &str, owner: &str, table: &str, bytes: u64, rows: u64, metrics: bool) -> String {
+pub fn row_line(
+    verb: &str,
+    owner: &str,
+    table: &str,
+    bytes: u64,
+    rows: u64,
+    metrics: bool,
+) -> String {
     let (size, unit) = human_size(bytes);
     let name = format!("\"{owner}\".\"{table}\"");
     let mut line = format!(". . {verb} {name:<39}{size:>10} {unit} {rows:>7} rows");
@@ -181,7 +201,10 @@ mod tests {
     fn row_line_matches_the_real_column_layout() {
         // Same columns as a real 19c log line.
         let l = row_line("exported", "F1", "F1_LAPTIMES", 17_804_820, 571_047, false);
-        assert_eq!(l, ". . exported \"F1\".\"F1_LAPTIMES\"                          16.98 MB  571047 rows");
+        assert_eq!(
+            l,
+            ". . exported \"F1\".\"F1_LAPTIMES\"                          16.98 MB  571047 rows"
+        );
         assert_eq!(human_size(8031), ("7.843".to_string(), "KB"));
         assert_eq!(human_size(0), ("0".to_string(), "KB"));
     }

@@ -45,19 +45,51 @@ const YES_NO: Kind = Kind::YesNo;
 /// The 19c export parameters.
 const EXPORT: &[(&str, Kind)] = &[
     ("ABORT_STEP", Kind::Int),
-    ("ACCESS_METHOD", Kind::Enum(&["AUTOMATIC", "DIRECT_PATH", "EXTERNAL_TABLE", "INSERT_AS_SELECT"])),
+    (
+        "ACCESS_METHOD",
+        Kind::Enum(&[
+            "AUTOMATIC",
+            "DIRECT_PATH",
+            "EXTERNAL_TABLE",
+            "INSERT_AS_SELECT",
+        ]),
+    ),
     ("ATTACH", Kind::Name),
     ("CLUSTER", YES_NO),
-    ("COMPRESSION", Kind::Enum(&["ALL", "DATA_ONLY", "METADATA_ONLY", "NONE"])),
-    ("COMPRESSION_ALGORITHM", Kind::Enum(&["BASIC", "LOW", "MEDIUM", "HIGH"])),
-    ("CONTENT", Kind::Enum(&["ALL", "DATA_ONLY", "METADATA_ONLY"])),
+    (
+        "COMPRESSION",
+        Kind::Enum(&["ALL", "DATA_ONLY", "METADATA_ONLY", "NONE"]),
+    ),
+    (
+        "COMPRESSION_ALGORITHM",
+        Kind::Enum(&["BASIC", "LOW", "MEDIUM", "HIGH"]),
+    ),
+    (
+        "CONTENT",
+        Kind::Enum(&["ALL", "DATA_ONLY", "METADATA_ONLY"]),
+    ),
     ("DATA_OPTIONS", Kind::Texts),
     ("DIRECTORY", Kind::Name),
     ("DUMPFILE", Kind::Files),
     ("ENABLE_SECURE_ROLES", YES_NO),
-    ("ENCRYPTION", Kind::Enum(&["ALL", "DATA_ONLY", "ENCRYPTED_COLUMNS_ONLY", "METADATA_ONLY", "NONE"])),
-    ("ENCRYPTION_ALGORITHM", Kind::Enum(&["AES128", "AES192", "AES256"])),
-    ("ENCRYPTION_MODE", Kind::Enum(&["DUAL", "PASSWORD", "TRANSPARENT"])),
+    (
+        "ENCRYPTION",
+        Kind::Enum(&[
+            "ALL",
+            "DATA_ONLY",
+            "ENCRYPTED_COLUMNS_ONLY",
+            "METADATA_ONLY",
+            "NONE",
+        ]),
+    ),
+    (
+        "ENCRYPTION_ALGORITHM",
+        Kind::Enum(&["AES128", "AES192", "AES256"]),
+    ),
+    (
+        "ENCRYPTION_MODE",
+        Kind::Enum(&["DUAL", "PASSWORD", "TRANSPARENT"]),
+    ),
     ("ENCRYPTION_PASSWORD", Kind::Text),
     ("ENCRYPTION_PWD_PROMPT", YES_NO),
     ("ESTIMATE", Kind::Enum(&["BLOCKS", "STATISTICS"])),
@@ -91,7 +123,10 @@ const EXPORT: &[(&str, Kind)] = &[
     ("TRANSPORTABLE", Kind::Enum(&["ALWAYS", "NEVER"])),
     ("TRANSPORT_FULL_CHECK", YES_NO),
     ("TRANSPORT_TABLESPACES", Kind::Names),
-    ("TTS_CLOSURE_CHECK", Kind::Enum(&["ON", "OFF", "FULL", "TEST_MODE"])),
+    (
+        "TTS_CLOSURE_CHECK",
+        Kind::Enum(&["ON", "OFF", "FULL", "TEST_MODE"]),
+    ),
     ("USERID", Kind::Text),
     ("VERSION", Kind::Text),
     ("VIEWS_AS_TABLES", Kind::Names),
@@ -100,10 +135,22 @@ const EXPORT: &[(&str, Kind)] = &[
 /// The 19c import parameters.
 const IMPORT: &[(&str, Kind)] = &[
     ("ABORT_STEP", Kind::Int),
-    ("ACCESS_METHOD", Kind::Enum(&["AUTOMATIC", "DIRECT_PATH", "EXTERNAL_TABLE", "CONVENTIONAL", "INSERT_AS_SELECT"])),
+    (
+        "ACCESS_METHOD",
+        Kind::Enum(&[
+            "AUTOMATIC",
+            "DIRECT_PATH",
+            "EXTERNAL_TABLE",
+            "CONVENTIONAL",
+            "INSERT_AS_SELECT",
+        ]),
+    ),
     ("ATTACH", Kind::Name),
     ("CLUSTER", YES_NO),
-    ("CONTENT", Kind::Enum(&["ALL", "DATA_ONLY", "METADATA_ONLY"])),
+    (
+        "CONTENT",
+        Kind::Enum(&["ALL", "DATA_ONLY", "METADATA_ONLY"]),
+    ),
     ("CREDENTIAL", Kind::Name),
     ("DATA_OPTIONS", Kind::Texts),
     ("DIRECTORY", Kind::Name),
@@ -128,7 +175,10 @@ const IMPORT: &[(&str, Kind)] = &[
     ("NOLOGFILE", YES_NO),
     ("PARALLEL", Kind::Int),
     ("PARFILE", Kind::File),
-    ("PARTITION_OPTIONS", Kind::Enum(&["NONE", "DEPARTITION", "MERGE"])),
+    (
+        "PARTITION_OPTIONS",
+        Kind::Enum(&["NONE", "DEPARTITION", "MERGE"]),
+    ),
     ("QUERY", Kind::Texts),
     ("REMAP_DATA", Kind::Texts),
     ("REMAP_DATAFILE", Kind::Texts),
@@ -144,12 +194,18 @@ const IMPORT: &[(&str, Kind)] = &[
     ("SQLFILE", Kind::File),
     ("STATUS", Kind::Int),
     ("STREAMS_CONFIGURATION", YES_NO),
-    ("TABLE_EXISTS_ACTION", Kind::Enum(&["SKIP", "APPEND", "TRUNCATE", "REPLACE"])),
+    (
+        "TABLE_EXISTS_ACTION",
+        Kind::Enum(&["SKIP", "APPEND", "TRUNCATE", "REPLACE"]),
+    ),
     ("TABLES", Kind::Names),
     ("TABLESPACES", Kind::Names),
     ("TARGET_EDITION", Kind::Name),
     ("TRANSFORM", Kind::Texts),
-    ("TRANSPORTABLE", Kind::Enum(&["ALWAYS", "NEVER", "KEEP_READ_ONLY", "NO_BITMAP_REBUILD"])),
+    (
+        "TRANSPORTABLE",
+        Kind::Enum(&["ALWAYS", "NEVER", "KEEP_READ_ONLY", "NO_BITMAP_REBUILD"]),
+    ),
     ("TRANSPORT_DATAFILES", Kind::Files),
     ("TRANSPORT_FULL_CHECK", YES_NO),
     ("TRANSPORT_TABLESPACES", Kind::Names),
@@ -161,11 +217,38 @@ const IMPORT: &[(&str, Kind)] = &[
 /// Original exp/imp parameter names that the real 11.2+ clients accept in "legacy mode". The
 /// simulator does not implement legacy mode and says so instead of guessing.
 const LEGACY: &[&str] = &[
-    "BUFFER", "COMMIT", "COMPILE", "COMPRESS", "CONSISTENT", "CONSTRAINTS", "DATAFILES", "DESTROY",
-    "DIRECT", "FEEDBACK", "FILE", "FROMUSER", "GRANTS", "IGNORE", "INDEXES", "INDEXFILE", "LOG",
-    "OBJECT_CONSISTENT", "OWNER", "RECORDLENGTH", "RESUMABLE", "RESUMABLE_NAME",
-    "RESUMABLE_TIMEOUT", "ROWS", "SHOW", "STATISTICS", "TOID_NOVALIDATE", "TOUSER", "TRIGGERS",
-    "TTS_OWNERS", "TTS_FULL_CHECK", "VOLSIZE",
+    "BUFFER",
+    "COMMIT",
+    "COMPILE",
+    "COMPRESS",
+    "CONSISTENT",
+    "CONSTRAINTS",
+    "DATAFILES",
+    "DESTROY",
+    "DIRECT",
+    "FEEDBACK",
+    "FILE",
+    "FROMUSER",
+    "GRANTS",
+    "IGNORE",
+    "INDEXES",
+    "INDEXFILE",
+    "LOG",
+    "OBJECT_CONSISTENT",
+    "OWNER",
+    "RECORDLENGTH",
+    "RESUMABLE",
+    "RESUMABLE_NAME",
+    "RESUMABLE_TIMEOUT",
+    "ROWS",
+    "SHOW",
+    "STATISTICS",
+    "TOID_NOVALIDATE",
+    "TOUSER",
+    "TRIGGERS",
+    "TTS_OWNERS",
+    "TTS_FULL_CHECK",
+    "VOLSIZE",
 ];
 
 /// One parameter as given.
@@ -200,7 +283,9 @@ impl Params {
         self.list.iter().rev().find(|p| p.name == name)
     }
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(|p| p.values.first()).map(String::as_str)
+        self.get(name)
+            .and_then(|p| p.values.first())
+            .map(String::as_str)
     }
     pub fn values(&self, name: &str) -> Vec<String> {
         self.list
@@ -427,7 +512,9 @@ fn parse_tokens(
                     let mut values = Vec::new();
                     loop {
                         match tokens.get(i) {
-                            Some(Token::Word(v)) if !matches!(tokens.get(i + 1), Some(Token::Eq)) => {
+                            Some(Token::Word(v))
+                                if !matches!(tokens.get(i + 1), Some(Token::Eq)) =>
+                            {
                                 values.push(check_value(kind, word, v)?);
                                 raw.push(v.clone());
                                 i += 1;
@@ -568,12 +655,19 @@ mod tests {
 
     #[test]
     fn names_are_upper_cased_unless_quoted() {
-        let p = parse(Tool::Expdp, &args("system/x schemas=bizagi,\"Mixed\" directory=BizAgiBackupPath dumpfile=a.dmp")).unwrap();
+        let p = parse(
+            Tool::Expdp,
+            &args("system/x schemas=bizagi,\"Mixed\" directory=BizAgiBackupPath dumpfile=a.dmp"),
+        )
+        .unwrap();
         assert_eq!(p.values("SCHEMAS"), vec!["BIZAGI", "Mixed"]);
         assert_eq!(p.value("DIRECTORY"), Some("BIZAGIBACKUPPATH"));
         assert_eq!(p.value("DUMPFILE"), Some("a.dmp"));
         assert_eq!(p.positional_userid.as_deref(), Some("system/x"));
-        assert_eq!(p.echo, "schemas=bizagi,\"Mixed\" directory=BizAgiBackupPath dumpfile=a.dmp");
+        assert_eq!(
+            p.echo,
+            "schemas=bizagi,\"Mixed\" directory=BizAgiBackupPath dumpfile=a.dmp"
+        );
     }
 
     #[test]
@@ -585,7 +679,10 @@ mod tests {
     #[test]
     fn unknown_parameter_is_lrm_00101() {
         let e = parse(Tool::Expdp, &args("u/p schema=hr")).unwrap_err();
-        assert_eq!(e, ParamError::Lrm("LRM-00101: unknown parameter name 'schema'".into()));
+        assert_eq!(
+            e,
+            ParamError::Lrm("LRM-00101: unknown parameter name 'schema'".into())
+        );
         // Import-only parameters are unknown to expdp.
         assert!(parse(Tool::Expdp, &args("u/p remap_schema=a:b")).is_err());
         assert!(parse(Tool::Impdp, &args("u/p remap_schema=a:b")).is_ok());
@@ -593,9 +690,15 @@ mod tests {
 
     #[test]
     fn bad_values_and_modes() {
-        assert!(matches!(parse(Tool::Expdp, &args("u/p reuse_dumpfiles=maybe")), Err(ParamError::Lrm(m)) if m.starts_with("LRM-00121")));
-        assert!(matches!(parse(Tool::Expdp, &args("u/p directory=a,b")), Err(ParamError::Lrm(m)) if m.starts_with("LRM-00112") || m.starts_with("LRM-00116")));
-        assert!(matches!(parse(Tool::Expdp, &args("u/p full=y schemas=a")), Err(ParamError::Client(m)) if m.starts_with("UDE-00010")));
+        assert!(
+            matches!(parse(Tool::Expdp, &args("u/p reuse_dumpfiles=maybe")), Err(ParamError::Lrm(m)) if m.starts_with("LRM-00121"))
+        );
+        assert!(
+            matches!(parse(Tool::Expdp, &args("u/p directory=a,b")), Err(ParamError::Lrm(m)) if m.starts_with("LRM-00112") || m.starts_with("LRM-00116"))
+        );
+        assert!(
+            matches!(parse(Tool::Expdp, &args("u/p full=y schemas=a")), Err(ParamError::Client(m)) if m.starts_with("UDE-00010"))
+        );
     }
 
     #[test]

@@ -53,7 +53,9 @@ impl Plan {
         self.worker(format!("Processing object type {path}"));
         if count > 0 {
             let short = path.rsplit('/').next().unwrap_or(path);
-            self.metric(format!("     Completed {count} {short} objects in 0 seconds"));
+            self.metric(format!(
+                "     Completed {count} {short} objects in 0 seconds"
+            ));
         }
     }
 }

@@ -21,7 +21,13 @@ impl Credentials {
     pub fn parse(raw: &str) -> Credentials {
         let mut text = raw.trim().to_string();
         // A whole-value quote (`"/ as sysdba"`) is removed first.
-        if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') && text[1..text.len() - 1].to_ascii_lowercase().contains(" as ") {
+        if text.len() >= 2
+            && text.starts_with('"')
+            && text.ends_with('"')
+            && text[1..text.len() - 1]
+                .to_ascii_lowercase()
+                .contains(" as ")
+        {
             text = text[1..text.len() - 1].to_string();
         }
         let mut sysdba = false;
@@ -69,7 +75,8 @@ impl Credentials {
         } else if let Some(c) = rest.strip_prefix('@') {
             connect = Some(c.to_string());
         }
-        let wallet = user.is_empty() && !sysdba && connect.is_some() && password.as_deref() == Some("");
+        let wallet =
+            user.is_empty() && !sysdba && connect.is_some() && password.as_deref() == Some("");
         let folded = crate::datapump::params::fold_name(&user);
         let oracle_user = if sysdba && user.is_empty() {
             "SYS".to_string()

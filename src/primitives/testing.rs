@@ -89,6 +89,15 @@ impl Sim {
 
     /// Like [`Sim::start`], with --dry-run and --yes as given.
     pub fn with(scenario: &str, dry_run: bool, assume_yes: bool) -> Option<Self> {
+        Self::build(None, scenario, dry_run, assume_yes)
+    }
+
+    /// Like [`Sim::start`], with the home kept in `dir`.
+    pub fn at(dir: &Path, scenario: &str) -> Option<Self> {
+        Self::build(Some(dir), scenario, false, false)
+    }
+
+    fn build(dir: Option<&Path>, scenario: &str, dry_run: bool, assume_yes: bool) -> Option<Self> {
         let sim = oracle_sim_binary();
         if !sim.is_file() {
             eprintln!(
@@ -97,7 +106,11 @@ impl Sim {
             );
             return None;
         }
-        let home = match SimHome::create(scenario) {
+        let created = match dir {
+            Some(dir) => SimHome::create_at(dir, scenario),
+            None => SimHome::create(scenario),
+        };
+        let home = match created {
             Ok(home) => home,
             Err(e) => panic!("oracle-sim init --scenario {scenario} failed: {e}"),
         };
@@ -148,4 +161,124 @@ pub fn assert_not_in_tree(dir: &Path, needle: &str) {
         "no files under {}: nothing was checked",
         dir.display()
     );
+}
+
+/// Runs the simulated `expdp` of `sim` for schema BIZAGI with `job_name`, the password in a 0600
+/// parameter file (removed afterwards). Returns the child, started (`wait: false`) or finished.
+pub fn start_expdp(sim: &Sim, job_name: &str) -> (std::process::Child, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let parfile = dir.path().join("export.par");
+    let text = format!(
+        "userid=BIZAGIADMON/\"{PASSWORD}\"@//localhost:1521/ORCLPDB1\nschemas=BIZAGI\ndirectory=BIZAGIBACKUPPATH\ndumpfile={job_name}.dmp\nlogfile={job_name}.log\njob_name={job_name}\n"
+    );
+    std::fs::write(&parfile, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&parfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let mut command = std::process::Command::new(sim.home.home.join("bin").join("expdp"));
+    command
+        .arg(format!("parfile={}", parfile.display()))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    sim.ctx.env.apply(&mut command);
+    (command.spawn().unwrap(), dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Set in the child process the leak test starts.
+    const PROBE: &str = "BIZSCRIPT_LEAK_PROBE_DIR";
+
+    /// Not a test of its own: the body of [`the_password_never_leaks`], run in a child process
+    /// so that its stdout and stderr can be read whole. Does nothing unless that test started it.
+    #[test]
+    fn leak_probe() {
+        let Some(dir) = std::env::var_os(PROBE).map(PathBuf::from) else {
+            return;
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(std::io::stderr)
+            .try_init();
+        let script = r#"
+            for step in ["check_env", "nls_charset", "dir", "dir_create", "jobs", "cleanup"] {
+                try {
+                    let r = switch step {
+                        "check_env" => check_env(),
+                        "nls_charset" => nls_charset(db),
+                        "dir" => ensure_directory(db, "BizAgiBackupPath"),
+                        "dir_create" => ensure_directory(db, "LEAKDIR", "/u01/leak", #{ grant_to: "BIZAGI" }),
+                        "jobs" => datapump_jobs(db),
+                        "cleanup" => cleanup_job(db, "BIZAGIADMON", "NO_SUCH_JOB"),
+                    };
+                    print(`${step}: ${r}`);
+                    debug(r);
+                } catch (e) {
+                    print(`${step} failed: ${e}`);
+                    debug(e);
+                }
+            }
+            print(db);
+            debug(db);
+            debug(pw);
+        "#;
+        for scenario in [
+            "ok",
+            "charset_mismatch",
+            "bad_home",
+            "no_directory",
+            "bad_password",
+            "no_privilege",
+        ] {
+            let Some(sim) = Sim::at(&dir.join(scenario), scenario) else {
+                return;
+            };
+            let _ = sim.run(script).unwrap();
+            sim.ctx.set_dry_run(true);
+            let _ = sim.run(script).unwrap();
+        }
+        println!("leak probe done");
+    }
+
+    #[test]
+    fn the_password_never_leaks() {
+        if !oracle_sim_binary().is_file() {
+            eprintln!("skipped: oracle-sim is not built (run `cargo build -p oracle-sim`)");
+            return;
+        }
+        if std::env::var_os(PROBE).is_some() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "primitives::testing::tests::leak_probe",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(PROBE, dir.path())
+            // Temporary files of the child (parameter files, simulated homes) land here too.
+            .env("TMPDIR", dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "probe failed:\n{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("leak probe done"),
+            "probe did not run:\n{stdout}\n{stderr}"
+        );
+        // The probe really exercised the database paths (a failed CONNECT, a created directory).
+        assert!(stdout.contains("ORA-01017"), "{stdout}");
+        assert!(stdout.contains("LEAKDIR"), "{stdout}");
+        assert!(!stdout.contains(PASSWORD), "the password reached stdout");
+        assert!(!stderr.contains(PASSWORD), "the password reached stderr");
+        assert_not_in_tree(dir.path(), PASSWORD);
+    }
 }

@@ -125,7 +125,7 @@ fn table_bytes(owner: &str, table: &str, rows: u64, bytes: u64, out: &mut Vec<u8
     let mut id: u64 = 1000 + rng.below(1000);
     let _ = rows;
     while (out.len() as u64) < target {
-        if rng.below(100) < 1 {
+        if rng.below(1000) < 2 {
             // A LOB chunk: already-compressed content.
             let n = 256 + rng.below(1024) as usize;
             for _ in 0..n {

@@ -32,7 +32,7 @@ pub fn plan(spec: &JobSpec) -> Plan {
         ));
         let mut total = 0;
         for (owner, table, _, bytes) in &spec.tables {
-            let est = (bytes + 65535) / 65536 * 65536;
+            let est = bytes.div_ceil(65536) * 65536;
             total += est;
             let (size, unit) = human_size(est);
             p.worker(format!(

@@ -180,7 +180,7 @@ pub fn plan(spec: &JobSpec) -> Plan {
     }
     p.line(format!("Starting {}:  {}", spec.qualified(), spec.starting));
     let pause = 60_000 / (spec.tables.len() as u64 + 12).max(1);
-    let mut path = |p: &mut Plan, rel: &str, count: u32| {
+    let path = |p: &mut Plan, rel: &str, count: u32| {
         if slow {
             p.steps.push(Step::Pause(pause));
         }

@@ -221,7 +221,7 @@ pub fn connected_line(db: &Database) -> String {
 /// Checks the credentials: any non-empty password is accepted for a known user, unless the
 /// scenario is bad_password.
 fn logon<'a>(db: &'a Database, creds: &Credentials) -> Result<&'a User, String> {
-    if !creds.wallet && !(creds.sysdba && creds.typed_user.is_empty()) {
+    if !creds.external() {
         match creds.password.as_deref() {
             None | Some("") => {
                 return Err("ORA-01005: null password given; logon denied".to_string())
@@ -523,12 +523,15 @@ impl Common<'_> {
     }
 }
 
+/// Resolves `[dir:]file` to a server path, or the error lines.
+type Resolver<'a> = dyn Fn(&str, &str) -> Result<String, Vec<String>> + 'a;
+
 /// Expands `%U` (01, 02...) in the dump file names: one file per worker with PARALLEL, and more
 /// when FILESIZE splits the set.
 fn expand_dump_files(
     specs: &[String],
     parallel: u32,
-    resolve: &dyn Fn(&str, &str) -> Result<String, Vec<String>>,
+    resolve: &Resolver,
 ) -> Result<Vec<String>, Vec<String>> {
     let mut out = Vec::new();
     for spec in specs {

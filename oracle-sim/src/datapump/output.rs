@@ -139,11 +139,6 @@ impl JobOutput {
             let _ = writeln!(f, "{}{body}", if in_file { stamp.as_str() } else { "" });
         }
     }
-
-    /// A line for the log file only (what the job writes while no client listens).
-    pub fn has_log(&self) -> bool {
-        self.log.is_some()
-    }
 }
 
 impl Default for JobOutput {

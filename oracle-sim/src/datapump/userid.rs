@@ -96,9 +96,14 @@ impl Credentials {
         }
     }
 
+    /// Wallet (`/@alias`) and OS authentication (`/ as sysdba`) need no password.
+    pub fn external(&self) -> bool {
+        self.wallet || (self.sysdba && self.typed_user.is_empty())
+    }
+
     /// Whether the client must prompt for the password.
     pub fn needs_password(&self) -> bool {
-        self.password.is_none() && !self.wallet && !(self.sysdba && self.typed_user.is_empty())
+        self.password.is_none() && !self.external()
     }
 
     /// The form logs show: `bizagiadmon/********@db`, `"/******** AS SYSDBA"`.

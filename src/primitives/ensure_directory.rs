@@ -841,3 +841,62 @@ mod sim_tests {
         sim.assert_password_nowhere();
     }
 }
+
+#[cfg(test)]
+mod name_length_tests {
+    use crate::host::context::OracleEnv;
+    use crate::primitives::testing::{code, context, engine, eval, oracle_sim_binary, text, DB};
+
+    /// A simulated home of the given release, set up by hand (`SimHome` has no version option).
+    fn home(version: &str) -> Option<(tempfile::TempDir, rhai::Engine)> {
+        let sim = oracle_sim_binary();
+        if !sim.is_file() {
+            eprintln!("skipped: {} is not built", sim.display());
+            return None;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("home");
+        let status = std::process::Command::new(sim)
+            .args([
+                "init",
+                &dir.display().to_string(),
+                "--scenario",
+                "ok",
+                "--version",
+                version,
+            ])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut env = OracleEnv::inherit();
+        env.set("ORACLE_HOME", dir.display().to_string());
+        env.set("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8");
+        Some((tmp, engine(&context(env, false, false))))
+    }
+
+    const LONG: &str = "BIZAGI_BACKUP_DIRECTORY_FOR_PROJECT_X"; // 37 bytes
+
+    #[test]
+    fn names_over_30_bytes_need_12_2() {
+        let Some((_old_home, old)) = home("11.2.0.4.0") else {
+            return;
+        };
+        let err = eval(
+            &old,
+            &format!("{DB}\nensure_directory(db, \"{LONG}\", \"/u01/x\")"),
+        )
+        .unwrap_err();
+        assert_eq!(code(&err), "BZ-DIRECTORY-NAME", "{}", text(&err));
+        assert!(text(&err).contains("longer than 30 bytes"));
+        let Some((_new_home, new)) = home("19.0.0.0.0") else {
+            return;
+        };
+        let created = eval(
+            &new,
+            &format!("{DB}\nensure_directory(db, \"{LONG}\", \"/u01/x\").created"),
+        )
+        .unwrap();
+        assert_eq!(created.as_bool(), Ok(true));
+    }
+}

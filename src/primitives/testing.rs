@@ -245,6 +245,30 @@ mod tests {
         println!("leak probe done");
     }
 
+    /// The examples of this branch's primitives run against the default simulated database.
+    /// `secret_env("BIZSCRIPT_PASSWORD")` becomes the scope's `pw`: setting a process variable
+    /// from a multi-threaded test harness would race with the other tests reading theirs.
+    #[test]
+    fn the_doc_examples_run() {
+        let Some(sim) = Sim::start("ok") else { return };
+        let docs = [
+            &crate::primitives::connection::ORACLE,
+            &crate::primitives::check_env::CHECK_ENV,
+            &crate::primitives::nls_charset::NLS_CHARSET,
+            &crate::primitives::ensure_directory::ENSURE_DIRECTORY,
+            &crate::primitives::datapump_jobs::DATAPUMP_JOBS,
+            &crate::primitives::datapump_jobs::CLEANUP_JOB,
+        ];
+        for doc in docs {
+            let example = doc
+                .example
+                .replace("secret_env(\"BIZSCRIPT_PASSWORD\")", "pw");
+            if let Err(e) = eval(&sim.engine, &example) {
+                panic!("the example of {} fails: {}", doc.name, text(&e));
+            }
+        }
+    }
+
     #[test]
     fn the_password_never_leaks() {
         if !oracle_sim_binary().is_file() {

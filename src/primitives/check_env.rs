@@ -342,3 +342,102 @@ fn library_path_conflicts(ctx: &HostCtx, layout: Option<&HomeLayout>, problems: 
 fn registry_nls_lang() -> Option<&'static str> {
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::host::context::OracleEnv;
+    use crate::primitives::testing::{context, engine, eval, Sim};
+    use rhai::{Array, Map};
+    use std::time::Instant;
+
+    fn problems(report: &Map) -> Vec<String> {
+        report["problems"]
+            .clone()
+            .into_typed_array::<Map>()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{}: {} / {}", p["severity"], p["message"], p["fix"]))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_client_is_ok_with_its_version_from_the_banner() {
+        let Some(sim) = Sim::start("ok") else { return };
+        let started = Instant::now();
+        let report: Map = sim.run("check_env()").unwrap().cast();
+        let elapsed = started.elapsed();
+        assert_eq!(report["ok"].as_bool(), Ok(true), "{:?}", problems(&report));
+        assert!(problems(&report).is_empty(), "{:?}", problems(&report));
+        assert_eq!(report["client_version"].to_string(), "19.27.0.0.0");
+        assert_eq!(report["client_release"].to_string(), "19.0.0.0.0");
+        assert_eq!(report["instant_client"].as_bool(), Ok(false));
+        assert_eq!(report["nls_lang"].to_string(), "AMERICAN_AMERICA.AL32UTF8");
+        let tools: Map = report["tools"].clone().cast();
+        assert_eq!(tools.len(), 3, "{tools:?}");
+        let home = sim.home.home.display().to_string();
+        assert_eq!(report["oracle_home"].to_string(), home);
+        assert!(tools["expdp"].to_string().starts_with(&home));
+        let homes: Array = report["homes"].clone().cast();
+        assert!(!homes.is_empty());
+        assert!(elapsed.as_secs_f64() < 2.0, "check_env took {elapsed:?}");
+    }
+
+    #[test]
+    fn missing_message_files_make_it_not_ok() {
+        let Some(sim) = Sim::start("bad_home") else {
+            return;
+        };
+        let report: Map = sim.run("check_env()").unwrap().cast();
+        assert_eq!(report["ok"].as_bool(), Ok(false));
+        let all = problems(&report).join("\n");
+        assert!(all.contains("error:"), "{all}");
+        assert!(all.contains("message files"), "{all}");
+        assert!(report["client_version"].is_unit());
+    }
+
+    #[test]
+    fn a_missing_oracle_home_is_an_error_with_a_fix() {
+        let mut env = OracleEnv::inherit();
+        env.set("ORACLE_HOME", "/nonexistent/oracle/home");
+        env.set("PATH", "/nonexistent/bin");
+        let engine = engine(&context(env, false, false));
+        let report: Map = eval(&engine, "check_env()").unwrap().cast();
+        assert_eq!(report["ok"].as_bool(), Ok(false));
+        let all = problems(&report).join("\n");
+        assert!(
+            all.contains("ORACLE_HOME=/nonexistent/oracle/home does not exist"),
+            "{all}"
+        );
+        assert!(all.contains("set ORACLE_HOME"), "{all}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn another_expdp_first_on_path_two_task_and_unset_nls_lang_are_reported() {
+        let Some(sim) = Sim::start("ok") else { return };
+        let other = tempfile::tempdir().unwrap();
+        let fake = other.path().join("expdp");
+        std::fs::write(
+            &fake,
+            "#!/bin/sh\necho 'Export: Release 12.1.0.2.0 - Production'\n",
+        )
+        .unwrap();
+        let mut env = sim.ctx.env.clone();
+        let path = format!("{}:{}", other.path().display(), env.get("PATH").unwrap());
+        env.set("PATH", path);
+        env.set("TWO_TASK", "PRODDB");
+        env.unset("NLS_LANG");
+        let engine = engine(&context(env, false, false));
+        let report: Map = eval(&engine, "check_env()").unwrap().cast();
+        let all = problems(&report).join("\n");
+        assert!(
+            all.contains(&format!("the first expdp on PATH is {}", fake.display())),
+            "{all}"
+        );
+        assert!(all.contains("TWO_TASK=PRODDB"), "{all}");
+        assert!(all.contains("NLS_LANG is not set"), "{all}");
+        // Warnings only: bizscript still runs ORACLE_HOME's expdp.
+        assert_eq!(report["ok"].as_bool(), Ok(true), "{all}");
+        assert_eq!(report["nls_lang"].to_string(), "AMERICAN_AMERICA.US7ASCII");
+    }
+}

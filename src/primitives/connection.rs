@@ -311,3 +311,87 @@ impl Drop for Step {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::host::context::OracleEnv;
+    use crate::primitives::testing::{code, context, engine, eval, text};
+
+    fn engine_() -> rhai::Engine {
+        engine(&context(OracleEnv::inherit(), false, false))
+    }
+
+    #[test]
+    fn prints_as_the_masked_userid() {
+        let e = engine_();
+        let shown = eval(
+            &e,
+            r#"let db = oracle(#{ user: "bizagiadmon", password: pw, connect: "//db:1521/ORCL" }); `${db}|${db.user}|${db.connect}|${db.is_wallet}`"#,
+        )
+        .unwrap()
+        .to_string();
+        assert_eq!(
+            shown,
+            "bizagiadmon/\"***\"@//db:1521/ORCL|BIZAGIADMON|//db:1521/ORCL|false"
+        );
+    }
+
+    #[test]
+    fn a_plain_string_password_is_refused_with_a_hint() {
+        let err = eval(&engine_(), r#"oracle(#{ user: "U", password: "tiger" })"#).unwrap_err();
+        assert_eq!(code(&err), "BZ-SECRET-PLAIN");
+        assert!(text(&err).contains("secret_env"));
+        assert!(!text(&err).contains("tiger"));
+    }
+
+    #[test]
+    fn misuse_is_refused() {
+        let e = engine_();
+        let err = eval(&e, r#"oracle(#{ user: "U", pasword: pw })"#).unwrap_err();
+        assert_eq!(code(&err), "BZ-OPTION");
+        assert!(
+            text(&err).contains("did you mean `password`"),
+            "{}",
+            text(&err)
+        );
+        assert_eq!(
+            code(&eval(&e, r#"oracle(#{ user: "U" })"#).unwrap_err()),
+            "BZ-CONNECTION"
+        );
+        assert_eq!(
+            code(&eval(&e, r#"oracle(#{ password: pw })"#).unwrap_err()),
+            "BZ-USAGE"
+        );
+        assert_eq!(
+            code(
+                &eval(
+                    &e,
+                    r#"oracle(#{ user: "U", password: pw, connect: "db; host" })"#
+                )
+                .unwrap_err()
+            ),
+            "BZ-CONNECTION"
+        );
+        assert_eq!(
+            code(&eval(&e, r#"oracle(#{ user: "U", password: 42 })"#).unwrap_err()),
+            "BZ-USAGE"
+        );
+        assert_eq!(
+            code(&eval(&e, r#"oracle(#{ wallet: "PROD", user: "U" })"#).unwrap_err()),
+            "BZ-USAGE"
+        );
+    }
+
+    #[test]
+    fn wallets_need_no_password() {
+        let e = engine_();
+        let a = eval(
+            &e,
+            r#"let db = oracle(#{ wallet: "PRODDB" }); `${db}|${db.is_wallet}`"#,
+        )
+        .unwrap();
+        assert_eq!(a.to_string(), "/@PRODDB|true");
+        let b = eval(&e, r#"oracle(#{ connect: "/@PRODDB" }).to_string()"#).unwrap();
+        assert_eq!(b.to_string(), "/@PRODDB");
+    }
+}

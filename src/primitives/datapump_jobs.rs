@@ -383,3 +383,114 @@ mod tests {
         assert!(name("job", "X\"; DROP TABLE Y").is_err());
     }
 }
+
+#[cfg(test)]
+mod sim_tests {
+    use crate::primitives::testing::{code, start_expdp, text, Sim};
+    use rhai::{Array, Map};
+    use std::time::{Duration, Instant};
+
+    fn jobs(sim: &Sim) -> Vec<Map> {
+        sim.run("datapump_jobs(db)")
+            .unwrap()
+            .cast::<Array>()
+            .into_iter()
+            .map(|j| j.cast::<Map>())
+            .collect()
+    }
+
+    /// Runs an export that crashes mid-job, leaving an orphan named `job`.
+    fn orphan(sim: &Sim, job: &str) {
+        let (mut child, _parfile_dir) = start_expdp(sim, job);
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "the crash scenario's expdp should fail");
+    }
+
+    #[test]
+    fn lists_an_orphan_and_cleans_it_up_with_yes() {
+        let Some(sim) = Sim::with("crash", false, true) else {
+            return;
+        };
+        assert!(jobs(&sim).is_empty());
+        orphan(&sim, "BZ_CRASHED");
+        let listed = jobs(&sim);
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        let job = &listed[0];
+        assert_eq!(job["job"].to_string(), "BZ_CRASHED");
+        assert_eq!(job["owner"].to_string(), "BIZAGIADMON");
+        assert_eq!(job["state"].to_string(), "NOT RUNNING");
+        assert_eq!(job["master_table"].as_bool(), Ok(true));
+        assert_eq!(job["orphan"].as_bool(), Ok(true));
+
+        let r: Map = sim
+            .run(r#"cleanup_job(db, "BIZAGIADMON", "BZ_CRASHED")"#)
+            .unwrap()
+            .cast();
+        assert_eq!(r["dropped"].as_bool(), Ok(true));
+        assert_eq!(r["still_listed"].as_bool(), Ok(false));
+        assert!(jobs(&sim).is_empty());
+        sim.assert_password_nowhere();
+    }
+
+    #[test]
+    fn an_unattended_cleanup_needs_yes_and_a_dry_run_changes_nothing() {
+        let Some(sim) = Sim::with("crash", false, false) else {
+            return;
+        };
+        orphan(&sim, "BZ_CRASHED");
+        let err = sim
+            .run(r#"cleanup_job(db, "bizagiadmon", "bz_crashed")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "BZ-CONFIRM");
+        assert!(text(&err).contains("--yes"));
+        sim.ctx.set_dry_run(true);
+        let r: Map = sim
+            .run(r#"cleanup_job(db, "BIZAGIADMON", "BZ_CRASHED")"#)
+            .unwrap()
+            .cast();
+        assert_eq!(r["dropped"].as_bool(), Ok(false));
+        let statements = r["statements"].clone().cast::<Array>();
+        assert_eq!(
+            statements[0].to_string(),
+            "DROP TABLE \"BIZAGIADMON\".\"BZ_CRASHED\" PURGE;"
+        );
+        sim.ctx.set_dry_run(false);
+        assert_eq!(jobs(&sim).len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_job_is_refused() {
+        let Some(sim) = Sim::with("ok", false, true) else {
+            return;
+        };
+        let err = sim
+            .run(r#"cleanup_job(db, "BIZAGIADMON", "NO_SUCH_JOB")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "BZ-JOB-NOT-FOUND");
+    }
+
+    #[test]
+    fn a_running_job_is_refused() {
+        let Some(sim) = Sim::with("slow", false, true) else {
+            return;
+        };
+        let (mut child, _parfile_dir) = start_expdp(&sim, "BZ_SLOW");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let running = loop {
+            let listed = jobs(&sim);
+            if let Some(job) = listed.iter().find(|j| j["job"].to_string() == "BZ_SLOW") {
+                break job.clone();
+            }
+            assert!(Instant::now() < deadline, "the slow job never appeared");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        assert_eq!(running["state"].to_string(), "EXECUTING");
+        assert_eq!(running["orphan"].as_bool(), Ok(false));
+        let err = sim.run(r#"cleanup_job(db, "BIZAGIADMON", "BZ_SLOW")"#);
+        let _ = child.kill();
+        let _ = child.wait();
+        let err = err.unwrap_err();
+        assert_eq!(code(&err), "BZ-JOB-RUNNING", "{}", text(&err));
+        assert!(text(&err).contains("ATTACH=BIZAGIADMON.BZ_SLOW"));
+    }
+}

@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub const ENSURE_DIRECTORY: PrimitiveDoc = PrimitiveDoc {
     name: "ensure_directory",
     signature: "ensure_directory(db: Oracle, name: string) -> Map\nensure_directory(db: Oracle, name: string, path: string) -> Map\nensure_directory(db: Oracle, name: string, path: string, options: #{ grant_to: string, replace: bool }) -> Map",
-    summary: "Makes sure the DIRECTORY object `name` exists (unquoted names are upper-cased as Oracle does; write \"\\\"Name\\\"\" to keep case). Without a path it only checks; with a path it creates the directory when missing and refuses one that points elsewhere unless `replace: true` (CREATE OR REPLACE, which keeps grants). `grant_to` grants READ, WRITE to that user. Names and paths are validated before sqlplus runs: anything that could inject SQL is refused. Returns #{ name, path, created, replaced, granted, local, view, dry_run, statements }; `local` says whether the path exists on this machine, is writable and how much space is free (Data Pump writes on the database server). A second identical call changes nothing and says `created: false`. Under --dry-run it prints the SQL it would run and changes nothing.",
+    summary: "Makes sure the DIRECTORY object `name` exists (unquoted names are upper-cased as Oracle does; write \"\\\"Name\\\"\" to keep case). Without a path it only checks; with a path it creates the directory when missing and refuses one that points elsewhere unless `replace: true` (CREATE OR REPLACE, which keeps grants). `grant_to` grants READ, WRITE to that user unless it already holds them (`granted` says whether this call granted). Names and paths are validated before sqlplus runs: anything that could inject SQL is refused. Returns #{ name, path, created, replaced, granted, local, view, dry_run, statements }; `local` says whether the path exists on this machine, is writable and how much space is free (Data Pump writes on the database server). A second identical call changes nothing and says `created: false`. Under --dry-run it prints the SQL it would run and changes nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 let dir = ensure_directory(db, "BizAgiBackupPath");
 print(`${dir.name} -> ${dir.path} (created: ${dir.created})`);"#,
@@ -211,12 +211,25 @@ struct Existing {
     path: String,
 }
 
+/// What the lookup found.
+struct Lookup {
+    existing: Option<Existing>,
+    /// `dba_directories`, or `all_directories` for a user without the privilege.
+    view: &'static str,
+    /// The privileges `grant_to` already holds on the directory (READ, WRITE...).
+    privileges: Vec<String>,
+}
+
 fn ensure_directory(
     ctx: &HostCtx,
     db: &Oracle,
     request: &Request,
 ) -> Result<DirectoryReport, Box<EvalAltResult>> {
-    let (existing, view) = lookup(ctx, db, request)?;
+    let Lookup {
+        existing,
+        view,
+        privileges,
+    } = lookup(ctx, db, request)?;
     let name = request.name.as_stored().to_string();
     let mut statements = Vec::new();
     let (mut created, mut replaced) = (false, false);
@@ -251,7 +264,17 @@ fn ensure_directory(
             wanted.clone()
         }
     };
-    if let Some(user) = &request.grant_to {
+    let holds = |p: &str| privileges.iter().any(|h| h.eq_ignore_ascii_case(p));
+    let already_granted = holds("READ") && holds("WRITE");
+    // The creator of a directory holds READ and WRITE on it, and Oracle refuses a grant to
+    // oneself (ORA-01749): nothing to grant when the connected user created it just now.
+    let creator_is_grantee = created
+        && request.grant_to.as_ref().map(|u| u.as_stored().to_string()) == db.connection.user();
+    let grant = request
+        .grant_to
+        .as_ref()
+        .filter(|_| !already_granted && !creator_is_grantee);
+    if let Some(user) = grant {
         statements.push(format!(
             "GRANT READ, WRITE ON DIRECTORY {} TO {};",
             request.name.sql(),
@@ -295,7 +318,7 @@ fn ensure_directory(
         path: Some(final_path),
         created,
         replaced,
-        granted: request.grant_to.is_some() && !dry_run,
+        granted: grant.is_some() && !dry_run,
         grant_to: request.grant_to.as_ref().map(|u| u.as_stored().to_string()),
         view,
         dry_run,
@@ -312,16 +335,22 @@ fn lookup_sql(request: &Request, view: &str) -> String {
 
 /// Reads the directory from `dba_directories`, or `all_directories` without the privilege. For a
 /// name longer than 30 bytes it also reads the release: such names need COMPATIBLE 12.2.
-fn lookup(
-    ctx: &HostCtx,
-    db: &Oracle,
-    request: &Request,
-) -> Result<(Option<Existing>, &'static str), Box<EvalAltResult>> {
+fn lookup(ctx: &HostCtx, db: &Oracle, request: &Request) -> Result<Lookup, Box<EvalAltResult>> {
     let long_name = request.name.as_stored().len() > NameLimit::Before122.bytes();
     let mut last_error = None;
-    for view in ["dba_directories", "all_directories"] {
+    for (view, privileges_view) in [
+        ("dba_directories", "dba_tab_privs"),
+        ("all_directories", "all_tab_privs"),
+    ] {
         let mut script = SqlplusScript::new();
         let directory = script.query(&lookup_sql(request, view));
+        let privileges = request.grant_to.as_ref().map(|user| {
+            script.query(&format!(
+                "SELECT privilege FROM {privileges_view} WHERE table_name = {} AND grantee = {} ORDER BY privilege",
+                request.name.literal(),
+                user.literal()
+            ))
+        });
         let version = long_name.then(|| {
             script.query("SELECT 'RELEASE|' || version FROM product_component_version WHERE product LIKE 'Oracle Database%'")
         });
@@ -370,7 +399,20 @@ fn lookup(
                 ))
             }
         };
-        return Ok((existing, view));
+        let privileges = privileges
+            .map(|q| {
+                output
+                    .rows(q)
+                    .iter()
+                    .map(|r| r.0.trim().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Ok(Lookup {
+            existing,
+            view,
+            privileges,
+        });
     }
     Err(match last_error {
         Some(e) => sql_error("ensure_directory", e),
@@ -460,8 +502,12 @@ fn summary(report: &DirectoryReport) -> String {
         report.name,
         report.path.as_deref().unwrap_or("?")
     );
-    if let (Some(user), true) = (&report.grant_to, report.granted) {
-        line.push_str(&format!(", READ, WRITE granted to {user}"));
+    match (&report.grant_to, report.granted) {
+        (Some(user), true) => line.push_str(&format!(", READ, WRITE granted to {user}")),
+        (Some(user), false) if !report.dry_run => {
+            line.push_str(&format!(", {user} already holds READ, WRITE"))
+        }
+        _ => {}
     }
     line
 }
@@ -560,5 +606,297 @@ mod tests {
         let there = local_path("/definitely/not/here/bizscript");
         assert!(!there.exists);
         assert!(there.note.contains("database server"));
+    }
+}
+
+#[cfg(all(test, unix))]
+mod refusal_tests {
+    use crate::host::context::OracleEnv;
+    use crate::primitives::testing::{code, context, engine, eval, DB};
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A home whose sqlplus only records that it ran.
+    fn recording_home() -> (tempfile::TempDir, std::path::PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let bin = tmp.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let sqlplus = bin.join("sqlplus");
+        let marker = tmp.path().join("sqlplus-ran");
+        std::fs::write(
+            &sqlplus,
+            format!("#!/bin/sh\ncat > /dev/null\ntouch '{}'\n", marker.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&sqlplus, std::fs::Permissions::from_mode(0o755)).unwrap();
+        (tmp, marker)
+    }
+
+    #[test]
+    fn injection_attempts_are_refused_before_sqlplus_runs() {
+        let (home, marker) = recording_home();
+        let mut env = OracleEnv::inherit();
+        env.set("ORACLE_HOME", home.path().display().to_string());
+        let engine = engine(&context(env, false, false));
+        let attempts = [
+            (
+                r#"ensure_directory(db, "X; DROP USER SYS CASCADE")"#,
+                "BZ-DIRECTORY-NAME",
+            ),
+            (
+                r#"ensure_directory(db, "X AS '/tmp'; GRANT DBA TO PUBLIC; --", "/u01/x")"#,
+                "BZ-DIRECTORY-NAME",
+            ),
+            (
+                r#"ensure_directory(db, "\"X\"\" AS '/'\"", "/u01/x")"#,
+                "BZ-DIRECTORY-NAME",
+            ),
+            (
+                "ensure_directory(db, \"BACKUP\", \"/u01/x';\\nGRANT DBA TO PUBLIC;\\n--\")",
+                "BZ-DIRECTORY-PATH",
+            ),
+            (
+                r#"ensure_directory(db, "BACKUP", "/u01/../etc")"#,
+                "BZ-DIRECTORY-PATH",
+            ),
+            (
+                r#"ensure_directory(db, "BACKUP", "/u01/x", #{ grant_to: "U; GRANT DBA TO PUBLIC" })"#,
+                "BZ-DIRECTORY-GRANTEE",
+            ),
+            (
+                r#"ensure_directory(db, "BACKUP", "/u01/x", #{ grant_too: "U" })"#,
+                "BZ-OPTION",
+            ),
+            (
+                r#"cleanup_job(db, "BIZAGIADMON", "J\"; DROP TABLE X; --")"#,
+                "BZ-JOB-NAME",
+            ),
+        ];
+        for (call, expected) in attempts {
+            let err = eval(&engine, &format!("{DB}\n{call}")).unwrap_err();
+            assert_eq!(code(&err), expected, "{call}");
+            assert!(!marker.exists(), "sqlplus ran for {call}");
+        }
+        // The control: a valid call does reach sqlplus (which here answers nothing).
+        let err = eval(
+            &engine,
+            &format!("{DB}\nensure_directory(db, \"BACKUP\", \"/u01/it's\")"),
+        )
+        .unwrap_err();
+        assert_eq!(code(&err), "BZ-SQLPLUS-CONNECT");
+        assert!(marker.exists());
+    }
+}
+
+#[cfg(test)]
+mod sim_tests {
+    use crate::primitives::testing::{code, text, Sim};
+    use rhai::{Array, Map};
+
+    fn audit(sim: &Sim) -> String {
+        std::fs::read_to_string(sim.home.audit_path()).unwrap_or_default()
+    }
+
+    #[test]
+    fn finds_the_existing_directory() {
+        let Some(sim) = Sim::start("ok") else { return };
+        let r: Map = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath")"#)
+            .unwrap()
+            .cast();
+        assert_eq!(r["name"].to_string(), "BIZAGIBACKUPPATH");
+        let expected = sim.home.home.join("server").join("BizAgiBackupPath");
+        assert_eq!(r["path"].to_string(), expected.display().to_string());
+        assert_eq!(r["created"].as_bool(), Ok(false));
+        assert_eq!(r["view"].to_string(), "dba_directories");
+        let local: Map = r["local"].clone().cast();
+        assert_eq!(local["exists"].as_bool(), Ok(true));
+        assert_eq!(local["writable"].as_bool(), Ok(true));
+        // sqlplus ran with nothing secret on its command line.
+        let audit = audit(&sim);
+        assert!(audit.contains(r#""argv":["-S","-L","/nolog"]"#), "{audit}");
+        sim.assert_password_nowhere();
+    }
+
+    #[test]
+    fn creates_a_missing_directory_once_then_changes_nothing() {
+        let Some(sim) = Sim::start("no_directory") else {
+            return;
+        };
+        let err = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "BZ-DIRECTORY-MISSING");
+        let path = sim.home.home.join("server").join("new-backups");
+        let call = format!(
+            r#"ensure_directory(db, "BizAgiBackupPath", "{}", #{{ grant_to: "BIZAGI" }})"#,
+            path.display()
+        );
+        let first: Map = sim.run(&call).unwrap().cast();
+        assert_eq!(first["created"].as_bool(), Ok(true));
+        assert_eq!(first["granted"].as_bool(), Ok(true));
+        assert_eq!(first["path"].to_string(), path.display().to_string());
+        let local: Map = first["local"].clone().cast();
+        assert_eq!(local["exists"].as_bool(), Ok(false));
+        let second: Map = sim.run(&call).unwrap().cast();
+        assert_eq!(second["created"].as_bool(), Ok(false));
+        assert_eq!(second["granted"].as_bool(), Ok(false));
+        assert!(second["statements"].clone().cast::<Array>().is_empty());
+        let audit = audit(&sim);
+        assert_eq!(
+            audit.matches("CREATE DIRECTORY BIZAGIBACKUPPATH").count(),
+            1,
+            "{audit}"
+        );
+        assert_eq!(
+            audit
+                .matches("GRANT READ, WRITE ON DIRECTORY BIZAGIBACKUPPATH TO BIZAGI")
+                .count(),
+            1,
+            "{audit}"
+        );
+        sim.assert_password_nowhere();
+    }
+
+    #[test]
+    fn refuses_to_repoint_unless_told_to() {
+        let Some(sim) = Sim::start("ok") else { return };
+        let err = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath", "/u01/elsewhere")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "BZ-DIRECTORY-PATH");
+        assert!(text(&err).contains("replace: true"), "{}", text(&err));
+        let r: Map = sim
+            .run(
+                r#"ensure_directory(db, "BizAgiBackupPath", "/u01/elsewhere", #{ replace: true })"#,
+            )
+            .unwrap()
+            .cast();
+        assert_eq!(r["replaced"].as_bool(), Ok(true));
+        assert_eq!(r["path"].to_string(), "/u01/elsewhere");
+        let again: Map = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath")"#)
+            .unwrap()
+            .cast();
+        assert_eq!(again["path"].to_string(), "/u01/elsewhere");
+    }
+
+    #[test]
+    fn dry_run_prints_the_sql_and_changes_nothing() {
+        let Some(sim) = Sim::with("no_directory", true, false) else {
+            return;
+        };
+        let r: Map = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath", "/u01/it's here")"#)
+            .unwrap()
+            .cast();
+        assert_eq!(r["dry_run"].as_bool(), Ok(true));
+        assert_eq!(r["created"].as_bool(), Ok(false));
+        let statements: Vec<String> = r["statements"]
+            .clone()
+            .cast::<Array>()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            statements,
+            ["CREATE DIRECTORY BIZAGIBACKUPPATH AS '/u01/it''s here';"]
+        );
+        assert!(!audit(&sim).contains("CREATE DIRECTORY"));
+        sim.ctx.set_dry_run(false);
+        let err = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "BZ-DIRECTORY-MISSING");
+    }
+
+    #[test]
+    fn a_bad_password_is_ora_01017() {
+        let Some(sim) = Sim::start("bad_password") else {
+            return;
+        };
+        let err = sim
+            .run(r#"ensure_directory(db, "BizAgiBackupPath")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "ORA-01017");
+        sim.assert_password_nowhere();
+    }
+
+    #[test]
+    fn without_the_privilege_it_reads_all_directories_and_cannot_create() {
+        let Some(sim) = Sim::start("no_privilege") else {
+            return;
+        };
+        match sim.run(r#"ensure_directory(db, "BizAgiBackupPath")"#) {
+            Ok(found) => {
+                let found: Map = found.cast();
+                assert_eq!(found["view"].to_string(), "all_directories");
+            }
+            Err(err) => assert_eq!(code(&err), "BZ-DIRECTORY-MISSING", "{}", text(&err)),
+        }
+        let err = sim
+            .run(r#"ensure_directory(db, "NEWDIR", "/u01/new")"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "ORA-01031", "{}", text(&err));
+        assert!(text(&err).contains("CREATE ANY DIRECTORY"));
+        sim.assert_password_nowhere();
+    }
+}
+
+#[cfg(test)]
+mod name_length_tests {
+    use crate::host::context::OracleEnv;
+    use crate::primitives::testing::{code, context, engine, eval, oracle_sim_binary, text, DB};
+
+    /// A simulated home of the given release, set up by hand (`SimHome` has no version option).
+    fn home(version: &str) -> Option<(tempfile::TempDir, rhai::Engine)> {
+        let sim = oracle_sim_binary();
+        if !sim.is_file() {
+            eprintln!("skipped: {} is not built", sim.display());
+            return None;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("home");
+        let status = std::process::Command::new(sim)
+            .args([
+                "init",
+                &dir.display().to_string(),
+                "--scenario",
+                "ok",
+                "--version",
+                version,
+            ])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut env = OracleEnv::inherit();
+        env.set("ORACLE_HOME", dir.display().to_string());
+        env.set("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8");
+        Some((tmp, engine(&context(env, false, false))))
+    }
+
+    const LONG: &str = "BIZAGI_BACKUP_DIRECTORY_FOR_PROJECT_X"; // 37 bytes
+
+    #[test]
+    fn names_over_30_bytes_need_12_2() {
+        let Some((_old_home, old)) = home("11.2.0.4.0") else {
+            return;
+        };
+        let err = eval(
+            &old,
+            &format!("{DB}\nensure_directory(db, \"{LONG}\", \"/u01/x\")"),
+        )
+        .unwrap_err();
+        assert_eq!(code(&err), "BZ-DIRECTORY-NAME", "{}", text(&err));
+        assert!(text(&err).contains("longer than 30 bytes"));
+        let Some((_new_home, new)) = home("19.0.0.0.0") else {
+            return;
+        };
+        let created = eval(
+            &new,
+            &format!("{DB}\nensure_directory(db, \"{LONG}\", \"/u01/x\").created"),
+        )
+        .unwrap();
+        assert_eq!(created.as_bool(), Ok(true));
     }
 }

@@ -192,3 +192,57 @@ mod tests {
         assert_eq!((r.verdict, r.compatible), ("compatible", true));
     }
 }
+
+#[cfg(test)]
+mod sim_tests {
+    use crate::primitives::testing::{code, text, Sim, PASSWORD};
+    use rhai::Map;
+
+    #[test]
+    fn the_simulated_database_matches_a_utf8_client() {
+        let Some(sim) = Sim::start("ok") else { return };
+        let r: Map = sim.run("nls_charset(db)").unwrap().cast();
+        assert_eq!(r["verdict"].to_string(), "same");
+        assert_eq!(r["compatible"].as_bool(), Ok(true));
+        assert_eq!(r["database_charset"].to_string(), "AL32UTF8");
+        assert_eq!(r["national_charset"].to_string(), "AL16UTF16");
+        assert_eq!(
+            r["client_nls_lang"].to_string(),
+            "AMERICAN_AMERICA.AL32UTF8"
+        );
+        sim.assert_password_nowhere();
+    }
+
+    #[test]
+    fn a_windows_1252_client_is_incompatible_and_told_what_to_set() {
+        let Some(sim) = Sim::start("charset_mismatch") else {
+            return;
+        };
+        let r: Map = sim.run("nls_charset(db)").unwrap().cast();
+        assert_eq!(r["verdict"].to_string(), "incompatible");
+        assert_eq!(r["compatible"].as_bool(), Ok(false));
+        assert_eq!(r["client_charset"].to_string(), "WE8MSWIN1252");
+        let advice = r["advice"].to_string();
+        assert!(advice.contains("outside Windows-1252"), "{advice}");
+        assert!(
+            advice.contains("NLS_LANG=AMERICAN_AMERICA.AL32UTF8"),
+            "{advice}"
+        );
+        assert!(
+            advice.contains("Data Pump writes the dump in the database character set"),
+            "{advice}"
+        );
+    }
+
+    #[test]
+    fn a_bad_password_is_ora_01017_without_the_password() {
+        let Some(sim) = Sim::start("bad_password") else {
+            return;
+        };
+        let err = sim.run("nls_charset(db)").unwrap_err();
+        assert_eq!(code(&err), "ORA-01017");
+        assert!(text(&err).contains("password is wrong"), "{}", text(&err));
+        assert!(!format!("{err:?}").contains(PASSWORD));
+        sim.assert_password_nowhere();
+    }
+}

@@ -104,8 +104,13 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
         };
         let input = match editor.readline(prompt) {
             Ok(input) => input,
-            // Ctrl-C at the prompt: the line is dropped, the session goes on.
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C at the prompt: the line is dropped, the session goes on. A Ctrl-C that
+            // slipped in while the terminal was between the editor and an evaluation reached the
+            // signal handler instead; forget it, or three of them would end the process.
+            Err(ReadlineError::Interrupted) => {
+                session.ctx().cancel.reset();
+                continue;
+            }
             Err(ReadlineError::Eof) => break,
             Err(err) => return Err(err.into()),
         };

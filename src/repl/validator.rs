@@ -34,10 +34,33 @@ pub fn completeness(engine: &Engine, scope: &Scope, text: &str) -> Completeness 
         err.err_type(),
         ParseErrorType::BadInput(LexError::UnterminatedString)
     );
-    if unterminated || is_past_end(err.position(), text) {
+    if unterminated {
+        return if string_continues(err.position(), text) {
+            Completeness::Incomplete
+        } else {
+            Completeness::Complete
+        };
+    }
+    if is_past_end(err.position(), text) {
         Completeness::Incomplete
     } else {
         Completeness::Complete
+    }
+}
+
+/// Whether an unterminated string (Rhai reports it at its opening quote) may go on over the next
+/// line: a `` `...` `` string may hold newlines, a `"..."` string only after a `\` at the end of
+/// the line. A `"` string broken by Enter can never be finished, so waiting for more would trap
+/// the DBA; the evaluation shows the error instead.
+fn string_continues(position: Position, text: &str) -> bool {
+    let opening = position
+        .line()
+        .zip(position.position())
+        .and_then(|(line, column)| text.lines().nth(line - 1)?.chars().nth(column - 1));
+    match opening {
+        Some('`') => true,
+        Some('"') => text.ends_with('\\'),
+        _ => false,
     }
 }
 
@@ -92,7 +115,9 @@ mod tests {
             "if known > 0 {",
             "let a = [1,",
             "fn f(x) {\n  x + 1",
-            "let s = \"abc",
+            "let s = `first line",
+            "let s = `first\nsecond",
+            "let s = \"first \\",
             "print(1",
             "let m = #{ a: 1,",
             "let x = 1 +",
@@ -119,7 +144,15 @@ mod tests {
     #[test]
     fn mistakes_inside_the_text_are_complete_so_the_caret_shows_them() {
         // The evaluation reports these; waiting for more input would hide them.
-        for text in ["let x = ;", "unknown_variable + 1", "1 +* 2", "let = 5;"] {
+        for text in [
+            "let x = ;",
+            "unknown_variable + 1",
+            "1 +* 2",
+            "let = 5;",
+            // A "..." string cannot hold a newline, so it can never be finished.
+            "let s = \"abc\ndef\";",
+            "let s = \"abc",
+        ] {
             assert_eq!(check(text), Completeness::Complete, "{text:?}");
         }
     }

@@ -2,4 +2,5 @@
 //! simulator), as a user would.
 
 mod cli;
+mod repl;
 mod support;

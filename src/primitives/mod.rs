@@ -9,8 +9,13 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod clock;
+pub mod console;
 pub mod errors;
+pub mod files;
+pub mod lock;
 pub mod options;
+pub mod retention;
 pub mod run_info;
 pub mod secrets;
 
@@ -36,6 +41,16 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
+        &secrets::SECRET_FOR_SIMULATION,
+        &console::SAY,
+        &clock::NOW_UTC,
+        &clock::TIMESTAMP_TAG,
+        &lock::ACQUIRE_LOCK,
+        &files::FILE_EXISTS,
+        &files::WRITE_JSON,
+        &files::APPEND_LINE,
+        &files::COPY_FILE,
+        &retention::PRUNE_ARCHIVES,
     ]
 }
 
@@ -48,6 +63,11 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     run_info::register(engine, ctx);
     secrets::register(engine, ctx);
+    console::register(engine, ctx);
+    clock::register(engine, ctx);
+    lock::register(engine, ctx);
+    files::register(engine, ctx);
+    retention::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

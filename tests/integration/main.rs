@@ -2,5 +2,7 @@
 //! simulator), as a user would.
 
 mod cli;
+mod doc_examples;
+mod files;
 mod repl;
 mod support;

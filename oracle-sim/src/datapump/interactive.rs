@@ -27,6 +27,13 @@ fn prompt(tool: Tool) -> String {
 /// Runs the interactive session for a job the client is attached to. `attached_idle` is true
 /// when the job is stopped (ATTACH to a NOT RUNNING job): CONTINUE_CLIENT / START_JOB restart it.
 pub fn session(home: &Home, spec: &JobSpec, out: &mut JobOutput, attached_idle: bool) -> Decision {
+    crate::signals::set_interactive(true);
+    let decision = commands(home, spec, out, attached_idle);
+    crate::signals::set_interactive(false);
+    decision
+}
+
+fn commands(home: &Home, spec: &JobSpec, out: &mut JobOutput, attached_idle: bool) -> Decision {
     out.console = true;
     out.say("");
     loop {

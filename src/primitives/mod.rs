@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 pub mod errors;
 pub mod options;
+pub mod parse_log;
 pub mod run_info;
 pub mod secrets;
 
@@ -36,6 +37,8 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
+        &parse_log::PARSE_LOG,
+        &parse_log::PARSE_LOG_TEXT,
     ]
 }
 
@@ -48,6 +51,7 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     run_info::register(engine, ctx);
     secrets::register(engine, ctx);
+    parse_log::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

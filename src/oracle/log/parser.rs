@@ -257,7 +257,9 @@ impl Parser {
                 }
             }
             Line::Row(row) => {
-                self.tool_rows = self.tool_rows.or(row.tool);
+                if self.tool_rows.is_none() {
+                    self.tool_rows = row.tool();
+                }
                 self.totals.tables += 1;
                 self.totals.rows = self.totals.rows.saturating_add(row.rows);
                 self.totals.bytes = self.totals.bytes.saturating_add(row.bytes.unwrap_or(0));

@@ -159,7 +159,9 @@ impl Parser {
         let stack = code.as_str().as_bytes() == STACK;
         if let Some(open) = self.open.and_then(|i| self.messages.get_mut(i)) {
             let waits = open.code == RESUMABLE_WAIT && resumable;
-            if stack || self.in_trace || self.awaiting_cause || waits {
+            // The same code again is the next message of a run (an excerpt may lack the cause).
+            let cause = self.awaiting_cause && open.code != code.as_str();
+            if stack || self.in_trace || cause || waits {
                 if !stack && !open.causes.iter().any(|c| c == code.as_str()) {
                     open.causes.push(code.as_str().to_string());
                 }

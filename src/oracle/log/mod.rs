@@ -227,9 +227,11 @@ pub struct Reason {
     pub verdict: Verdict,
     /// The message code, when a message decided.
     pub code: Option<String>,
-    /// The line of the log, when one line decided.
+    /// The line of the log (the first, when the same finding repeats).
     pub line: Option<u64>,
     pub text: String,
+    /// How many times the same finding occurs.
+    pub count: u64,
 }
 
 /// Everything a Data Pump log says, and the verdict.

@@ -5,7 +5,13 @@ use super::{parse_bytes, parse_reader, Policy};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
-fn corpus() -> Vec<Vec<u8>> {
+/// The real logs (read once) and a synthetic one touching every line shape.
+fn corpus() -> &'static [Vec<u8>] {
+    static CORPUS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(read_corpus)
+}
+
+fn read_corpus() -> Vec<Vec<u8>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datapump-logs");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!(
@@ -36,7 +42,7 @@ Dump file set for SYSTEM.SYS_IMPORT_FULL_01 is:\n  /u01/x.dmp\n\
 Job \"SYSTEM\".\"SYS_IMPORT_FULL_01\" completed with 1 error(s) at Wed Mar 12 11:12:13 2025 elapsed 0 03:12:13\n";
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, max_shrink_iters: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, max_shrink_iters: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -65,7 +71,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, max_shrink_iters: 100, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, max_shrink_iters: 100, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_real_logs_never_panic(

@@ -133,50 +133,61 @@ fn severity(m: &Message, verdict: Verdict) -> Severity {
 
 /// Collects reasons, grouping the same finding on many lines into one.
 #[derive(Default)]
-struct Reasons(Vec<(String, Reason, u64)>);
+struct Reasons(Vec<Finding>);
+
+struct Finding {
+    group: String,
+    reason: Reason,
+    /// The text when the finding repeats (without the first object's name).
+    many: String,
+}
 
 impl Reasons {
-    /// Adds a reason; one with the same `group` key only counts again.
+    /// Adds a finding; one of the same `group` only counts again.
     fn add(
         &mut self,
         verdict: Verdict,
         code: Option<&str>,
         line: Option<u64>,
         group: String,
-        text: String,
+        one: String,
+        many: String,
     ) {
-        if let Some((_, _, count)) = self
+        if let Some(f) = self
             .0
             .iter_mut()
-            .find(|(g, r, _)| r.verdict == verdict && *g == group)
+            .find(|f| f.reason.verdict == verdict && f.group == group)
         {
-            *count += 1;
+            f.reason.count += 1;
             return;
         }
         let reason = Reason {
             verdict,
             code: code.map(str::to_string),
             line,
-            text,
+            text: one,
+            count: 1,
         };
-        self.0.push((group, reason, 1));
+        self.0.push(Finding {
+            group,
+            reason,
+            many,
+        });
     }
 
-    /// A reason that is its own group.
+    /// A finding that is its own group.
     fn fact(&mut self, verdict: Verdict, line: Option<u64>, text: String) {
-        self.add(verdict, None, line, text.clone(), text);
+        self.add(verdict, None, line, text.clone(), text.clone(), text);
     }
 
     fn finish(self) -> Vec<Reason> {
         let mut out: Vec<Reason> = self
             .0
             .into_iter()
-            .map(|(_, mut r, count)| {
-                if count > 1 {
-                    r.text = match r.line {
-                        Some(line) => format!("{} ({count} times, first at line {line})", r.text),
-                        None => format!("{} ({count} times)", r.text),
-                    };
+            .map(|f| {
+                let mut r = f.reason;
+                if r.count > 1 {
+                    r.text = f.many;
                 }
                 r
             })
@@ -209,17 +220,28 @@ pub fn judge(report: &mut LogReport, policy: &Policy) {
         let (verdict, why) = judge_message(m, policy);
         m.verdict = verdict;
         m.severity = severity(m, verdict);
-        let subject = match &m.object {
-            Some(o) => match &o.name {
-                Some(name) => format!(" on {} {}", o.kind, name),
-                None => format!(" on {}", o.kind),
-            },
-            None => String::new(),
-        };
-        // Grouped by code and judgement; the object of the first one is named.
-        let group = format!("{}: {why}", m.code);
-        let text = format!("{}{subject}: {why}", m.code);
-        reasons.add(verdict, Some(&m.code), Some(m.line), group, text);
+        let kind = m
+            .object
+            .as_ref()
+            .map(|o| format!(" on {}", o.kind))
+            .unwrap_or_default();
+        let name = m
+            .object
+            .as_ref()
+            .and_then(|o| o.name.as_deref())
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        // Grouped by code, object type and judgement; a single one names its object.
+        let group = format!("{}{kind}: {why}", m.code);
+        let one = format!("{}{kind}{name}: {why}", m.code);
+        reasons.add(
+            verdict,
+            Some(&m.code),
+            Some(m.line),
+            group.clone(),
+            one,
+            group,
+        );
     }
 
     // Failed 2: rows rejected.
@@ -495,6 +517,8 @@ mod tests {
         let r = judge(&import(&body, 50));
         assert_eq!(r.messages.len(), 50);
         assert_eq!(r.reasons.len(), 1, "{:?}", r.reasons);
-        assert!(r.reasons[0].text.contains("50 times"), "{:?}", r.reasons);
+        assert_eq!(r.reasons[0].count, 50);
+        assert_eq!(r.reasons[0].line, Some(2));
+        assert!(!r.reasons[0].text.contains("V0"), "{:?}", r.reasons);
     }
 }

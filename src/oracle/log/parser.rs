@@ -12,6 +12,7 @@ use super::{
     Totals, Verdict, Warning,
 };
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Lines kept with one message; a longer stack or SQL text is cut (the log has the rest).
 const MAX_MESSAGE_LINES: usize = 200;
@@ -20,6 +21,10 @@ const MAX_TEXT: usize = 4000;
 
 const STACK: &[u8; 9] = b"ORA-06512";
 const RESUMABLE_WAIT: &str = "ORA-39171";
+
+const UNKNOWN_MEANING: &str = "Not in the knowledge base.";
+const UNKNOWN_ADVICE: &str =
+    "Look the code up (oerr or the Error Messages book) and judge its effect on the data.";
 
 #[derive(Default)]
 pub(super) struct Parser {
@@ -40,6 +45,8 @@ pub(super) struct Parser {
     job_running: bool,
     error_lines: u64,
     codes: Vec<Code>,
+    /// The codes seen, for a lookup that stays cheap with thousands of distinct codes.
+    seen: HashSet<Code>,
     messages: Vec<Message>,
     /// The message the next lines belong to.
     open: Option<usize>,
@@ -148,7 +155,7 @@ impl Parser {
     }
 
     fn note_code(&mut self, code: Code) {
-        if !self.codes.contains(&code) {
+        if self.seen.insert(code) {
             self.codes.push(code);
         }
     }
@@ -162,7 +169,10 @@ impl Parser {
             // The same code again is the next message of a run (an excerpt may lack the cause).
             let cause = self.awaiting_cause && open.code != code.as_str();
             if stack || self.in_trace || cause || waits {
-                if !stack && !open.causes.iter().any(|c| c == code.as_str()) {
+                if !stack
+                    && open.causes.len() < MAX_MESSAGE_LINES
+                    && !open.causes.iter().any(|c| c == code.as_str())
+                {
                     open.causes.push(code.as_str().to_string());
                 }
                 if open.lines.len() < MAX_MESSAGE_LINES {
@@ -189,14 +199,8 @@ impl Parser {
             object,
             path: self.path.clone(),
             text: text(message),
-            meaning: entry.map_or_else(
-                || "Not in the knowledge base.".to_string(),
-                |e| e.meaning.to_string(),
-            ),
-            advice: entry.map_or_else(
-                || "Look the code up (oerr or the Error Messages book) and judge its effect on the data.".to_string(),
-                |e| e.advice.to_string(),
-            ),
+            meaning: entry.map_or(UNKNOWN_MEANING, |e| e.meaning),
+            advice: entry.map_or(UNKNOWN_ADVICE, |e| e.advice),
             causes: Vec::new(),
             lines: Vec::new(),
             resumable,

@@ -7,6 +7,7 @@
 use super::catalogue::{self, Severity};
 use super::{LogReport, Message, Outcome, Policy, Reason, Verdict};
 use serde::Serialize;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// What an uncoded warning line concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,12 +132,15 @@ fn severity(m: &Message, verdict: Verdict) -> Severity {
     }
 }
 
-/// Collects reasons, grouping the same finding on many lines into one.
+/// Collects reasons, grouping the same finding on many lines into one. (The index keeps a log
+/// with a million distinct findings linear.)
 #[derive(Default)]
-struct Reasons(Vec<Finding>);
+struct Reasons {
+    findings: Vec<Finding>,
+    index: HashMap<(Verdict, String), usize>,
+}
 
 struct Finding {
-    group: String,
     reason: Reason,
     /// The text when the finding repeats (without the first object's name).
     many: String,
@@ -153,26 +157,20 @@ impl Reasons {
         one: String,
         many: String,
     ) {
-        if let Some(f) = self
-            .0
-            .iter_mut()
-            .find(|f| f.reason.verdict == verdict && f.group == group)
-        {
-            f.reason.count += 1;
-            return;
+        match self.index.entry((verdict, group)) {
+            Entry::Occupied(seen) => self.findings[*seen.get()].reason.count += 1,
+            Entry::Vacant(slot) => {
+                slot.insert(self.findings.len());
+                let reason = Reason {
+                    verdict,
+                    code: code.map(str::to_string),
+                    line,
+                    text: one,
+                    count: 1,
+                };
+                self.findings.push(Finding { reason, many });
+            }
         }
-        let reason = Reason {
-            verdict,
-            code: code.map(str::to_string),
-            line,
-            text: one,
-            count: 1,
-        };
-        self.0.push(Finding {
-            group,
-            reason,
-            many,
-        });
     }
 
     /// A finding that is its own group.
@@ -182,7 +180,7 @@ impl Reasons {
 
     fn finish(self) -> Vec<Reason> {
         let mut out: Vec<Reason> = self
-            .0
+            .findings
             .into_iter()
             .map(|f| {
                 let mut r = f.reason;

@@ -53,17 +53,26 @@ fn unknown_calls(
 
     // Functions of embedded modules, by the alias they were imported under.
     let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut module_errors = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Stmt(Stmt::Import(import, _))) = path.last() {
             let (expr, alias) = import.as_ref();
             if let Expr::StringConstant(name, _) = expr {
                 if let Some(text) = stdlib_module(name) {
-                    if let Ok(module_ast) = engine.compile(text) {
-                        let names = module_ast
-                            .iter_functions()
-                            .map(|f| f.name.to_string())
-                            .collect();
-                        modules.insert(alias.name.to_string(), names);
+                    match engine.compile(text) {
+                        Ok(module_ast) => {
+                            let names = module_ast
+                                .iter_functions()
+                                .map(|f| f.name.to_string())
+                                .collect();
+                            modules.insert(alias.name.to_string(), names);
+                        }
+                        Err(err) => {
+                            let id = crate::host::sources::stdlib_id(name);
+                            module_errors.push(finding(&crate::host::diagnostics::parse_error(
+                                &err, &id, sources,
+                            )));
+                        }
                     }
                 }
             }
@@ -95,7 +104,7 @@ fn unknown_calls(
     });
 
     let known_list: Vec<&str> = known.iter().map(String::as_str).collect();
-    let mut findings = Vec::new();
+    let mut findings = module_errors;
     for (name, namespace, pos) in calls {
         let (exists, candidates): (bool, Vec<&str>) = match &namespace {
             None => (known.contains(&name), known_list.clone()),

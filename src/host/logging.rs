@@ -21,7 +21,8 @@ pub fn level(verbose: u8, quiet: u8) -> &'static str {
 pub fn init(verbose: u8, quiet: u8, log_file: Option<&Path>) -> std::io::Result<()> {
     let stderr_filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
-        _ => EnvFilter::new(format!("bizscript={0},script={0}", level(verbose, quiet))),
+        // The script's own print and debug already reach stdout and stderr; the log file keeps them.
+        _ => EnvFilter::new(format!("bizscript={}", level(verbose, quiet))),
     };
     let stderr_layer = fmt::layer()
         .with_writer(std::io::stderr)

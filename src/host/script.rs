@@ -231,11 +231,10 @@ fn conclude(
             ExitStatus::Interrupted
         }
     };
-    let report = report.map(|mut r| {
-        if let Value::Object(map) = &mut r {
-            map.insert("exit_code".into(), Value::from(status.code()));
-        }
-        r
-    });
-    (status, report)
+    // A report file is always written when asked for, even for a script that set none.
+    let mut report = report.unwrap_or_else(|| Value::Object(Default::default()));
+    if let Value::Object(map) = &mut report {
+        map.insert("exit_code".into(), Value::from(status.code()));
+    }
+    (status, Some(report))
 }

@@ -411,3 +411,39 @@ fn sigint_stops_an_endless_loop_with_130_within_a_second() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("interrupted"), "{stderr}");
 }
+
+#[test]
+fn log_file_keeps_a_per_run_log() {
+    let dir = ScriptDir::new();
+    let script = dir.write("l.rhai", "print(\"hello from the script\");\n");
+    let log = dir.path().join("run.log");
+    bizscript()
+        .arg("--log-file")
+        .arg(&log)
+        .arg("run")
+        .arg(&script)
+        .assert()
+        .success()
+        .stdout("hello from the script\n");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("hello from the script"), "{text}");
+}
+
+#[test]
+fn sigterm_also_ends_with_130() {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let dir = ScriptDir::new();
+    let script = dir.write("loop.rhai", "print(\"started\");\nloop { }\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"))
+        .arg("run")
+        .arg(&script)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 8];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+}

@@ -2,4 +2,9 @@
 //! simulator), as a user would.
 
 mod cli;
+mod doc_examples;
+mod fidelity;
+mod files;
+mod log;
+mod repl;
 mod support;

@@ -12,11 +12,6 @@ pub fn bizscript() -> Command {
     cmd
 }
 
-/// The repository root.
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A temporary folder holding one script.
 pub struct ScriptDir {
     pub dir: tempfile::TempDir,
@@ -39,4 +34,9 @@ impl ScriptDir {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

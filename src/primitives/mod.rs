@@ -22,6 +22,7 @@ pub mod files;
 pub mod lock;
 pub mod nls_charset;
 pub mod options;
+pub mod parse_log;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
@@ -67,6 +68,8 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &expdp::EXPDP,
         &datapump_jobs::DATAPUMP_JOBS,
         &datapump_jobs::CLEANUP_JOB,
+        &parse_log::PARSE_LOG,
+        &parse_log::PARSE_LOG_TEXT,
     ]
 }
 
@@ -90,6 +93,7 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     ensure_directory::register(engine, ctx);
     datapump_jobs::register(engine, ctx);
     expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);
+    parse_log::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

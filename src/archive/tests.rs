@@ -237,7 +237,7 @@ fn an_existing_archive_is_refused_unless_overwrite_and_replaced_only_when_verifi
     let dump = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(5000, 1));
     let archive = write_file(tmp.path(), "BIZAGI.zip", b"yesterday's archive");
     let err = compress(
-        &[dump.clone()],
+        std::slice::from_ref(&dump),
         &Options::new(&archive),
         &Cancel::new(),
         &mut no_progress(),
@@ -289,25 +289,25 @@ fn misuse_is_refused_before_writing() {
         ArchiveError::DuplicateName { .. }
     ));
     assert!(matches!(
-        run(&[sub.clone()], &options),
+        run(std::slice::from_ref(&sub), &options),
         ArchiveError::NotAFile { .. }
     ));
     let existing = write_file(tmp.path(), "existing.zip", b"keep me");
     assert!(matches!(
-        run(&[a.clone()], &Options::new(&existing)),
+        run(std::slice::from_ref(&a), &Options::new(&existing)),
         ArchiveError::ArchiveExists { .. }
     ));
     fs::remove_file(&existing).unwrap();
     let mut over = Options::new(&a);
     over.overwrite = true;
     assert!(matches!(
-        run(&[a.clone()], &over),
+        run(std::slice::from_ref(&a), &over),
         ArchiveError::ArchiveIsInput { .. }
     ));
     let mut bad_level = Options::new(&archive);
     bad_level.level = 10;
     assert!(matches!(
-        run(&[a.clone()], &bad_level),
+        run(std::slice::from_ref(&a), &bad_level),
         ArchiveError::InvalidLevel { level: 10 }
     ));
     let nowhere = Options::new(tmp.path().join("no/such/folder/BIZAGI.zip"));
@@ -346,7 +346,13 @@ fn ctrl_c_mid_way_removes_the_partial_archive_and_keeps_the_inputs() {
             started.store(true, Ordering::SeqCst);
         }
     };
-    let err = compress(&[dump.clone()], &options, &cancel, &mut on_progress).unwrap_err();
+    let err = compress(
+        std::slice::from_ref(&dump),
+        &options,
+        &cancel,
+        &mut on_progress,
+    )
+    .unwrap_err();
     interrupter.join().unwrap();
     assert!(
         saw_partial,
@@ -410,7 +416,13 @@ fn remove_source_keeps_the_inputs_when_the_run_fails() {
             cancel.interrupt(); // Ctrl-C during the read-back
         }
     };
-    let err = compress(&[dump.clone()], &options, &cancel.clone(), &mut on_progress).unwrap_err();
+    let err = compress(
+        std::slice::from_ref(&dump),
+        &options,
+        &cancel.clone(),
+        &mut on_progress,
+    )
+    .unwrap_err();
     assert!(matches!(err, ArchiveError::Cancelled { .. }));
     assert!(dump.exists());
     assert!(
@@ -510,7 +522,7 @@ fn a_full_disk_removes_the_partial_archive_and_keeps_the_inputs() {
     let dump = write_file(tmp.path(), "BIZAGI_01.dmp", &data);
     let archive = disk.dir.path().join("BIZAGI.zip");
     let err = compress(
-        &[dump.clone()],
+        std::slice::from_ref(&dump),
         &Options::new(&archive),
         &Cancel::new(),
         &mut no_progress(),
@@ -586,7 +598,7 @@ fn over_4_gib_uses_zip64_and_independent_readers_accept_it() {
     options.level = 1;
     options.include = vec![small];
     let report = compress(
-        &[dump.clone()],
+        std::slice::from_ref(&dump),
         &options,
         &Cancel::new(),
         &mut no_progress(),

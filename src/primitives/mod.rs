@@ -9,6 +9,7 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod compress;
 pub mod errors;
 pub mod options;
 pub mod secrets;
@@ -33,6 +34,7 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
+        &compress::COMPRESS,
     ]
 }
 
@@ -44,6 +46,7 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     secrets::register(engine, ctx);
+    compress::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

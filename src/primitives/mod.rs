@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 pub mod check_env;
 pub mod clock;
+pub mod compress;
 pub mod connection;
 pub mod console;
 pub mod datapump_jobs;
@@ -70,6 +71,7 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &datapump_jobs::CLEANUP_JOB,
         &parse_log::PARSE_LOG,
         &parse_log::PARSE_LOG_TEXT,
+        &compress::COMPRESS,
     ]
 }
 
@@ -94,6 +96,7 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     datapump_jobs::register(engine, ctx);
     expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);
     parse_log::register(engine, ctx);
+    compress::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

@@ -413,6 +413,55 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn an_instant_client_on_path_needs_no_oracle_home_and_stray_libraries_are_reported() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let ic = tmp.path().join("instantclient_19_27");
+        std::fs::create_dir_all(&ic).unwrap();
+        for tool in ["expdp", "impdp", "sqlplus"] {
+            let path = ic.join(tool);
+            std::fs::write(&path, "#!/bin/sh\nprintf 'Export: Release 19.0.0.0.0 - Production on Tue Nov 24 01:02:03 2026\\nVersion 19.27.0.0.0\\n'\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        std::fs::write(ic.join("libclntsh.so.19.1"), "").unwrap();
+        let other = tmp.path().join("other_client_lib");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("libclntsh.so"), "").unwrap();
+
+        let mut env = OracleEnv::inherit();
+        env.unset("ORACLE_HOME");
+        env.unset("TWO_TASK");
+        env.set("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8");
+        env.set("PATH", ic.display().to_string());
+        env.set("LD_LIBRARY_PATH", ic.display().to_string());
+        let clean = engine(&context(env.clone(), false, false));
+        let report: Map = eval(&clean, "check_env()").unwrap().cast();
+        assert_eq!(report["ok"].as_bool(), Ok(true), "{:?}", problems(&report));
+        assert_eq!(report["instant_client"].as_bool(), Ok(true));
+        assert_eq!(report["oracle_home"].to_string(), ic.display().to_string());
+        assert_eq!(report["client_version"].to_string(), "19.27.0.0.0");
+
+        if cfg!(target_os = "linux") {
+            env.set(
+                "LD_LIBRARY_PATH",
+                format!("{}:{}", other.display(), ic.display()),
+            );
+            let conflicting = engine(&context(env, false, false));
+            let report: Map = eval(&conflicting, "check_env()").unwrap().cast();
+            let all = problems(&report).join("\n");
+            assert!(
+                all.contains(&format!(
+                    "another Oracle client's libraries: {}",
+                    other.display()
+                )),
+                "{all}"
+            );
+            assert_eq!(all.matches("another Oracle client").count(), 1, "{all}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn another_expdp_first_on_path_two_task_and_unset_nls_lang_are_reported() {
         let Some(sim) = Sim::start("ok") else { return };
         let other = tempfile::tempdir().unwrap();

@@ -459,6 +459,16 @@ mod sim_tests {
     }
 
     #[test]
+    fn without_the_dictionary_privilege_the_error_says_what_is_missing() {
+        let Some(sim) = Sim::start("no_privilege") else {
+            return;
+        };
+        let err = sim.run("datapump_jobs(db)").unwrap_err();
+        assert_eq!(code(&err), "ORA-00942", "{}", text(&err));
+        assert!(text(&err).contains("SELECT_CATALOG_ROLE"), "{}", text(&err));
+    }
+
+    #[test]
     fn an_unknown_job_is_refused() {
         let Some(sim) = Sim::with("ok", false, true) else {
             return;

@@ -6,7 +6,8 @@
 //! TWO_TASK, NLS_LANG and library-path conflicts. Every finding is a problem with a severity, a
 //! message and a fix; `ok` is false when any problem is an error.
 
-use super::connection::{capture_error, child_env, Step};
+use super::sqlplus::{capture_error, child_env};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::client_banner::{self, BannerError, ClientBanner};

@@ -7,8 +7,10 @@
 //! `DROP TABLE owner.job PURGE` (oracle-facts 3.3). `cleanup_job` does exactly that, for an
 //! orphan only, after confirmation.
 
-use super::connection::{run_sql, sql_error, Oracle, Step};
+use super::connection::Oracle;
 use super::errors::script_error;
+use super::sqlplus::{run_sql, sql_error};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::identifier::{Identifier, NameLimit};

@@ -6,9 +6,11 @@
 //! `dba_directories`, falling back to `all_directories` for a user without the privilege.
 //! A second identical call changes nothing (`created: false`).
 
-use super::connection::{run_sql, sql_error, try_sql, Oracle, Step};
+use super::connection::Oracle;
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
+use super::sqlplus::{run_sql, sql_error, try_sql};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::identifier::{string_literal, Identifier, NameLimit};

@@ -17,6 +17,8 @@ pub mod errors;
 pub mod nls_charset;
 pub mod options;
 pub mod secrets;
+pub mod sqlplus;
+pub mod step;
 #[cfg(test)]
 pub mod testing;
 

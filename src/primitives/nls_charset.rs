@@ -5,8 +5,10 @@
 //! `nls_database_parameters`. The comparison rests on Oracle's published subset/superset pairs,
 //! shipped as data (`src/oracle/charsets.tsv`).
 
-use super::connection::{run_sql, Oracle, Step};
+use super::connection::Oracle;
 use super::errors::script_error;
+use super::sqlplus::{run_sql, sql_error};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::charset::{compare, CharsetTable, Verdict};
@@ -69,9 +71,7 @@ pub fn nls_charset(ctx: &HostCtx, db: &Oracle) -> Result<CharsetReport, Box<Eval
     let output = run_sql(ctx, db, "nls_charset", &script)?;
     let (mut database, mut national) = (None, None);
     for row in output.rows(query) {
-        let fields = row
-            .fields(2)
-            .map_err(|e| super::connection::sql_error("nls_charset", e))?;
+        let fields = row.fields(2).map_err(|e| sql_error("nls_charset", e))?;
         match fields[0].trim() {
             "NLS_CHARACTERSET" => database = Some(fields[1].trim().to_uppercase()),
             "NLS_NCHAR_CHARACTERSET" => national = Some(fields[1].trim().to_uppercase()),

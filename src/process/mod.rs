@@ -2,3 +2,5 @@
 //! its own process group, output streamed, cancellation honoured.
 
 pub mod capture;
+pub mod datapump_client;
+pub mod private_parfile;

@@ -1,1 +1,8 @@
+//! One integration-test binary that runs the real `bizscript` (and, where Oracle is needed, the
+//! simulator), as a user would.
 
+mod cli;
+mod doc_examples;
+mod files;
+mod repl;
+mod support;

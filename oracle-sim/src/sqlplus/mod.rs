@@ -237,19 +237,10 @@ fn prompt(text: &str, silent: bool) {
     }
 }
 
-/// Whether a line ends a SQL statement with `;` (outside quotes).
-fn ends_with_semicolon(buffer: &str) -> bool {
-    let mut in_str = false;
-    let mut last = None;
-    for c in buffer.chars() {
-        if c == '\'' {
-            in_str = !in_str;
-        }
-        if !c.is_whitespace() {
-            last = Some((c, in_str));
-        }
-    }
-    matches!(last, Some((';', false)))
+/// Whether a line ends a SQL statement: SQL*Plus looks at the end of the line only, not at
+/// quotes (a `;` ending a line inside an open literal still ends the statement).
+fn ends_with_semicolon(line: &str) -> bool {
+    line.trim_end().ends_with(';')
 }
 
 impl Session<'_> {
@@ -311,7 +302,7 @@ impl Session<'_> {
             }
             buffer.push_str(&line);
             buffer.push('\n');
-            if ends_with_semicolon(&buffer) {
+            if ends_with_semicolon(&line) {
                 let text = std::mem::take(&mut buffer);
                 let text = text.trim_end().trim_end_matches(';').to_string();
                 if let Some(code) = self.sql(&text, false) {

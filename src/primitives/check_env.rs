@@ -6,7 +6,8 @@
 //! TWO_TASK, NLS_LANG and library-path conflicts. Every finding is a problem with a severity, a
 //! message and a fix; `ok` is false when any problem is an error.
 
-use super::sqlplus::{capture_error, child_env};
+use super::connection::child_env;
+use super::sqlplus::{capture_error, SQLPLUS_NLS_LANG};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
@@ -279,6 +280,10 @@ fn read_banner(
 ) -> Result<Option<ClientBanner>, Box<EvalAltResult>> {
     let mut invocation = Invocation::new(expdp, &["-help"]);
     invocation.env = child_env(ctx);
+    // English messages, so that the banner and any UDE- error read as the parser expects.
+    invocation
+        .env
+        .push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
     invocation.timeout = BANNER_TIMEOUT;
     let captured = match capture(&invocation, &ctx.cancel) {
         Ok(captured) => captured,

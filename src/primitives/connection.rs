@@ -146,6 +146,39 @@ fn connection_error(error: ConnectionError) -> Box<EvalAltResult> {
     script_error("BZ-CONNECTION", format!("oracle: {error}"), hint)
 }
 
+/// The environment of bizscript's Oracle children (sqlplus, expdp): the run's overrides, plus a
+/// clean sqlplus profile search path (no `login.sql` may change the SET options) and, for a full
+/// home on Unix, its `lib` first on the library path. NLS_LANG is left as the run has it: each
+/// caller decides what its child needs.
+pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
+    let mut env: Vec<(String, Option<String>)> = ctx
+        .env
+        .overrides()
+        .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+        .collect();
+    env.push(("SQLPATH".into(), Some(String::new())));
+    env.push(("ORACLE_PATH".into(), None));
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if let Some(home) = ctx.env.oracle_home() {
+        if crate::oracle::oracle_homes::HomeLayout::inspect(&home).kind
+            == crate::oracle::oracle_homes::HomeKind::Full
+            && home.join("lib").is_dir()
+        {
+            let mut paths = vec![home.join("lib")];
+            if let Some(existing) = ctx.env.get("LD_LIBRARY_PATH") {
+                paths.extend(std::env::split_paths(&existing));
+            }
+            if let Ok(joined) = std::env::join_paths(paths) {
+                env.push((
+                    "LD_LIBRARY_PATH".into(),
+                    Some(joined.to_string_lossy().into_owned()),
+                ));
+            }
+        }
+    }
+    env
+}
+
 #[cfg(test)]
 mod tests {
     use crate::host::context::OracleEnv;

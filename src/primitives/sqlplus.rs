@@ -2,7 +2,7 @@
 //! the password) on stdin only, the output redacted and parsed strictly, ORA-/SP2- errors turned
 //! into script errors carrying the Oracle code and advice.
 
-use super::connection::Oracle;
+use super::connection::{child_env, Oracle};
 use super::errors::script_error;
 use crate::host::context::HostCtx;
 use crate::oracle::sqlplus_output::{self, SqlplusError, SqlplusOutput};
@@ -17,7 +17,7 @@ const SQLPLUS_TIMEOUT: Duration = Duration::from_secs(120);
 /// The NLS_LANG bizscript gives its own sqlplus children: English messages and UTF-8 output, so
 /// that what it parses and shows does not depend on the client's setting (which `nls_charset`
 /// reports separately). Sqitch does the same (oracle-facts 6.4).
-const SQLPLUS_NLS_LANG: &str = "AMERICAN_AMERICA.AL32UTF8";
+pub const SQLPLUS_NLS_LANG: &str = "AMERICAN_AMERICA.AL32UTF8";
 
 /// Runs `script` with sqlplus as `db`, for the primitive `function`. The password goes only to
 /// sqlplus's stdin; the output is redacted, then parsed strictly. Every failure is a script error.
@@ -58,6 +58,9 @@ pub fn try_sql(
     );
     let mut invocation = Invocation::new(sqlplus, &["-S", "-L", "/nolog"]);
     invocation.env = child_env(ctx);
+    invocation
+        .env
+        .push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
     invocation.stdin = Some(script.render(&db.connection));
     invocation.timeout = SQLPLUS_TIMEOUT;
     invocation.secrets = db.connection.password().cloned().into_iter().collect();
@@ -72,39 +75,6 @@ pub fn try_sql(
         captured.exit_code,
         script.query_count(),
     ))
-}
-
-/// The environment of bizscript's Oracle children: the run's overrides, plus a clean sqlplus
-/// profile search path (no `login.sql` may change the SET options) and, for a full home on
-/// Unix, its `lib` first on the library path.
-pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
-    let mut env: Vec<(String, Option<String>)> = ctx
-        .env
-        .overrides()
-        .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
-        .collect();
-    env.push(("SQLPATH".into(), Some(String::new())));
-    env.push(("ORACLE_PATH".into(), None));
-    env.push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
-    #[cfg(all(unix, not(target_os = "macos")))]
-    if let Some(home) = ctx.env.oracle_home() {
-        if crate::oracle::oracle_homes::HomeLayout::inspect(&home).kind
-            == crate::oracle::oracle_homes::HomeKind::Full
-            && home.join("lib").is_dir()
-        {
-            let mut paths = vec![home.join("lib")];
-            if let Some(existing) = ctx.env.get("LD_LIBRARY_PATH") {
-                paths.extend(std::env::split_paths(&existing));
-            }
-            if let Ok(joined) = std::env::join_paths(paths) {
-                env.push((
-                    "LD_LIBRARY_PATH".into(),
-                    Some(joined.to_string_lossy().into_owned()),
-                ));
-            }
-        }
-    }
-    env
 }
 
 /// A sqlplus error as a script error: the Oracle code, the message, the advice.

@@ -302,10 +302,16 @@ fn read_banner(
     match client_banner::parse(&text) {
         Ok(banner) => Ok(Some(banner)),
         Err(BannerError::MessageFiles { code, line }) => {
-            problems.push(error(
-                format!("expdp cannot find its message files: {line}"),
-                format!("{code}: set ORACLE_HOME to the Oracle client's own folder (the one whose rdbms/mesg holds udeus.msb)"),
-            ));
+            // A home without message files was reported already; the banner only confirms it.
+            if !problems
+                .iter()
+                .any(|p| p.message.contains("no Data Pump message files"))
+            {
+                problems.push(error(
+                    format!("expdp cannot find its message files ({code}): {line}"),
+                    "set ORACLE_HOME to the Oracle client's own folder (the one whose rdbms/mesg holds udeus.msb)",
+                ));
+            }
             Ok(None)
         }
         Err(BannerError::Missing) => {
@@ -398,6 +404,11 @@ mod tests {
         let all = problems(&report).join("\n");
         assert!(all.contains("error:"), "{all}");
         assert!(all.contains("message files"), "{all}");
+        assert_eq!(
+            all.matches("message files").count(),
+            1,
+            "reported twice: {all}"
+        );
         assert!(report["client_version"].is_unit());
     }
 

@@ -106,7 +106,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
                     job.as_stored()
                 ),
             );
-            let cleanup = cleanup_job(&c, &db, &owner, &job, &mut step_confirm(&c))?;
+            let cleanup = cleanup_job(&c, &db, &owner, &job, &mut confirmation(&c))?;
             step.finish(&cleanup_summary(&cleanup));
             rhai::serde::to_dynamic(&cleanup)
         },
@@ -194,7 +194,7 @@ pub fn datapump_jobs(ctx: &HostCtx, db: &Oracle) -> Result<Vec<DataPumpJob>, Box
 pub type Confirm<'a> = dyn FnMut(&str) -> Result<bool, Box<EvalAltResult>> + 'a;
 
 /// The run's confirmation: `--yes`, else a y/N question on a terminal, else an error.
-fn step_confirm(ctx: &HostCtx) -> impl FnMut(&str) -> Result<bool, Box<EvalAltResult>> + '_ {
+fn confirmation(ctx: &HostCtx) -> impl FnMut(&str) -> Result<bool, Box<EvalAltResult>> + '_ {
     move |question: &str| {
         if ctx.assume_yes {
             return Ok(true);

@@ -54,7 +54,7 @@ pub struct DirectoryReport {
     pub replaced: bool,
     pub granted: bool,
     pub grant_to: Option<String>,
-    pub local: Option<LocalPath>,
+    pub local: LocalPath,
     /// The view the lookup read: `dba_directories` or `all_directories`.
     pub view: &'static str,
     pub dry_run: bool,
@@ -316,7 +316,7 @@ fn ensure_directory(
     }
     Ok(DirectoryReport {
         name,
-        local: Some(local_path(&final_path)),
+        local: local_path(&final_path),
         path: Some(final_path),
         created,
         replaced,

@@ -23,7 +23,7 @@ use std::sync::Arc;
 pub const ENSURE_DIRECTORY: PrimitiveDoc = PrimitiveDoc {
     name: "ensure_directory",
     signature: "ensure_directory(db: Oracle, name: string) -> Map\nensure_directory(db: Oracle, name: string, path: string) -> Map\nensure_directory(db: Oracle, name: string, path: string, options: #{ grant_to: string, replace: bool }) -> Map",
-    summary: "Makes sure the DIRECTORY object `name` exists (unquoted names are upper-cased as Oracle does; write \"\\\"Name\\\"\" to keep case). Without a path it only checks; with a path it creates the directory when missing and refuses one that points elsewhere unless `replace: true` (CREATE OR REPLACE, which keeps grants). `grant_to` grants READ, WRITE to that user unless it already holds them (`granted` says whether this call granted). Names and paths are validated before sqlplus runs: anything that could inject SQL is refused. Returns #{ name, path, created, replaced, granted, local, view, dry_run, statements }; `local` says whether the path exists on this machine, is writable and how much space is free (Data Pump writes on the database server). A second identical call changes nothing and says `created: false`. Under --dry-run it prints the SQL it would run and changes nothing.",
+    summary: "Makes sure the DIRECTORY object `name` exists (unquoted names are upper-cased as Oracle does; write \"\\\"Name\\\"\" to keep case). Without a path it only checks; with a path it creates the directory when missing and refuses one that points elsewhere unless `replace: true` (CREATE OR REPLACE, which keeps grants). `grant_to` grants READ, WRITE to that user unless it already holds them (`granted` says whether this call granted). Names and paths are validated before sqlplus runs: anything that could inject SQL is refused. Returns #{ name, path, created, replaced, granted, local, view, dry_run, statements }; `local` says whether the path exists on this machine, is writable and how much space is free (Data Pump writes on the database server). A second identical call changes nothing and says `created: false`. Under --dry-run it still reads the dictionary (to know what would change), prints the SQL it would run and changes nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 let dir = ensure_directory(db, "BizAgiBackupPath");
 print(`${dir.name} -> ${dir.path} (created: ${dir.created})`);"#,
@@ -49,7 +49,7 @@ pub struct LocalPath {
 #[derive(Debug, Clone, Serialize)]
 pub struct DirectoryReport {
     pub name: String,
-    pub path: Option<String>,
+    pub path: String,
     pub created: bool,
     pub replaced: bool,
     pub granted: bool,
@@ -317,7 +317,7 @@ fn ensure_directory(
     Ok(DirectoryReport {
         name,
         local: local_path(&final_path),
-        path: Some(final_path),
+        path: final_path,
         created,
         replaced,
         granted: grant.is_some() && !dry_run,
@@ -501,8 +501,7 @@ fn summary(report: &DirectoryReport) -> String {
     };
     let mut line = format!(
         "ensure_directory: {} -> {} ({what})",
-        report.name,
-        report.path.as_deref().unwrap_or("?")
+        report.name, report.path
     );
     match (&report.grant_to, report.granted) {
         (Some(user), true) => line.push_str(&format!(", READ, WRITE granted to {user}")),

@@ -235,6 +235,16 @@ mod sim_tests {
     }
 
     #[test]
+    fn a_home_without_message_files_says_to_fix_oracle_home() {
+        let Some(sim) = Sim::start("bad_home") else {
+            return;
+        };
+        let err = sim.run("nls_charset(db)").unwrap_err();
+        assert_eq!(code(&err), "SP2-0667", "{}", text(&err));
+        assert!(text(&err).contains("ORACLE_HOME"), "{}", text(&err));
+    }
+
+    #[test]
     fn a_bad_password_is_ora_01017_without_the_password() {
         let Some(sim) = Sim::start("bad_password") else {
             return;

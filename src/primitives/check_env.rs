@@ -7,6 +7,7 @@
 //! message and a fix; `ok` is false when any problem is an error.
 
 use super::connection::child_env;
+use super::registry::{registry_homes, registry_nls_lang};
 use super::sqlplus::{capture_error, SQLPLUS_NLS_LANG};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
@@ -14,7 +15,8 @@ use crate::host::context::HostCtx;
 use crate::oracle::client_banner::{self, BannerError, ClientBanner};
 use crate::oracle::nls_lang::{NlsLang, NlsSource, RECOMMENDED};
 use crate::oracle::oracle_homes::{
-    oracle_library_dirs, parse_oratab, same_file, tools_on_path, HomeKind, HomeLayout, TOOLS,
+    oracle_library_dirs, parse_oratab, same_file, tools_on_path, HomeKind, HomeLayout,
+    RegistryHome, TOOLS,
 };
 use crate::process::capture::{capture, Invocation};
 use rhai::{Dynamic, Engine, EvalAltResult};
@@ -52,7 +54,7 @@ pub struct Problem {
 /// One Oracle client found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundHome {
-    /// `ORACLE_HOME`, `PATH` or `oratab`.
+    /// `ORACLE_HOME`, `PATH`, `registry` (Windows) or `oratab`.
     pub source: &'static str,
     /// The home folder (or, for PATH, the `expdp` found).
     pub path: String,
@@ -177,7 +179,8 @@ pub fn check_env(ctx: &HostCtx) -> Result<EnvReport, Box<EvalAltResult>> {
             ));
         }
     }
-    let homes = found_homes(layout.as_ref(), &on_path);
+    let registered = registry_homes(ctx);
+    let homes = found_homes(layout.as_ref(), &on_path, &registered);
 
     // 3. The version, from the banner (no connection).
     let banner = match tools.get("expdp") {
@@ -193,7 +196,10 @@ pub fn check_env(ctx: &HostCtx) -> Result<EnvReport, Box<EvalAltResult>> {
         ));
     }
     library_path_conflicts(ctx, layout.as_ref(), &mut problems);
-    let nls = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), registry_nls_lang());
+    let nls = NlsLang::resolve(
+        ctx.env.get("NLS_LANG").as_deref(),
+        registry_nls_lang(ctx, &registered).as_deref(),
+    );
     if nls.source == NlsSource::Default {
         problems.push(warning(
             format!(
@@ -250,7 +256,11 @@ fn check_layout(layout: &HomeLayout, problems: &mut Vec<Problem>) {
     }
 }
 
-fn found_homes(layout: Option<&HomeLayout>, on_path: &[PathBuf]) -> Vec<FoundHome> {
+fn found_homes(
+    layout: Option<&HomeLayout>,
+    on_path: &[PathBuf],
+    registered: &[RegistryHome],
+) -> Vec<FoundHome> {
     let mut homes = Vec::new();
     if let Some(layout) = layout {
         homes.push(FoundHome {
@@ -261,6 +271,12 @@ fn found_homes(layout: Option<&HomeLayout>, on_path: &[PathBuf]) -> Vec<FoundHom
     homes.extend(on_path.iter().map(|p| FoundHome {
         source: "PATH",
         path: p.display().to_string(),
+    }));
+    homes.extend(registered.iter().filter_map(|r| {
+        Some(FoundHome {
+            source: "registry",
+            path: r.oracle_home.clone()?,
+        })
     }));
     for oratab in ORATAB_PATHS {
         if let Ok(text) = std::fs::read_to_string(oratab) {
@@ -348,11 +364,6 @@ fn library_path_conflicts(ctx: &HostCtx, layout: Option<&HomeLayout>, problems: 
             format!("remove {} from {variable}; mixing clients' libraries makes the tools fail or load the wrong version", dir.display()),
         ));
     }
-}
-
-/// NLS_LANG from the Windows registry of the home in use. Not read yet: see the report.
-fn registry_nls_lang() -> Option<&'static str> {
-    None
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod files;
 pub mod lock;
 pub mod nls_charset;
 pub mod options;
+pub mod registry;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;

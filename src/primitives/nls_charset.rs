@@ -7,6 +7,7 @@
 
 use super::connection::Oracle;
 use super::errors::script_error;
+use super::registry::{registry_homes, registry_nls_lang};
 use super::sqlplus::{run_sql, sql_error};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
@@ -85,7 +86,8 @@ pub fn nls_charset(ctx: &HostCtx, db: &Oracle) -> Result<CharsetReport, Box<Eval
             "query it by hand: SELECT * FROM nls_database_parameters",
         )
     })?;
-    let client = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), None);
+    let registry = registry_nls_lang(ctx, &registry_homes(ctx));
+    let client = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), registry.as_deref());
     Ok(report(&client, &database, national.unwrap_or_default()))
 }
 

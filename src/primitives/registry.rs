@@ -12,8 +12,8 @@ pub fn registry_homes(ctx: &HostCtx) -> Vec<RegistryHome> {
     // 32-bit clients on 64-bit Windows register under WOW6432Node (unverified, oracle-facts 7.1);
     // reading both costs nothing.
     [r"HKLM\SOFTWARE\ORACLE", r"HKLM\SOFTWARE\WOW6432Node\ORACLE"]
-        .iter()
-        .filter_map(|key| {
+        .into_iter()
+        .filter_map(|key: &str| {
             let mut invocation = Invocation::new("reg", &["query", key, "/s"]);
             invocation.timeout = std::time::Duration::from_secs(10);
             capture(&invocation, &ctx.cancel).ok()

@@ -61,7 +61,7 @@ pub fn try_sql(
     invocation
         .env
         .push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
-    invocation.stdin = Some(script.render(&db.connection));
+    invocation.stdin = Some(zeroize::Zeroizing::new(script.render(&db.connection)));
     invocation.timeout = SQLPLUS_TIMEOUT;
     invocation.secrets = db.connection.password().cloned().into_iter().collect();
     let captured = capture(&invocation, &ctx.cancel).map_err(|e| capture_error(function, e))?;

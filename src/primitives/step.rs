@@ -22,6 +22,14 @@ impl Step {
         Self { bar }
     }
 
+    /// Runs `f` (a question on the terminal) with the spinner out of the way.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
     /// Ends the step with its summary line (on stderr).
     pub fn finish(self, summary: &str) {
         if let Some(bar) = &self.bar {

@@ -371,7 +371,14 @@ fn lookup(ctx: &HostCtx, db: &Oracle, request: &Request) -> Result<Lookup, Box<E
                 .first()
                 .and_then(|row| row.fields(2).ok().map(|f| f[1].to_string()))
                 .unwrap_or_default();
+            // The release stands in for COMPATIBLE (which is never above it); a database kept
+            // at COMPATIBLE < 12.2 still refuses the name itself, with ORA-00972.
             if NameLimit::for_release(&release) == NameLimit::Before122 {
+                let release = if release.is_empty() {
+                    "of an unknown release".to_string()
+                } else {
+                    release
+                };
                 return Err(script_error(
                     "BZ-DIRECTORY-NAME",
                     format!(

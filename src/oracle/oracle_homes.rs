@@ -92,6 +92,9 @@ pub struct HomeLayout {
     /// True when Data Pump's message files (`rdbms/mesg/ude*.msb`) are present; Instant Client
     /// carries its messages inside its libraries, so this is true for it.
     pub has_messages: bool,
+    /// True when SQL*Plus's message files (`sqlplus/mesg/sp1*.msb`) are present (Instant Client:
+    /// always), without which sqlplus stops with SP2-0667.
+    pub has_sqlplus_messages: bool,
 }
 
 impl HomeLayout {
@@ -116,17 +119,20 @@ impl HomeLayout {
             .filter(|t| !has_tool(&tools_dir, t))
             .map(|t| format!("{t}{EXE_SUFFIX}"))
             .collect();
-        let has_messages = match kind {
-            HomeKind::Full => has_datapump_messages(&dir.join("rdbms").join("mesg")),
+        let messages = |product: &str, prefix: &str| match kind {
+            HomeKind::Full => has_message_file(&dir.join(product).join("mesg"), prefix),
             HomeKind::InstantClient => true,
             HomeKind::NotAClient => false,
         };
+        let has_messages = messages("rdbms", "ude");
+        let has_sqlplus_messages = messages("sqlplus", "sp1");
         Self {
             dir: dir.to_path_buf(),
             kind,
             bin: tools_dir,
             missing_tools,
             has_messages,
+            has_sqlplus_messages,
         }
     }
 
@@ -148,13 +154,13 @@ fn is_instant_client(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// `udeus.msb` (English) or another language's `ude<lang>.msb`.
-fn has_datapump_messages(mesg: &Path) -> bool {
+/// A message file `<prefix><lang>.msb` in `mesg` (`udeus.msb` is Data Pump export's English one).
+fn has_message_file(mesg: &Path, prefix: &str) -> bool {
     std::fs::read_dir(mesg)
         .map(|entries| {
             entries.flatten().any(|e| {
                 let name = e.file_name().to_string_lossy().to_lowercase();
-                name.starts_with("ude") && name.ends_with(".msb")
+                name.starts_with(prefix) && name.ends_with(".msb")
             })
         })
         .unwrap_or(false)
@@ -331,6 +337,9 @@ mod tests {
         assert_eq!(layout.kind, HomeKind::Full);
         assert!(layout.missing_tools.is_empty());
         assert!(layout.has_messages);
+        assert!(!layout.has_sqlplus_messages);
+        touch(&full.join("sqlplus/mesg/sp1us.msb"));
+        assert!(HomeLayout::inspect(&full).has_sqlplus_messages);
 
         let ic = tmp.path().join("instantclient_19_27");
         touch(&ic.join(format!("expdp{EXE_SUFFIX}")));

@@ -252,6 +252,12 @@ fn check_layout(layout: &HomeLayout, problems: &mut Vec<Problem>) {
                     "point ORACLE_HOME at the client's real home; the message files come with it",
                 ));
             }
+            if !layout.has_sqlplus_messages {
+                problems.push(error(
+                    format!("{dir}/sqlplus/mesg has no SQL*Plus message files (sp1us.msb): sqlplus would stop with SP2-0667"),
+                    "point ORACLE_HOME at the client's real home; the message files come with it",
+                ));
+            }
         }
     }
 }
@@ -416,10 +422,13 @@ mod tests {
         assert!(all.contains("error:"), "{all}");
         assert!(all.contains("message files"), "{all}");
         assert_eq!(
-            all.lines().filter(|p| p.contains("message files")).count(),
+            all.lines()
+                .filter(|p| p.contains("Data Pump message files"))
+                .count(),
             1,
             "reported twice: {all}"
         );
+        assert!(all.contains("SQL*Plus message files"), "{all}");
         assert!(report["client_version"].is_unit());
     }
 

@@ -24,9 +24,12 @@ pub mod lock;
 pub mod nls_charset;
 pub mod options;
 pub mod parse_log;
+pub mod registry;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
+pub mod sqlplus;
+pub mod step;
 #[cfg(test)]
 pub mod testing;
 

@@ -31,7 +31,7 @@ use zeroize::Zeroizing;
 pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
     name: "expdp",
     signature: "expdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error; `report` is the log parser's reading of the log). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error; `report` is the log parser's reading of the log). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let backup = expdp(db, #{
     schemas: ["BIZAGI"],
@@ -92,6 +92,14 @@ pub fn register<Db>(
 pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
     let started = chrono::Local::now().naive_local();
     let (options, client_log) = read_options(opts, started)?;
+    if ctx.cancel.is_cancelled() {
+        // Starting a job only to kill it at once would leave work for nobody's benefit.
+        return Err(script_error(
+            "BZ-INTERRUPTED",
+            "expdp: not started, the run is being interrupted",
+            "",
+        ));
+    }
     let program = client_program(ctx)?;
     let job = options
         .job_name()

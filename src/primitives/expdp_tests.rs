@@ -429,3 +429,12 @@ fn an_unconfirmed_kill_says_how_to_clean_up() {
     );
     assert!(hint.contains("KILL_JOB"));
 }
+
+#[test]
+fn nothing_starts_once_the_run_is_being_interrupted() {
+    let f = Fixture::new(&[], false);
+    f.ctx.cancel.interrupt();
+    let (code, _, _) = error_parts(f.run(&[]).unwrap_err());
+    assert_eq!(code, "BZ-INTERRUPTED");
+    assert_eq!(f.audit(), "", "a job was started during an interrupt");
+}

@@ -143,7 +143,8 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         && !ctx.cancel.is_forced()
         && !matches!(outcome.kill, Some(KillOutcome::Killed));
     let cleanup = if needs_cleanup {
-        clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display)
+        let cleanup = clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display);
+        verify_gone(ctx, db, &owner_job, cleanup)
     } else {
         Cleanup::NotNeeded
     };
@@ -233,6 +234,32 @@ fn run_client(
         display.note(&format!("expdp: {problem}"));
     }
     Ok(outcome)
+}
+
+/// Checks in `dba_datapump_jobs` that a cleaned-up job is really gone: the database, not the
+/// client's say-so, is the proof that no orphan is left. When the view cannot be read (no
+/// privilege, or the run is being interrupted), the client's confirmation stands and the trace
+/// says the check was skipped.
+fn verify_gone(ctx: &HostCtx, db: &Connection, owner_job: &str, cleanup: Cleanup) -> Cleanup {
+    if !matches!(cleanup, Cleanup::Killed | Cleanup::NothingLeft) || ctx.cancel.is_cancelled() {
+        return cleanup;
+    }
+    let Some((owner, job)) = owner_job.split_once('.') else {
+        return cleanup;
+    };
+    let oracle = super::connection::Oracle {
+        connection: db.clone(),
+    };
+    match super::datapump_jobs::datapump_jobs(ctx, &oracle) {
+        Ok(jobs) if jobs.iter().any(|j| j.owner == owner && j.job == job) => Cleanup::Failed(
+            format!("{owner_job} is still listed in dba_datapump_jobs after KILL_JOB"),
+        ),
+        Ok(_) => cleanup,
+        Err(e) => {
+            tracing::info!(target: "bizscript::expdp", "could not check dba_datapump_jobs: {e}");
+            cleanup
+        }
+    }
 }
 
 /// Attaches a second client to `owner_job` and kills it.

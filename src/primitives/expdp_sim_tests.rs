@@ -231,6 +231,11 @@ fn a_crashed_client_is_a_failed_result_and_its_job_is_killed() {
     assert!(errors.contains("without the job's final line"), "{errors}");
     assert_eq!(verdict(&r), "failed");
     assert_eq!(text(&r, "cleanup"), "killed", "{r:?}");
+    // The kill was checked in dba_datapump_jobs, through sqlplus.
+    assert!(
+        s.audit().iter().any(|e| e["tool"] == "sqlplus"),
+        "the clean-up was not verified in the database"
+    );
     s.assert_clean();
 }
 

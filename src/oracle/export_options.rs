@@ -176,10 +176,11 @@ const SPECS: &[Spec] = &[
     spec("estimate", Kind::Choice(&["BLOCKS", "STATISTICS"])),
     spec("estimate_only", Kind::YesNo),
     spec("keep_master", Kind::YesNo),
-    spec("network_link", Kind::Name),
+    // Database link and service names may be qualified with a domain (`link.example.com`).
+    spec("network_link", Kind::Clause),
     spec("remap_data", Kind::Clauses),
     spec("sample", Kind::Clauses),
-    spec("service_name", Kind::Name),
+    spec("service_name", Kind::Clause),
     spec("source_edition", Kind::Name),
     spec("status", Kind::Integer { min: 0 }),
     spec("transport_full_check", Kind::YesNo),
@@ -850,6 +851,22 @@ fn clause(text: &str) -> Result<String, String> {
     if in_double || in_single {
         return Err(format!("`{text}` has an unbalanced quote"));
     }
+    // A value that carries its own double quotes is written as is, so a blank or comma outside
+    // them would split it into several values.
+    if text.contains('"') {
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if !quoted && (c.is_whitespace() || c == ',') => {
+                    return Err(format!(
+                        "`{text}`: a blank or comma outside the double quotes would split the value; put the whole expression inside them"
+                    ))
+                }
+                _ => {}
+            }
+        }
+    }
     Ok(text.to_string())
 }
 
@@ -1066,6 +1083,7 @@ mod tests {
             ("exclude", "STATISTICS\nuserid=evil"),
             ("exclude", "TABLE # comment"),
             ("include", "TABLE:\"IN ('A')"),
+            ("exclude", "TABLE:\"IN ('A')\", STATISTICS"),
             ("flashback_time", "x\\"),
             ("schemas", "BIZAGI, OTHER"),
             ("dumpfile", "/tmp/x.dmp"),
@@ -1102,6 +1120,18 @@ mod tests {
                 "TABLE:\"IN ('WFCASE#', 'X')\"".to_string()
             ])
         );
+    }
+
+    #[test]
+    fn qualified_service_and_link_names_are_kept() {
+        let options = parse(vec![
+            ("service_name", text("orcl.example.com")),
+            ("network_link", text("PROD.EXAMPLE.COM")),
+        ])
+        .unwrap();
+        let lines = rendered(&options);
+        assert!(lines.contains(&"service_name=orcl.example.com".to_string()));
+        assert!(lines.contains(&"network_link=PROD.EXAMPLE.COM".to_string()));
     }
 
     #[test]

@@ -169,4 +169,50 @@ mod tests {
         let text = render(&options(vec![]), &wallet);
         assert!(text.contains("\nuserid=/@PRODDB\n"));
     }
+
+    /// What the parfile parser would see as a comment or a line break outside quotes.
+    fn breaks_the_line(line: &str) -> bool {
+        let (mut double, mut single) = (false, false);
+        for c in line.chars() {
+            match c {
+                '"' if !single => double = !double,
+                '\'' if !double => single = !single,
+                '#' if !double && !single => return true,
+                '\n' | '\r' => return true,
+                _ => {}
+            }
+        }
+        line.ends_with('\\')
+    }
+
+    proptest::proptest! {
+        /// Whatever a script writes, an accepted value renders as one intact line.
+        #[test]
+        fn accepted_values_never_break_the_parfile(value in "[ -~\n]{0,40}") {
+            for name in ["exclude", "flashback_time", "schemas", "dumpfile", "directory", "query"] {
+                let mut all: Vec<(&str, OptionValue)> = vec![
+                    ("schemas", OptionValue::Text("BIZAGI".into())),
+                    ("directory", OptionValue::Text("D".into())),
+                    ("dumpfile", OptionValue::Text("x.dmp".into())),
+                ];
+                all.retain(|(n, _)| *n != name);
+                all.push((name, OptionValue::Text(value.clone())));
+                let started = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap();
+                if let Ok(options) = ExportOptions::parse(all, started) {
+                    let text = render_masked(&options, &connection());
+                    for line in text.lines().skip(1) {
+                        proptest::prop_assert!(!breaks_the_line(line), "{name}={value:?} rendered as {line:?}");
+                    }
+                    let expected = options.entries().map(|(_, v)| match v {
+                        Value::EachOnItsOwnLine(items) => items.len(),
+                        _ => 1,
+                    }).sum::<usize>() + 2;
+                    proptest::prop_assert_eq!(text.lines().count(), expected);
+                }
+            }
+        }
+    }
 }

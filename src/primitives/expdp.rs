@@ -21,7 +21,9 @@ use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
-use crate::process::datapump_client::{self, ClientCommand, ClientOutcome, KillOutcome};
+use crate::process::datapump_client::{
+    self, ClientCommand, ClientError, ClientOutcome, KillOutcome,
+};
 use crate::process::private_parfile::PrivateParfile;
 use crate::secret::Secret;
 use rhai::{Dynamic, EvalAltResult, Map};
@@ -200,12 +202,17 @@ pub(super) fn run_client(
             "expdp: could not remove the private parameter file: {e} (it is mode 0600; delete it by hand)"
         ));
     }
-    let outcome = run.map_err(|e| {
-        script_error(
+    let outcome = run.map_err(|e| match e {
+        ClientError::ClientLog { .. } => script_error(
+            "BZ-EXPDP-CLIENT-LOG",
+            format!("expdp: {e}"),
+            "set `client_log` to a file in a folder that exists and is writable",
+        ),
+        _ => script_error(
             "BZ-EXPDP-CLIENT",
-            e.to_string(),
+            format!("expdp: {e}"),
             "check ORACLE_HOME and that $ORACLE_HOME/bin/expdp is executable (check_env() tells)",
-        )
+        ),
     })?;
     if let Some(problem) = &outcome.client_log_error {
         display.note(&format!("expdp: {problem}"));

@@ -438,3 +438,16 @@ fn nothing_starts_once_the_run_is_being_interrupted() {
     assert_eq!(code, "BZ-INTERRUPTED");
     assert_eq!(f.audit(), "", "a job was started during an interrupt");
 }
+
+#[test]
+fn an_unwritable_client_log_is_an_error_before_the_client_runs() {
+    let f = Fixture::new(&[], false);
+    let missing = f.dir.path().join("no/such/folder/client.log");
+    let (code, _, hint) = error_parts(
+        f.run(&[("client_log", Dynamic::from(missing.display().to_string()))])
+            .unwrap_err(),
+    );
+    assert_eq!(code, "BZ-EXPDP-CLIENT-LOG");
+    assert!(hint.unwrap().contains("client_log"));
+    assert_eq!(f.audit(), "");
+}

@@ -82,6 +82,17 @@ enum Command {
         #[arg(long, value_name = "DIR", conflicts_with = "name")]
         definitions: Option<PathBuf>,
     },
+    /// An interactive console: try steps by hand, inspect a log, repair a failed run.
+    Repl {
+        /// Run against the simulated Oracle client (scenario `ok` unless one is named:
+        /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
+        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
+        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
+        simulate: Option<String>,
+        /// Start in dry-run mode (`:dry-run off` leaves it).
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -179,6 +190,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                 },
             }
             Ok(ExitStatus::Success)
+        }
+        Command::Repl { simulate, dry_run } => {
+            let cancel = Cancel::new();
+            crate::host::signals::install(&cancel)?;
+            let options = crate::repl::ReplOptions { simulate, dry_run };
+            Ok(crate::repl::run(&options, cancel)?)
         }
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -1,1 +1,253 @@
-//! `bizscript repl`: an Oracle-aware console.
+//! `bizscript repl`: an Oracle-aware console where a DBA tries a step by hand, inspects a log or
+//! repairs a failed run.
+//!
+//! * [`session`] evaluates inputs; variables and script functions persist between them;
+//! * [`helper`] gives the line editor completion, signature hints and multi-line input
+//!   ([`validator`] asks Rhai's parser whether the input is finished);
+//! * [`commands`] parses `:help`, `:vars`, `:load`, `:reset`, `:dry-run`, `:quit`;
+//! * [`print`] shows results as tables or indented JSON, Secrets as `***`;
+//! * [`history`] keeps the history in the user's data folder, without credentials.
+//!
+//! Ctrl-C: while a line is being edited the terminal is in raw mode, so Ctrl-C reaches the editor
+//! as a key and clears the line; while an input runs the terminal is back in normal mode, the
+//! signal reaches bizscript's handler, and the cancel flag stops the evaluation (a script loop
+//! at its next operation, a primitive with its own cancel semantics). The flag is reset after
+//! every input.
+
+pub mod commands;
+pub mod completion;
+pub mod helper;
+pub mod history;
+pub mod print;
+pub mod session;
+pub mod validator;
+pub mod vocabulary;
+
+use crate::cancel::Cancel;
+use crate::host::docs;
+use crate::host::error::HostError;
+use crate::host::outcome::ExitStatus;
+use crate::host::script::{host_context, oracle_env};
+use commands::Command;
+use helper::ReplHelper;
+use print::Palette;
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::{CompletionType, Config, Editor};
+use session::{Outcome, Session};
+use std::path::PathBuf;
+
+/// What `bizscript repl` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ReplOptions {
+    /// `--simulate[=SCENARIO]`.
+    pub simulate: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+}
+
+/// Why the REPL could not start or go on.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplError {
+    #[error(transparent)]
+    Host(#[from] HostError),
+    #[error("the line editor failed: {0}")]
+    Editor(#[from] ReadlineError),
+}
+
+/// Runs the REPL until Ctrl-D or `:quit`.
+pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplError> {
+    let (env, sim) = oracle_env(options.simulate.as_deref())?;
+    let ctx = host_context(options.dry_run, false, cancel, env, sim.as_ref());
+    let mut session = Session::new(ctx);
+    let palette = Palette::for_stdout();
+
+    let config = Config::builder()
+        .max_history_size(history::MAX_ENTRIES)?
+        .history_ignore_dups(true)?
+        .history_ignore_space(true)
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .bracketed_paste(true)
+        .tab_stop(4)
+        .indent_size(4)
+        .build();
+    let mut editor: Editor<ReplHelper, FileHistory> = Editor::with_config(config)?;
+    editor.set_helper(Some(ReplHelper::new(
+        session.engine(),
+        session.vocabulary(),
+        palette.colour(),
+    )));
+    let history_file = history::history_path();
+    if let Some(path) = history_file.as_ref().filter(|p| p.is_file()) {
+        if let Err(err) = editor.load_history(path) {
+            eprintln!(
+                "bizscript: cannot read the history {}: {err}",
+                path.display()
+            );
+        }
+    }
+
+    eprintln!(
+        "bizscript {} REPL: `:help` for commands and primitives, Tab completes, Ctrl-C cancels, Ctrl-D leaves",
+        env!("CARGO_PKG_VERSION")
+    );
+    if options.dry_run {
+        eprintln!("bizscript: DRY RUN: primitives say what they would do and change nothing");
+    }
+
+    loop {
+        let prompt = if session.ctx().dry_run() {
+            "bizscript[dry-run]> "
+        } else {
+            "bizscript> "
+        };
+        let input = match editor.readline(prompt) {
+            Ok(input) => input,
+            // Ctrl-C at the prompt: the line is dropped, the session goes on. A Ctrl-C that
+            // slipped in while the terminal was between the editor and an evaluation reached the
+            // signal handler instead; forget it, or three of them would end the process.
+            Err(ReadlineError::Interrupted) => {
+                session.ctx().cancel.reset();
+                continue;
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(err) => return Err(err.into()),
+        };
+        if input.trim().is_empty() {
+            continue;
+        }
+        let quit = handle(&mut session, &input, palette);
+        remember(&mut editor, &session, &input, history_file.as_ref());
+        if quit {
+            break;
+        }
+    }
+    drop(sim);
+    Ok(ExitStatus::Success)
+}
+
+/// Evaluates one input or runs one command; true when the REPL should leave.
+fn handle(session: &mut Session, input: &str, palette: Palette) -> bool {
+    if input.trim_start().starts_with(':') {
+        return match commands::parse(input) {
+            Ok(command) => run_command(session, command, palette),
+            Err(err) => {
+                eprintln!("bizscript: {err}");
+                false
+            }
+        };
+    }
+    show(session.eval(input), palette);
+    false
+}
+
+fn show(outcome: Outcome, palette: Palette) {
+    match outcome {
+        Outcome::Value(value) => {
+            if let Some(text) = print::render(&value, palette) {
+                println!("{text}");
+            }
+        }
+        Outcome::Failed(rendered) => eprintln!("{}", rendered.trim_end()),
+        Outcome::Interrupted => eprintln!("bizscript: interrupted; back at the prompt"),
+    }
+}
+
+fn run_command(session: &mut Session, command: Command, palette: Palette) -> bool {
+    match command {
+        Command::Help(None) => print!("{}", general_help()),
+        Command::Help(Some(name)) => help_on(session, &name),
+        Command::Vars => println!("{}", session.describe_vars()),
+        Command::Load(path) => show(session.load(&path), palette),
+        Command::Reset => {
+            session.reset();
+            eprintln!("bizscript: variables and functions forgotten");
+        }
+        Command::DryRun(Some(on)) => {
+            session.ctx().set_dry_run(on);
+            eprintln!(
+                "bizscript: dry run {}",
+                if on {
+                    "on: primitives say what they would do and change nothing"
+                } else {
+                    "off: primitives act"
+                }
+            );
+        }
+        Command::DryRun(None) => eprintln!(
+            "bizscript: dry run is {}",
+            if session.ctx().dry_run() { "on" } else { "off" }
+        ),
+        Command::Quit => return true,
+    }
+    false
+}
+
+/// `:help` without a name: the commands, the keys and the primitives.
+fn general_help() -> String {
+    let mut out = String::from("Commands:\n");
+    for (command, text) in commands::HELP {
+        out.push_str(&format!("  {command:<18}{text}\n"));
+    }
+    out.push_str(
+        "\nKeys: Tab completes (primitives, functions, variables, `x.` map keys, `params.`),\n\
+         Enter on an unfinished function, block, map or string continues on the next line,\n\
+         Ctrl-C cancels the running input or clears the line, Ctrl-D leaves.\n\
+         Lines starting with a space, and lines handling passwords, stay out of the history.\n\
+         \nPrimitives (`:help NAME` for one):\n",
+    );
+    for doc in crate::primitives::all_docs() {
+        out.push_str(&format!("  {}\n", doc.signature.replace('\n', "\n  ")));
+    }
+    out
+}
+
+/// `:help NAME`: a primitive's doc (as `bizscript doc NAME`), a guide topic, or a script function.
+fn help_on(session: &Session, name: &str) {
+    if let Some(doc) = crate::primitives::doc(name) {
+        print!("{}", docs::render_doc(doc));
+    } else if name == "site-scripts" {
+        print!("{}", docs::SITE_SCRIPTS_GUIDE);
+    } else if let Some(text) = session.describe_function(name) {
+        print!("{text}");
+    } else {
+        let topics = docs::topics();
+        let hint = crate::primitives::options::nearest(name, &topics)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        eprintln!(
+            "bizscript: no primitive, topic or function named `{name}`{hint}; known: {}",
+            topics.join(", ")
+        );
+    }
+}
+
+/// Adds `input` to the history and saves it, unless it handles a credential.
+fn remember(
+    editor: &mut Editor<ReplHelper, FileHistory>,
+    session: &Session,
+    input: &str,
+    file: Option<&PathBuf>,
+) {
+    if !history::may_save(input, session.secrets()) {
+        return;
+    }
+    match editor.add_history_entry(input) {
+        Ok(true) => {}
+        _ => return,
+    }
+    let Some(path) = file else { return };
+    let entries: Vec<&str> = editor.history().iter().map(String::as_str).collect();
+    // Entries loaded from an older session may hold a secret typed before it was known.
+    let entries: Vec<&str> = entries
+        .into_iter()
+        .filter(|e| !session.secrets().appear_in(e))
+        .collect();
+    if let Err(err) = history::save(path, entries) {
+        eprintln!(
+            "bizscript: cannot save the history {}: {err}",
+            path.display()
+        );
+    }
+}

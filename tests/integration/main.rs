@@ -4,4 +4,5 @@
 mod cli;
 mod doc_examples;
 mod files;
+mod repl;
 mod support;

@@ -60,16 +60,63 @@ pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Ve
         .filter(|s| !manifest.schemas.contains(s))
         .cloned()
         .collect();
+    let wanted_tables: Vec<(String, String)> = c
+        .params
+        .values("TABLES")
+        .iter()
+        .map(|t| match t.split_once('.') {
+            Some((o, n)) => (o.to_string(), n.to_string()),
+            None => (c.user.name.clone(), t.clone()),
+        })
+        .collect();
     spec.tables = manifest
         .tables
         .iter()
-        .filter(|(o, _, _, _)| spec.schemas.contains(o))
+        .filter(|(o, t, _, _)| {
+            if wanted_tables.is_empty() {
+                spec.schemas.contains(o)
+            } else {
+                wanted_tables.iter().any(|(wo, wt)| wo == o && wt == t)
+            }
+        })
         .cloned()
         .collect();
-    spec.mode = if c.params.yes("FULL") || (wanted.is_empty() && !c.params.has("TABLES")) {
-        "FULL".to_string()
-    } else {
-        spec.mode.clone()
+    for (o, t) in &wanted_tables {
+        if !manifest
+            .tables
+            .iter()
+            .any(|(mo, mt, _, _)| mo == o && mt == t)
+        {
+            spec.missing.push(format!("{o}.{t}"));
+        }
+    }
+    if !wanted_tables.is_empty() {
+        spec.schemas = wanted_tables.iter().map(|(o, _)| o.clone()).collect();
+        spec.schemas.dedup();
+    }
+    spec.sqlfile = match c.params.value("SQLFILE") {
+        Some(f) => {
+            let (dir, file) = super::split_dir(f);
+            let dir = dir.unwrap_or_else(|| {
+                c.params
+                    .value("DIRECTORY")
+                    .unwrap_or("DATA_PUMP_DIR")
+                    .to_string()
+            });
+            match db
+                .directory(&dir)
+                .filter(|d| db.can_use_directory(c.user, d))
+            {
+                Some(d) => Some(format!("{}/{}", d.path.trim_end_matches('/'), file)),
+                None => {
+                    return Err(vec![
+                        "ORA-39002: invalid operation".to_string(),
+                        format!("ORA-39087: directory name {dir} is invalid"),
+                    ])
+                }
+            }
+        }
+        None => None,
     };
     spec.remap_schema = remaps;
     spec.table_exists_action = c
@@ -114,6 +161,23 @@ impl JobSpec {
 pub struct Existing {
     pub users: Vec<String>,
     pub tables: Vec<(String, String)>,
+}
+
+/// The DDL a SQLFILE job writes.
+pub fn sql_file_text(spec: &JobSpec) -> String {
+    let mut text = String::from("-- CONNECT ")
+        + &spec.owner
+        + "\nALTER SESSION SET EVENTS '10150 TRACE NAME CONTEXT FOREVER, LEVEL 1';\n";
+    for s in &spec.schemas {
+        let target = spec.target_schema(s);
+        text.push_str(&format!("-- new object type path: SCHEMA_EXPORT/USER\n CREATE USER \"{target}\" IDENTIFIED BY VALUES 'S:0000000000000000000000000000000000000000000000000000000000000000'\n      DEFAULT TABLESPACE \"USERS\"\n      TEMPORARY TABLESPACE \"TEMP\";\n"));
+    }
+    text.push_str("-- new object type path: SCHEMA_EXPORT/TABLE/TABLE\n");
+    for (o, t, _, _) in &spec.tables {
+        let target = spec.target_schema(o);
+        text.push_str(&format!("CREATE TABLE \"{target}\".\"{t}\" \n   (\t\"ID{t}\" NUMBER(10,0) NOT NULL ENABLE, \n\t\"DESCRIPTION\" VARCHAR2(400 BYTE)\n   ) SEGMENT CREATION IMMEDIATE \n  TABLESPACE \"USERS\" ;\n"));
+    }
+    text
 }
 
 /// Records in the database what a finished import created: missing users and the tables it
@@ -186,6 +250,20 @@ pub fn plan(spec: &JobSpec) -> Plan {
         }
         p.object_path(&format!("SCHEMA_EXPORT/{rel}"), count);
     };
+    if spec.sqlfile.is_some() {
+        // SQLFILE: the DDL is written to a file (see WriteSqlFile), nothing is imported.
+        p.steps.push(Step::WriteSqlFile);
+        for (rel, count) in [
+            ("USER", 1),
+            ("TABLE/TABLE", spec.tables.len() as u32),
+            ("TABLE/INDEX/INDEX", 52),
+            ("TABLE/CONSTRAINT/CONSTRAINT", 41),
+        ] {
+            path(&mut p, rel, count);
+        }
+        p.outcome = Some(Outcome::Success);
+        return p;
+    }
     let metadata = spec.content != "DATA_ONLY";
     let data = spec.content != "METADATA_ONLY";
     if metadata {
@@ -327,7 +405,13 @@ pub fn plan(spec: &JobSpec) -> Plan {
         path(&mut p, "STATISTICS/MARKER", 1);
     }
     for m in &spec.missing {
-        p.line(format!("ORA-39165: Schema {m} was not found."));
+        if spec.mode == "TABLE" {
+            p.line(format!(
+                "ORA-39166: Object {m} was not found or could not be exported or imported."
+            ));
+        } else {
+            p.line(format!("ORA-39165: Schema {m} was not found."));
+        }
         errors += 1;
     }
     p.outcome = Some(if errors > 0 {

@@ -47,6 +47,9 @@ pub struct JobSpec {
     /// Import: users and tables that existed when the job started.
     #[serde(default)]
     pub existing: super::import::Existing,
+    /// Import with SQLFILE: the server path of the DDL file.
+    #[serde(default)]
+    pub sqlfile: Option<String>,
     pub started: String,
 }
 
@@ -164,6 +167,17 @@ pub fn execute(
             }
             Step::WriteDump { fraction } => write_dump(spec, *fraction, out),
             Step::Crash => crash(home, spec, inv),
+            Step::WriteSqlFile => {
+                if let Some(path) = &spec.sqlfile {
+                    if let Err(e) = std::fs::write(path, super::import::sql_file_text(spec)) {
+                        out.line(
+                            &format!("ORA-31641: unable to create dump file \"{path}\""),
+                            None,
+                        );
+                        out.line(&format!("oracle-sim: {e}"), None);
+                    }
+                }
+            }
         }
         i += 1;
     }
@@ -273,7 +287,7 @@ pub fn finish(home: &Home, spec: &JobSpec, out: &mut JobOutput, outcome: Outcome
         } else {
             remove_job(db, &spec.owner, &spec.job_name);
         }
-        if spec.tool == Tool::Impdp && outcome != Outcome::Fatal {
+        if spec.tool == Tool::Impdp && outcome != Outcome::Fatal && spec.sqlfile.is_none() {
             super::import::apply(db, spec);
         }
     });

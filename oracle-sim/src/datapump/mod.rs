@@ -237,7 +237,7 @@ fn logon<'a>(db: &'a Database, creds: &Credentials) -> Result<&'a User, String> 
 }
 
 /// Splits `[dir:]file` into its directory object (if given) and file name.
-fn split_dir(spec: &str) -> (Option<String>, String) {
+pub(crate) fn split_dir(spec: &str) -> (Option<String>, String) {
     let raw = params::unquote(spec);
     match raw.split_once(':') {
         Some((d, f))
@@ -354,10 +354,13 @@ fn start(
         .filter(|n| *n > 0);
 
     // Job name and mode.
+    // Import of a whole dump set (no SCHEMAS / TABLES) is a FULL job, as in real logs.
     let mode = if params.yes("FULL") {
         "FULL"
     } else if params.has("TABLES") {
         "TABLE"
+    } else if tool == Tool::Impdp && !params.has("SCHEMAS") {
+        "FULL"
     } else {
         "SCHEMA"
     };
@@ -518,6 +521,7 @@ impl Common<'_> {
             remap_schema: vec![],
             table_exists_action: String::new(),
             existing: Default::default(),
+            sqlfile: None,
             started: clock::iso(chrono::Local::now()),
         }
     }

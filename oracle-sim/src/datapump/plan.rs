@@ -15,6 +15,8 @@ pub enum Step {
     WriteDump { fraction: Option<(u64, u64)> },
     /// The client dies abruptly here.
     Crash,
+    /// Import with SQLFILE: write the DDL file.
+    WriteSqlFile,
 }
 
 /// How the job ends.

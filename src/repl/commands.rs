@@ -1,0 +1,142 @@
+//! The REPL's own commands: lines starting with `:`.
+
+use crate::primitives::options::nearest;
+use std::path::PathBuf;
+
+/// A parsed `:command`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `:help` (commands and primitives) or `:help NAME` (one primitive, topic or function).
+    Help(Option<String>),
+    /// `:vars`: the variables in scope, with their types and values (Secrets masked).
+    Vars,
+    /// `:load FILE`: run a script in this session; its functions and variables stay.
+    Load(PathBuf),
+    /// `:reset`: forget every variable and function.
+    Reset,
+    /// `:dry-run on|off` switches dry-run mode; `:dry-run` alone shows it.
+    DryRun(Option<bool>),
+    /// `:quit` (also `:q`, `:exit`).
+    Quit,
+}
+
+/// Why a `:command` line was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CommandError {
+    #[error("unknown command `{given}`{}; `:help` lists the commands", suggestion(.nearest))]
+    Unknown {
+        given: String,
+        nearest: Option<&'static str>,
+    },
+    #[error("`{0}` needs {1}")]
+    MissingArgument(&'static str, &'static str),
+    #[error("`:dry-run` takes `on` or `off`, not `{0}`")]
+    BadSwitch(String),
+    #[error("`{0}` takes no argument")]
+    UnexpectedArgument(&'static str),
+}
+
+fn suggestion(nearest: &Option<&'static str>) -> String {
+    nearest
+        .map(|n| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default()
+}
+
+/// The commands with one line of help each, for `:help`.
+pub const HELP: &[(&str, &str)] = &[
+    (
+        ":help [NAME]",
+        "this list, or one primitive's signature, doc and example",
+    ),
+    (":vars", "the variables in scope (Secrets show as ***)"),
+    (
+        ":load FILE",
+        "run a script here; its functions and variables stay",
+    ),
+    (":reset", "forget every variable and function"),
+    (
+        ":dry-run on|off",
+        "primitives say what they would do and change nothing",
+    ),
+    (":quit", "leave (or Ctrl-D)"),
+];
+
+/// Parses a line that starts with `:`.
+pub fn parse(line: &str) -> Result<Command, CommandError> {
+    let line = line.trim();
+    let (name, argument) = match line.split_once(char::is_whitespace) {
+        Some((name, rest)) => (name, Some(rest.trim()).filter(|r| !r.is_empty())),
+        None => (line, None),
+    };
+    let no_argument = |command: &'static str, value: Command| match argument {
+        Some(_) => Err(CommandError::UnexpectedArgument(command)),
+        None => Ok(value),
+    };
+    match name {
+        ":help" | ":h" | ":?" => Ok(Command::Help(argument.map(String::from))),
+        ":vars" => no_argument(":vars", Command::Vars),
+        ":load" => argument
+            .map(|a| Command::Load(PathBuf::from(a)))
+            .ok_or(CommandError::MissingArgument(":load", "a script file")),
+        ":reset" => no_argument(":reset", Command::Reset),
+        ":dry-run" => match argument {
+            None => Ok(Command::DryRun(None)),
+            Some("on") => Ok(Command::DryRun(Some(true))),
+            Some("off") => Ok(Command::DryRun(Some(false))),
+            Some(other) => Err(CommandError::BadSwitch(other.to_string())),
+        },
+        ":quit" | ":q" | ":exit" => no_argument(":quit", Command::Quit),
+        other => Err(CommandError::Unknown {
+            given: other.to_string(),
+            nearest: nearest(
+                other,
+                &[":help", ":vars", ":load", ":reset", ":dry-run", ":quit"],
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse() {
+        assert_eq!(parse(":help"), Ok(Command::Help(None)));
+        assert_eq!(
+            parse(":help  secret_env "),
+            Ok(Command::Help(Some("secret_env".into())))
+        );
+        assert_eq!(parse(":vars"), Ok(Command::Vars));
+        assert_eq!(
+            parse(":load backup.rhai"),
+            Ok(Command::Load("backup.rhai".into()))
+        );
+        assert_eq!(parse(":reset"), Ok(Command::Reset));
+        assert_eq!(parse(":dry-run on"), Ok(Command::DryRun(Some(true))));
+        assert_eq!(parse(":dry-run off"), Ok(Command::DryRun(Some(false))));
+        assert_eq!(parse(":dry-run"), Ok(Command::DryRun(None)));
+        assert_eq!(parse(":q"), Ok(Command::Quit));
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        let err = parse(":hepl").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown command `:hepl` (did you mean `:help`?); `:help` lists the commands"
+        );
+        assert_eq!(
+            parse(":load").unwrap_err().to_string(),
+            "`:load` needs a script file"
+        );
+        assert_eq!(
+            parse(":dry-run maybe").unwrap_err().to_string(),
+            "`:dry-run` takes `on` or `off`, not `maybe`"
+        );
+        assert_eq!(
+            parse(":vars x").unwrap_err(),
+            CommandError::UnexpectedArgument(":vars")
+        );
+    }
+}

@@ -4,5 +4,6 @@
 mod cli;
 mod doc_examples;
 mod files;
+mod log;
 mod repl;
 mod support;

@@ -116,6 +116,13 @@ impl Sim {
             Vec::<serde_json::Value>::new(),
             "orphan job left"
         );
+        // And as a DBA would check it: dba_datapump_jobs through sqlplus.
+        let oracle = crate::primitives::connection::Oracle {
+            connection: connection(),
+        };
+        let quiet = HostCtx::new(false, false, Cancel::new(), self.ctx.env.clone());
+        let listed = crate::primitives::datapump_jobs::datapump_jobs(&quiet, &oracle).unwrap();
+        assert!(listed.is_empty(), "dba_datapump_jobs lists {listed:?}");
     }
 }
 

@@ -32,6 +32,18 @@ pub fn render_attach(connection: &Connection, owner_job: &str) -> String {
     )
 }
 
+/// True when `path` can be passed as `parfile=PATH` in one argument: the client reads its
+/// command line as `NAME=value` items separated by blanks and commas, so a path with a blank,
+/// a comma, a quote or an `=` would be cut or misread.
+pub fn fits_the_command_line(path: &std::path::Path) -> bool {
+    path.to_str().is_some_and(|p| {
+        !p.is_empty()
+            && p.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '/' | '\\' | ':' | '.' | '_' | '-')
+            })
+    })
+}
+
 fn render_with(options: &ExportOptions, userid: &str) -> String {
     let mut out = String::new();
     out.push_str("# Data Pump export parameter file written by bizscript\n");
@@ -161,6 +173,17 @@ mod tests {
         let text = render_attach(&connection(), "BIZAGIADMON.BIZSCRIPT_EXP_1");
         assert!(text.ends_with("\nattach=BIZAGIADMON.BIZSCRIPT_EXP_1\n"));
         assert_eq!(text.lines().filter(|l| l.starts_with("userid=")).count(), 1);
+    }
+
+    #[test]
+    fn only_plain_paths_go_on_the_command_line() {
+        use std::path::Path;
+        assert!(fits_the_command_line(Path::new(
+            "/tmp/bizscript-Ab12_x/expdp.par"
+        )));
+        assert!(!fits_the_command_line(Path::new("/tmp/my dir/expdp.par")));
+        assert!(!fits_the_command_line(Path::new("/tmp/a,b/expdp.par")));
+        assert!(!fits_the_command_line(Path::new("/tmp/a=b/expdp.par")));
     }
 
     #[test]

@@ -182,6 +182,16 @@ pub(super) fn run_client(
             "check that the temporary directory (TMPDIR) is writable",
         )
     })?;
+    if !parfile::fits_the_command_line(parfile.path()) {
+        return Err(script_error(
+            "BZ-EXPDP-PARFILE",
+            format!(
+                "the parameter file's path {} holds characters the expdp command line splits on",
+                parfile.path().display()
+            ),
+            "set TMPDIR to a folder whose path has only letters, digits and / . _ -",
+        ));
+    }
     let mut command = ClientCommand::new(
         program.to_path_buf(),
         vec![format!("parfile={}", parfile.path().display()).into()],

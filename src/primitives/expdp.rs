@@ -1,4 +1,4 @@
-//! `expdp(db, opts)`: step 3 of the procedure, a Data Pump export done the way a careful DBA does
+//! `expdp(db, opts)`: the export step of the procedure, a Data Pump export done the way a careful DBA does
 //! it by hand (oracle-facts §1-3).
 //!
 //! The flow: check the options (typed, before anything runs) → write the parameter file into a
@@ -6,7 +6,9 @@
 //! its stdin a pipe → follow its console on stderr → remove the parameter file → read the log →
 //! return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
 //! are for what prevents running it. An interrupt kills the job through the client's
-//! interactive mode, so nothing is left running in the database, and ends the script.
+//! interactive mode, so nothing is left running in the database, and ends the script; a job that
+//! started and did not complete is killed through a second, attached client (see
+//! [`super::expdp_cleanup`]).
 
 use super::errors::{misuse, script_error};
 use super::expdp_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
@@ -34,7 +36,7 @@ use zeroize::Zeroizing;
 pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
     name: "expdp",
     signature: "expdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error; `report` is the log parser's reading of the log). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let backup = expdp(db, #{
     schemas: ["BIZAGI"],

@@ -451,3 +451,29 @@ fn an_unwritable_client_log_is_an_error_before_the_client_runs() {
     assert!(hint.unwrap().contains("client_log"));
     assert_eq!(f.audit(), "");
 }
+
+#[test]
+fn a_second_interrupt_forces_and_says_how_to_finish_by_hand() {
+    // A client that ignores SIGINT, as a hung one would: only the second interrupt ends it.
+    let script = FAKE_EXPDP.replace("trap interactive INT", "trap '' INT");
+    let f = Fixture::with_script(&script, &[("FAKE_PAUSES", "300")], false);
+    let cancel = f.ctx.cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        cancel.interrupt();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        cancel.interrupt();
+    });
+    let started = std::time::Instant::now();
+    let (code, message, hint) = error_parts(f.run(&[]).unwrap_err());
+    assert_eq!(code, "BZ-INTERRUPTED");
+    assert!(message.contains("interrupted twice"), "{message}");
+    assert!(
+        hint.unwrap().contains("ATTACH=BIZAGIADMON.BIZSCRIPT_EXP_"),
+        "no instructions to finish by hand"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Forced means forced: no attach is attempted after the second interrupt.
+    assert!(!f.audit().contains("attach:"));
+    assert!(!f.parfile_path().unwrap().exists());
+}

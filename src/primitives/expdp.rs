@@ -435,16 +435,21 @@ fn result(
 /// The server-side log, when the dump files show where the directory is: Data Pump prints the
 /// directory's full server path in the dump-file-set lines, the most honest source there is.
 fn server_log_path(options: &ExportOptions, dump_files: &[String]) -> Option<PathBuf> {
-    let log = options.log_file()?;
-    let file = match log.split_once(':') {
-        // A log in another directory object than the dumps: its path is not known from here.
-        Some((dir, file)) if Some(dir) != options.directory() => {
-            let _ = file;
-            return None;
-        }
-        Some((_, file)) => file,
-        None => log,
+    let directory = options.directory()?;
+    let in_directory = |name: &str| match name.split_once(':') {
+        Some((dir, _)) => dir == directory,
+        None => true,
     };
+    // The dump files' folder is the directory object's path only when every dump file is in
+    // that directory object; otherwise the log's folder is not known from here.
+    if !options.dump_files().iter().all(|d| in_directory(d)) {
+        return None;
+    }
+    let log = options.log_file()?;
+    if !in_directory(log) {
+        return None;
+    }
+    let file = log.split_once(':').map_or(log, |(_, file)| file);
     let first = dump_files.first()?;
     Some(Path::new(first).parent()?.join(file))
 }

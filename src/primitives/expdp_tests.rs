@@ -477,3 +477,40 @@ fn a_second_interrupt_forces_and_says_how_to_finish_by_hand() {
     assert!(!f.audit().contains("attach:"));
     assert!(!f.parfile_path().unwrap().exists());
 }
+
+#[test]
+fn the_server_log_is_only_guessed_when_dumps_and_log_share_the_directory() {
+    let started = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+        .unwrap()
+        .and_hms_opt(1, 2, 3)
+        .unwrap();
+    let options = |dump: &str, log: &str| {
+        ExportOptions::parse(
+            [
+                ("schemas", OptionValue::Text("BIZAGI".into())),
+                ("directory", OptionValue::Text("BIZAGIBACKUPPATH".into())),
+                ("dumpfile", OptionValue::Text(dump.into())),
+                ("logfile", OptionValue::Text(log.into())),
+            ],
+            started,
+        )
+        .unwrap()
+    };
+    let dumps = vec!["/srv/backup/bizagi.dmp".to_string()];
+    assert_eq!(
+        server_log_path(&options("bizagi.dmp", "bizagi.log"), &dumps),
+        Some(PathBuf::from("/srv/backup/bizagi.log"))
+    );
+    assert_eq!(
+        server_log_path(&options("bizagi.dmp", "BIZAGIBACKUPPATH:b.log"), &dumps),
+        Some(PathBuf::from("/srv/backup/b.log"))
+    );
+    assert_eq!(
+        server_log_path(&options("OTHERDIR:bizagi.dmp", "bizagi.log"), &dumps),
+        None
+    );
+    assert_eq!(
+        server_log_path(&options("bizagi.dmp", "LOGDIR:bizagi.log"), &dumps),
+        None
+    );
+}

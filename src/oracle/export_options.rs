@@ -12,6 +12,7 @@
 //! that would start a comment, unbalanced quotes, a trailing `\` that would continue the line),
 //! so [`crate::oracle::parfile`] can render them without second-guessing.
 
+use crate::oracle::identifier::{Identifier, NameLimit};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -217,7 +218,7 @@ const MODES: &[&str] = &[
 /// Oracle's limit on one parameter's value list (UDE-00019 beyond it).
 const MAX_LIST_CHARS: usize = 4000;
 
-/// The longest identifier since 12.2 (bytes).
+/// The longest table-name pattern (bytes), as the 12.2 identifier limit.
 const MAX_NAME_BYTES: usize = 128;
 
 /// The valid parameter names, for did-you-mean and help texts.
@@ -731,41 +732,31 @@ fn check_list(name: &'static str, items: &[String]) -> Result<(), ExportOptionEr
     Ok(())
 }
 
-/// An object name: `NAME` (upper-cased, as Oracle does), or `"Quoted Name"` kept as written.
-/// A `#` is legal in a name but starts a comment in a parameter file, so such a name is written
-/// quoted and upper-cased (which is what Oracle would have made of it unquoted).
+/// An object name as Oracle's identifier rules read it ([`Identifier`]): `name` is stored
+/// upper-cased, `"Quoted Name"` as written. A `#` is legal in a name but starts a comment in a
+/// parameter file, so such a name is written quoted (in the upper case Oracle would have given
+/// it unquoted). With `wildcard`, a table pattern such as `WF%` is accepted as Data Pump allows.
 fn object_name(text: &str, wildcard: bool) -> Result<String, String> {
     let text = text.trim();
-    if text.is_empty() {
-        return Err("a name is empty".to_string());
+    if wildcard && text.contains('%') && !text.starts_with('"') {
+        let valid = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '%')
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '%'));
+        return if valid && text.len() <= MAX_NAME_BYTES {
+            Ok(text.to_uppercase())
+        } else {
+            Err(format!("`{text}` is not a valid table name pattern"))
+        };
     }
-    if text.len() > MAX_NAME_BYTES + 2 {
-        return Err(format!(
-            "`{text}` is longer than Oracle's {MAX_NAME_BYTES}-byte limit for names"
-        ));
-    }
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        if inner.is_empty() || inner.contains(['"', '\n', '\r', '\0']) {
-            return Err(format!("`{text}` is not a valid quoted name"));
-        }
-        return Ok(text.to_string());
-    }
-    let mut chars = text.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || (wildcard && c == '%'));
-    let rest_ok = chars
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#') || (wildcard && c == '%'));
-    if !first_ok || !rest_ok {
-        return Err(format!(
-            "`{text}` is not a valid Oracle name (a letter, then letters, digits, _ $ #; quote it as \"\\\"Name\\\"\" to keep other characters)"
-        ));
-    }
-    let upper = text.to_uppercase();
-    if upper.contains('#') {
-        Ok(format!("\"{upper}\""))
+    let name = Identifier::parse(text, NameLimit::From122).map_err(|e| e.to_string())?;
+    if name.is_quoted() || name.as_stored().contains('#') {
+        Ok(format!("\"{}\"", name.as_stored()))
     } else {
-        Ok(upper)
+        Ok(name.as_stored().to_string())
     }
 }
 

@@ -140,11 +140,8 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     // A job that started and did not complete (client crash, fatal error, an interrupt that
     // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
     // master table: attach a second client and kill it, so no orphan is left behind.
-    let completed = progress.final_line.as_deref().is_some_and(|l| {
-        l.contains(" successfully completed at ") || l.contains(" completed with ")
-    });
     let needs_cleanup = progress.job.is_some()
-        && !completed
+        && !progress.completed()
         && !ctx.cancel.is_forced()
         && !matches!(outcome.kill, Some(KillOutcome::Killed));
     let cleanup = if needs_cleanup {

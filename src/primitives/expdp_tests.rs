@@ -138,23 +138,12 @@ impl Fixture {
         expdp(&self.ctx, &connection(), &self.opts(extra))
     }
 
-    /// Every file under the fixture's folder and the parfile's old folder that holds the password.
-    fn files_with_password(&self) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        let mut stack = vec![self.dir.path().to_path_buf()];
-        stack.extend(self.parfile_paths());
-        while let Some(path) = stack.pop() {
-            if path.is_dir() {
-                for entry in std::fs::read_dir(&path).unwrap() {
-                    stack.push(entry.unwrap().path());
-                }
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                if String::from_utf8_lossy(&bytes).contains(PASSWORD) {
-                    found.push(path);
-                }
-            }
+    /// No file left under the fixture holds the password, and every parameter file is gone.
+    fn assert_no_password_left(&self) {
+        crate::primitives::testing::assert_not_in_tree(self.dir.path(), PASSWORD);
+        for parfile in self.parfile_paths() {
+            assert!(!parfile.exists(), "{} survived", parfile.display());
         }
-        found
     }
 
     fn parfile_path(&self) -> Option<PathBuf> {
@@ -241,7 +230,7 @@ fn the_client_gets_only_a_private_parfile_and_english_messages() {
         !parfile.parent().unwrap().exists(),
         "its private folder survived"
     );
-    assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+    f.assert_no_password_left();
 }
 
 #[test]
@@ -270,7 +259,7 @@ fn completed_with_errors_and_failed_are_results_with_reasons() {
     assert!(audit.contains("attach KILL_JOB: yes"), "{audit}");
     assert_eq!(f.parfile_paths().len(), 2);
     assert!(f.parfile_paths().iter().all(|p| !p.exists()));
-    assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+    f.assert_no_password_left();
 }
 
 #[test]
@@ -384,7 +373,7 @@ fn an_interrupt_kills_the_job_and_stops_the_script() {
     assert!(message.contains("BIZAGIADMON.BIZSCRIPT_EXP_"), "{message}");
     assert!(f.audit().contains("killed: yes"));
     assert!(!f.parfile_path().unwrap().exists());
-    assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+    f.assert_no_password_left();
 }
 
 #[test]

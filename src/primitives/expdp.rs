@@ -23,6 +23,7 @@ use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
+use crate::process::capture::resolve_tool;
 use crate::process::datapump_client::{
     self, ClientCommand, ClientError, ClientOutcome, KillOutcome,
 };
@@ -302,17 +303,18 @@ fn client_program(ctx: &HostCtx) -> Result<PathBuf, Box<EvalAltResult>> {
             "export ORACLE_HOME=/path/to/the/client/home (check_env() lists the homes it finds)",
         )
     })?;
-    let program = home
-        .join("bin")
-        .join(format!("expdp{}", std::env::consts::EXE_SUFFIX));
-    if !program.is_file() {
-        return Err(script_error(
+    // The client of ORACLE_HOME only, never another one found on PATH: the home decides the
+    // client's version and message files.
+    resolve_tool("expdp", Some(&home), None).ok_or_else(|| {
+        script_error(
             "BZ-EXPDP-CLIENT",
-            format!("{} does not exist", program.display()),
-            "ORACLE_HOME must be a full client or Instant Client Tools home that contains bin/expdp",
-        ));
-    }
-    Ok(program)
+            format!(
+                "there is no expdp in ORACLE_HOME {} (looked in bin/ and, for Instant Client, the folder itself)",
+                home.display()
+            ),
+            "ORACLE_HOME must be a full client, or an Instant Client with the Tools package",
+        )
+    })
 }
 
 /// Says what would run, on stderr, and returns a map that says nothing ran.

@@ -351,12 +351,24 @@ fn misuse_is_refused_before_anything_runs() {
 }
 
 #[test]
+fn an_instant_client_folder_is_a_home_too() {
+    let f = Fixture::new(&[], false);
+    // Instant Client keeps its tools in the folder itself, not in bin/.
+    std::fs::rename(f.home().join("bin/expdp"), f.home().join("expdp")).unwrap();
+    let result = f.run(&[]).unwrap();
+    assert_eq!(text(&result, "outcome"), "succeeded");
+}
+
+#[test]
 fn a_missing_client_is_an_error() {
     let f = Fixture::new(&[], false);
     std::fs::remove_file(f.home().join("bin/expdp")).unwrap();
     let (code, message, _) = error_parts(f.run(&[]).unwrap_err());
     assert_eq!(code, "BZ-EXPDP-CLIENT");
-    assert!(message.contains("bin/expdp does not exist"), "{message}");
+    assert!(
+        message.contains("there is no expdp in ORACLE_HOME"),
+        "{message}"
+    );
 }
 
 #[test]

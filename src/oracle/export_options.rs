@@ -563,7 +563,8 @@ fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
     })
 }
 
-/// The candidate nearest to `word`, when it is close enough to be a typo.
+/// The candidate nearest to `word`, when it is close enough to be a typo (the same rule as
+/// `primitives::options::nearest`, which this layer may not import).
 fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(word, &c.to_ascii_lowercase()), c))

@@ -3,6 +3,7 @@
 
 mod cli;
 mod doc_examples;
+mod fidelity;
 mod files;
 mod log;
 mod repl;

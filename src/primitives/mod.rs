@@ -18,6 +18,7 @@ pub mod datapump_jobs;
 pub mod ensure_directory;
 pub mod errors;
 pub mod expdp;
+pub mod expdp_cleanup;
 pub mod expdp_progress;
 pub mod files;
 pub mod lock;

@@ -296,7 +296,7 @@ mod tests {
             (0, vec![":help".into()])
         );
         assert_eq!(
-            replacements(complete(&v, ":help secret_f", 14)),
+            replacements(complete(&v, ":help secret_fi", 15)),
             (6, vec!["secret_file".into()])
         );
         assert_eq!(

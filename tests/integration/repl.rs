@@ -4,7 +4,6 @@
 //! machine does not fail the tests. Results are chosen so they cannot appear in the echo of what
 //! was typed (`triple(1111)` prints `3333`).
 
-use crate::support::repo_root;
 use expectrl::session::{OsProcess, OsStream};
 use expectrl::stream::log::LogStream;
 use expectrl::{ControlCode, Eof, Expect, Session};
@@ -260,7 +259,7 @@ fn ctrl_d_leaves() {
 fn oracle_sim() -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
     let candidates = [
         Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim"),
         target.join("debug").join("oracle-sim"),

@@ -78,7 +78,9 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
         session.vocabulary(),
         palette.colour(),
     )));
-    let history_file = history::history_path();
+    // Only a person at a terminal builds a history; lines piped in are a script, not a session.
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let history_file = history::history_path().filter(|_| interactive);
     if let Some(path) = history_file.as_ref().filter(|p| p.is_file()) {
         if let Err(err) = editor.load_history(path) {
             eprintln!(
@@ -95,6 +97,12 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
     if options.dry_run {
         eprintln!("bizscript: DRY RUN: primitives say what they would do and change nothing");
     }
+    tracing::info!(
+        simulate = options.simulate.as_deref().unwrap_or("no"),
+        dry_run = options.dry_run,
+        history = %history_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        "repl started"
+    );
 
     loop {
         let prompt = if session.ctx().dry_run() {

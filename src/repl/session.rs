@@ -193,6 +193,16 @@ impl Session {
                 Outcome::Failed(diagnostic.render(Style::for_stderr()))
             }
         };
+        // The input's text is not logged: a DBA may have typed a password into it.
+        tracing::debug!(
+            input = %source.id,
+            outcome = match &outcome {
+                Outcome::Value(_) => "value",
+                Outcome::Failed(_) => "failed",
+                Outcome::Interrupted => "interrupted",
+            },
+            "repl input evaluated"
+        );
         if let Outcome::Value(value) = &outcome {
             remember_secrets(value, &mut self.secrets);
         }
@@ -309,6 +319,15 @@ mod tests {
         assert!(text.contains("bad 1"), "{text}");
         assert!(text.contains("throw `bad ${x}`"), "{text}");
         assert!(text.contains("explode(a)"), "{text}");
+    }
+
+    #[test]
+    fn help_on_a_script_function_shows_its_signature_and_doc_comment() {
+        let mut session = Session::new(HostCtx::for_tests());
+        ran(session.eval("/// Doubles the size.\nfn grow(size, factor) { size * factor }"));
+        let text = session.describe_function("grow").unwrap();
+        assert_eq!(text, "fn grow(size, factor)\n    /// Doubles the size.\n");
+        assert!(session.describe_function("shrink").is_none());
     }
 
     #[test]

@@ -125,6 +125,12 @@ fn a_function_typed_over_several_lines_can_be_called_later() {
     repl.session.send_line("let two = `first").unwrap();
     repl.statement("second`;");
     repl.run("two.len()", "12");
+    // A pasted function arrives whole (bracketed paste) and runs on Enter.
+    repl.session
+        .send("\x1b[200~fn quadruple(x) {\n    x * 4\n}\x1b[201~")
+        .unwrap();
+    repl.statement("");
+    repl.run("quadruple(1111)", "4444");
     repl.quit();
 }
 
@@ -158,6 +164,8 @@ fn tab_completes_a_primitive_with_its_parenthesis() {
     let mut repl = Repl::start(&[]);
     repl.session.send("secret_e\t").unwrap();
     repl.expect("secret_env(");
+    // The hint shows the signature while the arguments are typed.
+    repl.expect("secret_env(name: string) -> Secret");
     // Finish the call: the completion really is in the line.
     repl.run(&format!("\"{PASSWORD_VAR}\")"), "*** (Secret from env:");
     repl.statement("let report = #{ verdict: \"ok\" };");
@@ -279,4 +287,20 @@ fn simulate_points_the_session_at_the_simulated_client() {
     repl.run("run_info().simulate", "true");
     repl.run("run_info().scenario", "\"ok\"");
     repl.quit();
+}
+
+#[test]
+fn lines_piped_in_are_evaluated_and_leave_no_history() {
+    let data = tempfile::tempdir().unwrap();
+    crate::support::bizscript()
+        .arg("repl")
+        .env("XDG_DATA_HOME", data.path())
+        .write_stdin("6 * 7\nfn twice(x) {\n  x * 2\n}\ntwice(21)\n#{ verdict: \"ok\" }\n")
+        .assert()
+        .success()
+        .stdout("42\n42\nverdict  ok\n");
+    assert!(
+        !data.path().join("bizscript").exists(),
+        "a piped session wrote a history"
+    );
 }

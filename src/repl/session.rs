@@ -1,8 +1,11 @@
 //! One REPL session: the engine, the scope and the script functions that persist between lines.
 //!
 //! Each input is compiled against the scope, merged with the functions defined so far and run;
-//! afterwards only the function definitions are kept (as Rhai's own REPL does), so `fn`s, `let`s
-//! and `import`ed modules' variables live on while statements run once.
+//! afterwards only the function definitions are kept (as Rhai's own REPL does), so `fn`s and
+//! `let`s live on while statements run once. Rhai forgets a module alias when an evaluation
+//! ends, so after an input with `import "bizagi" as bizagi;` runs, the session registers the
+//! module under its alias in the engine: `bizagi::start(params)` works on the next line, and
+//! the parser (which checks module names under strict variables) knows the alias too.
 
 use super::history::SecretValues;
 use super::vocabulary::Vocabulary;
@@ -14,10 +17,10 @@ use crate::host::script::{compile, initial_scope};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
 use crate::secret::Secret;
-use rhai::{Dynamic, Engine, EvalAltResult, Map, Scope, AST};
+use rhai::{Dynamic, Engine, EvalAltResult, Expr, Map, Scope, Stmt, AST};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// How one input ended.
 pub enum Outcome {
@@ -31,7 +34,8 @@ pub enum Outcome {
 
 /// The state of one session.
 pub struct Session {
-    engine: Arc<Engine>,
+    /// Shared with the editor's validator; written only between inputs (imports, `:reset`).
+    engine: Arc<RwLock<Engine>>,
     ctx: Arc<HostCtx>,
     sources: SourceMap,
     scope: Scope<'static>,
@@ -49,10 +53,10 @@ impl Session {
     /// A fresh session sharing `ctx` with the primitives.
     pub fn new(ctx: Arc<HostCtx>) -> Self {
         let sources = SourceMap::new();
-        let engine = Arc::new(EngineBuilder::new(ctx.clone(), sources.clone()).build());
+        let engine = EngineBuilder::new(ctx.clone(), sources.clone()).build();
         let vocabulary = Vocabulary::new(known_function_names(&engine));
         let mut session = Self {
-            engine,
+            engine: Arc::new(RwLock::new(engine)),
             ctx,
             sources,
             scope: initial_scope(Map::new()),
@@ -67,8 +71,16 @@ impl Session {
     }
 
     /// The engine, for the editor's validator (parsing only).
-    pub fn engine(&self) -> Arc<Engine> {
+    pub fn engine(&self) -> Arc<RwLock<Engine>> {
         self.engine.clone()
+    }
+
+    /// The engine for this input. A panic while it was written cannot leave it half-changed
+    /// (registering a module is one map insert), so a poisoned lock is still usable.
+    fn engine_ref(&self) -> RwLockReadGuard<'_, Engine> {
+        self.engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The names the editor completes, refreshed after every input.
@@ -101,9 +113,15 @@ impl Session {
         }
     }
 
-    /// Forgets every variable and function (`:reset`). Secrets seen stay remembered, so their
-    /// values still never reach the history.
+    /// Forgets every variable, function and imported module (`:reset`). Secrets seen stay
+    /// remembered, so their values still never reach the history.
     pub fn reset(&mut self) {
+        // Rhai cannot unregister a module, so the engine is built afresh.
+        let engine = EngineBuilder::new(self.ctx.clone(), self.sources.clone()).build();
+        match self.engine.write() {
+            Ok(mut slot) => *slot = engine,
+            Err(poisoned) => *poisoned.into_inner() = engine,
+        }
         self.scope = initial_scope(Map::new());
         self.functions = AST::empty();
         self.defined_in.clear();
@@ -116,7 +134,10 @@ impl Session {
             .scope
             .iter_raw()
             .map(|(name, constant, value)| {
-                let mut kind = self.engine.map_type_name(value.type_name()).to_string();
+                let mut kind = self
+                    .engine_ref()
+                    .map_type_name(value.type_name())
+                    .to_string();
                 if constant {
                     kind = format!("const {kind}");
                 }
@@ -160,7 +181,11 @@ impl Session {
 
     fn run(&mut self, source: ScriptSource) -> Outcome {
         self.ctx.cancel.reset();
-        let ast = match compile(&self.engine, &self.scope, &source, &self.sources) {
+        let engine = self.engine.clone();
+        let engine = engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let ast = match compile(&engine, &self.scope, &source, &self.sources) {
             Ok(ast) => ast,
             Err(diagnostic) => return Outcome::Failed(diagnostic.render(Style::for_stderr())),
         };
@@ -171,9 +196,7 @@ impl Session {
         // This input's statements run with every function defined so far (later definitions of
         // the same name and arity replace earlier ones).
         let mut program = self.functions.merge(&ast);
-        let result = self
-            .engine
-            .eval_ast_with_scope::<Dynamic>(&mut self.scope, &program);
+        let result = engine.eval_ast_with_scope::<Dynamic>(&mut self.scope, &program);
         program.clear_statements();
         self.functions = program;
 
@@ -188,11 +211,12 @@ impl Session {
                     &err,
                     &source.id,
                     &self.sources,
-                    &known_function_names(&self.engine),
+                    &known_function_names(&engine),
                 );
                 Outcome::Failed(diagnostic.render(Style::for_stderr()))
             }
         };
+        drop(engine);
         // The input's text is not logged: a DBA may have typed a password into it.
         tracing::debug!(
             input = %source.id,
@@ -205,6 +229,7 @@ impl Session {
         );
         if let Outcome::Value(value) = &outcome {
             remember_secrets(value, &mut self.secrets);
+            self.keep_imports(&ast, &source.id);
         }
         for (_, _, value) in self.scope.iter_raw() {
             remember_secrets(value, &mut self.secrets);
@@ -214,6 +239,47 @@ impl Session {
         // (the signal handler leaves the process on a third interrupt that is never reset).
         self.ctx.cancel.reset();
         outcome
+    }
+
+    /// Registers the modules the input imported (`import "x" as y;` at top level) under their
+    /// aliases, so later inputs can use them.
+    fn keep_imports(&mut self, ast: &AST, source_id: &str) {
+        let mut modules = Vec::new();
+        {
+            let engine = self.engine_ref();
+            for stmt in ast.statements() {
+                let Stmt::Import(import, position) = stmt else {
+                    continue;
+                };
+                let (Expr::StringConstant(path, _), alias) = import.as_ref() else {
+                    continue;
+                };
+                if alias.name.is_empty() {
+                    continue;
+                }
+                let resolved = engine.module_resolver().resolve(
+                    &engine,
+                    Some(source_id),
+                    path.as_str(),
+                    *position,
+                );
+                // It was just imported successfully; if it fails now, the alias is simply
+                // not kept and using it says "undefined module".
+                if let Ok(module) = resolved {
+                    modules.push((alias.name.to_string(), module));
+                }
+            }
+        }
+        if modules.is_empty() {
+            return;
+        }
+        let mut engine = self
+            .engine
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (alias, module) in modules {
+            engine.register_static_module(alias.as_str(), module);
+        }
     }
 
     /// Rhai names the *calling* input as the source of an error inside a script function; the
@@ -328,6 +394,23 @@ mod tests {
         let text = session.describe_function("grow").unwrap();
         assert_eq!(text, "fn grow(size, factor)\n    /// Doubles the size.\n");
         assert!(session.describe_function("shrink").is_none());
+    }
+
+    #[test]
+    fn an_imported_module_stays_available() {
+        let mut session = Session::new(HostCtx::for_tests());
+        ran(session.eval("import \"bizagi\" as bizagi;"));
+        assert_eq!(
+            value(session.eval("bizagi::dirname(\"/u01/backup/x.dmp\")"))
+                .into_string()
+                .unwrap(),
+            "/u01/backup"
+        );
+        // An import that failed is not replayed.
+        let _ = failure(session.eval("import \"no_such_module\" as gone;"));
+        ran(session.eval("let still = 1;"));
+        session.reset();
+        assert!(failure(session.eval("bizagi::dirname(\"/a/b\")")).contains("bizagi"));
     }
 
     #[test]

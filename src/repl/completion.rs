@@ -41,7 +41,7 @@ impl rustyline::completion::Candidate for Candidate {
 
 /// The completion for `line` with the cursor at byte `pos`.
 pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> Completion {
-    let before = &line[..pos.min(line.len())];
+    let before = line.get(..pos).unwrap_or(line);
     let command_line = before.trim_start();
     if command_line.starts_with(':') {
         return complete_command(vocabulary, before);

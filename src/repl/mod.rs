@@ -158,7 +158,12 @@ fn show(outcome: Outcome, palette: Palette) {
             }
         }
         Outcome::Failed(rendered) => eprintln!("{}", rendered.trim_end()),
-        Outcome::Interrupted => eprintln!("bizscript: interrupted; back at the prompt"),
+        Outcome::Interrupted(report) => {
+            if let Some(report) = report {
+                eprintln!("{}", report.trim_end());
+            }
+            eprintln!("bizscript: interrupted; back at the prompt");
+        }
     }
 }
 

@@ -28,8 +28,9 @@ pub enum Outcome {
     Value(Dynamic),
     /// It did not compile, threw, or a primitive failed: the rendered diagnostic.
     Failed(String),
-    /// Ctrl-C stopped it.
-    Interrupted,
+    /// Ctrl-C stopped it; with what the interrupted primitive reported, if it said more than
+    /// "interrupted" (an export says whether the job was stopped and what was cleaned up).
+    Interrupted(Option<String>),
 }
 
 /// The state of one session.
@@ -201,10 +202,9 @@ impl Session {
         self.functions = program;
 
         let outcome = match result {
-            Ok(_) if self.ctx.cancel.is_cancelled() => Outcome::Interrupted,
+            // A primitive that finished its work despite the interrupt returns its result.
             Ok(value) => Outcome::Value(value),
-            Err(_) if self.ctx.cancel.is_cancelled() => Outcome::Interrupted,
-            Err(err) if is_terminated(&err) => Outcome::Interrupted,
+            Err(err) if is_terminated(&err) => Outcome::Interrupted(None),
             Err(mut err) => {
                 self.point_into_definitions(&mut err, &source.id);
                 let diagnostic = diagnostics::eval_error(
@@ -213,7 +213,12 @@ impl Session {
                     &self.sources,
                     &known_function_names(&engine),
                 );
-                Outcome::Failed(diagnostic.render(Style::for_stderr()))
+                let rendered = diagnostic.render(Style::for_stderr());
+                if self.ctx.cancel.is_cancelled() {
+                    Outcome::Interrupted(Some(rendered))
+                } else {
+                    Outcome::Failed(rendered)
+                }
             }
         };
         drop(engine);
@@ -223,7 +228,7 @@ impl Session {
             outcome = match &outcome {
                 Outcome::Value(_) => "value",
                 Outcome::Failed(_) => "failed",
-                Outcome::Interrupted => "interrupted",
+                Outcome::Interrupted(_) => "interrupted",
             },
             "repl input evaluated"
         );
@@ -340,7 +345,7 @@ mod tests {
         match outcome {
             Outcome::Value(v) => v,
             Outcome::Failed(text) => panic!("failed: {text}"),
-            Outcome::Interrupted => panic!("interrupted"),
+            Outcome::Interrupted(_) => panic!("interrupted"),
         }
     }
 
@@ -432,10 +437,39 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(200));
             cancel.interrupt();
         });
-        assert!(matches!(session.eval("loop {}"), Outcome::Interrupted));
+        assert!(matches!(
+            session.eval("loop {}"),
+            Outcome::Interrupted(None)
+        ));
         stopper.join().unwrap();
         assert!(!ctx.cancel.is_cancelled());
         assert_eq!(value(session.eval("1 + 1")).as_int().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_primitive_stopped_by_ctrl_c_keeps_its_report() {
+        let ctx = HostCtx::for_tests();
+        let mut session = Session::new(ctx.clone());
+        // Stands in for expdp: on Ctrl-C it stops its job and says what it cleaned up.
+        let cancel = ctx.cancel.clone();
+        session.engine.write().unwrap().register_fn(
+            "long_export",
+            move || -> Result<(), Box<EvalAltResult>> {
+                cancel.interrupt();
+                Err(crate::primitives::errors::script_error(
+                    "BZ-EXPDP-INTERRUPTED",
+                    "job EXP_1 killed; parameter file removed",
+                    "",
+                ))
+            },
+        );
+        match session.eval("long_export()") {
+            Outcome::Interrupted(Some(report)) => {
+                assert!(report.contains("job EXP_1 killed"), "{report}")
+            }
+            _ => panic!("expected an interruption with the primitive's report"),
+        }
+        assert!(!ctx.cancel.is_cancelled());
     }
 
     #[test]

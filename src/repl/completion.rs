@@ -265,6 +265,23 @@ mod tests {
     }
 
     #[test]
+    fn every_primitive_completes_from_its_prefix() {
+        // `check_e` → `check_env()` (no arguments), `secret_e` → `secret_env(`: for all of them.
+        let v = vocabulary();
+        for doc in crate::primitives::all_docs() {
+            let prefix = &doc.name[..doc.name.len() - 1];
+            let expected = if doc.signature.starts_with(&format!("{}()", doc.name)) {
+                format!("{}()", doc.name)
+            } else {
+                format!("{}(", doc.name)
+            };
+            let (start, found) = replacements(complete(&v, prefix, prefix.len()));
+            assert_eq!(start, 0);
+            assert!(found.contains(&expected), "{prefix}: {found:?}");
+        }
+    }
+
+    #[test]
     fn functions_variables_and_builtins_complete() {
         let v = vocabulary();
         assert_eq!(replacements(complete(&v, "twi", 3)).1, ["twice("]);

@@ -80,7 +80,7 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
     )));
     // Only a person at a terminal builds a history; lines piped in are a script, not a session.
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let history_file = history::history_path().filter(|_| interactive);
+    let mut history_file = history::history_path().filter(|_| interactive);
     if let Some(path) = history_file.as_ref().filter(|p| p.is_file()) {
         if let Err(err) = editor.load_history(path) {
             eprintln!(
@@ -126,7 +126,7 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
             continue;
         }
         let quit = handle(&mut session, &input, palette);
-        remember(&mut editor, &session, &input, history_file.as_ref());
+        remember(&mut editor, &session, &input, &mut history_file);
         if quit {
             break;
         }
@@ -236,12 +236,13 @@ fn help_on(session: &Session, name: &str) {
     }
 }
 
-/// Adds `input` to the history and saves it, unless it handles a credential.
+/// Adds `input` to the history and saves it, unless it handles a credential. When the file
+/// cannot be written, says so once and keeps the history in memory for the rest of the session.
 fn remember(
     editor: &mut Editor<ReplHelper, FileHistory>,
     session: &Session,
     input: &str,
-    file: Option<&PathBuf>,
+    file: &mut Option<PathBuf>,
 ) {
     if !history::may_save(input, session.secrets()) {
         return;
@@ -250,7 +251,7 @@ fn remember(
         Ok(true) => {}
         _ => return,
     }
-    let Some(path) = file else { return };
+    let Some(path) = file.as_ref() else { return };
     let entries: Vec<&str> = editor.history().iter().map(String::as_str).collect();
     // Entries loaded from an older session may hold a secret typed before it was known.
     let entries: Vec<&str> = entries
@@ -259,8 +260,10 @@ fn remember(
         .collect();
     if let Err(err) = history::save(path, entries) {
         eprintln!(
-            "bizscript: cannot save the history {}: {err}",
+            "bizscript: cannot save the history {}: {err}; keeping it in memory only",
             path.display()
         );
+        tracing::warn!(path = %path.display(), error = %err, "history not saved");
+        *file = None;
     }
 }

@@ -304,3 +304,22 @@ fn lines_piped_in_are_evaluated_and_leave_no_history() {
         "a piped session wrote a history"
     );
 }
+
+#[test]
+fn an_unwritable_history_is_reported_once_and_the_session_goes_on() {
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    // The data folder is a file, so bizscript/history cannot be created under it.
+    let mut repl = Repl::start_with(&[], |c| {
+        c.env("XDG_DATA_HOME", blocker.path());
+    });
+    repl.session.send_line("6 * 7").unwrap();
+    repl.expect("42");
+    repl.expect("keeping it in memory only");
+    repl.expect(READY);
+    repl.run("7 * 7", "49");
+    // Up recalls from memory.
+    repl.session.send("\x1b[A").unwrap();
+    repl.expect("7 * 7");
+    repl.run("", "49");
+    repl.quit();
+}

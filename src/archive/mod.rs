@@ -1,1 +1,441 @@
 //! ZIP archives of dump files: parallel deflate, ZIP64, SHA-256 while reading, verification.
+//!
+//! The one entry point is [`compress`]. Its promises, in the order they happen:
+//!
+//! 1. every input is checked (exists, is a file, names unique) and the archive name is free
+//!    before a single byte is written ([`plan`], also what a dry run shows);
+//! 2. the archive is written to `ARCHIVE.partial`, and a guard removes that file on every way
+//!    out (error, Ctrl-C, panic) until the archive is complete;
+//! 3. the partial archive is synced to disk and read back entry by entry (CRC-32 and size), and
+//!    only then renamed to its final name, so a file under the final name is always a verified
+//!    archive;
+//! 4. only then, and only when asked, are the inputs removed.
+//!
+//! This module never uses the host or Rhai: the `compress` primitive adapts its options, its
+//! cancel flag and its progress display to the plain types here.
+
+mod checksum;
+mod error;
+mod parallel_deflate;
+mod space;
+mod stream;
+mod verify;
+mod zip_writer;
+mod zstd_stream;
+
+pub use checksum::hex;
+pub use error::ArchiveError;
+pub use parallel_deflate::{deflate_stream, BLOCK_SIZE, DICT_SIZE};
+pub use space::{free_space, worst_case_size};
+pub use stream::{StreamError, StreamSummary};
+pub use zip_writer::{write_archive, EntrySource, Settings, WrittenEntry};
+
+use crate::cancel::Cancel;
+use checksum::HashingWriter;
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The compression method of every entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Deflate (ZIP method 8): every unzip on every platform reads it.
+    #[default]
+    Deflate,
+    /// Zstandard (ZIP method 93): faster, but needs a recent reader.
+    Zstd,
+}
+
+impl Method {
+    /// The name scripts use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Deflate => "deflate",
+            Method::Zstd => "zstd",
+        }
+    }
+}
+
+/// What to archive and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The archive to create.
+    pub archive: PathBuf,
+    /// 1 (fastest) to 9 (smallest); 6 by default.
+    pub level: u32,
+    /// Deflate by default.
+    pub method: Method,
+    /// Extra files archived with the inputs (the log, a manifest) and never removed.
+    pub include: Vec<PathBuf>,
+    /// Remove the inputs (not `include`) once the archive is verified.
+    pub remove_source: bool,
+    /// Replace an existing archive (only once the new one is verified).
+    pub overwrite: bool,
+    /// Compressing threads; 0 means one per core.
+    pub workers: usize,
+}
+
+impl Options {
+    /// The defaults for an archive at `archive`: deflate level 6 on every core.
+    pub fn new(archive: impl Into<PathBuf>) -> Self {
+        Self {
+            archive: archive.into(),
+            level: 6,
+            method: Method::Deflate,
+            include: Vec::new(),
+            remove_source: false,
+            overwrite: false,
+            workers: 0,
+        }
+    }
+}
+
+/// Which pass the progress is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and compressing the inputs.
+    Compress,
+    /// Reading the archive back.
+    Verify,
+}
+
+/// Progress of the whole operation, reported on the caller's thread.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Compressing or verifying.
+    pub phase: Phase,
+    /// The entry being processed.
+    pub entry: &'a str,
+    /// Uncompressed bytes done in this phase, over all entries.
+    pub done: u64,
+    /// Uncompressed bytes in all entries.
+    pub total: u64,
+}
+
+/// What `compress` would do, checked: the dry run's answer and the real run's first step.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The final archive path.
+    pub archive: PathBuf,
+    /// Where it is written until verified.
+    pub partial: PathBuf,
+    /// The entries, inputs first, then `include`.
+    pub entries: Vec<EntrySource>,
+    /// The inputs removed after verification when `remove_source` is set.
+    pub removable: Vec<PathBuf>,
+    /// Total input bytes.
+    pub bytes_in: u64,
+    /// The archive's largest possible size (incompressible input).
+    pub worst_case: u64,
+    /// Free space where the archive goes, when the file system says.
+    pub free_space: Option<u64>,
+}
+
+impl Plan {
+    /// True when even an incompressible archive fits in the free space.
+    pub fn fits_worst_case(&self) -> Option<bool> {
+        self.free_space.map(|free| free >= self.worst_case)
+    }
+}
+
+/// What was written.
+#[derive(Debug, Clone)]
+pub struct ArchiveReport {
+    /// The verified archive.
+    pub archive: PathBuf,
+    /// Every entry with its sizes, CRC-32 and SHA-256.
+    pub entries: Vec<WrittenEntry>,
+    /// Total input bytes.
+    pub bytes_in: u64,
+    /// The archive's size on disk.
+    pub bytes_out: u64,
+    /// SHA-256 of the archive file.
+    pub sha256: String,
+    /// True once every entry was read back and matched. `compress` never returns a report
+    /// with `false`: a failed verification is an error.
+    pub verified: bool,
+    /// Wall-clock time, end to end.
+    pub duration: Duration,
+    /// Inputs removed because `remove_source` was set.
+    pub removed: Vec<PathBuf>,
+}
+
+/// Checks the inputs and the archive path and says what would be written. Writes nothing.
+pub fn plan(paths: &[PathBuf], options: &Options) -> Result<Plan, ArchiveError> {
+    if paths.is_empty() {
+        return Err(ArchiveError::NoInputs);
+    }
+    if !(1..=9).contains(&options.level) {
+        return Err(ArchiveError::InvalidLevel {
+            level: options.level,
+        });
+    }
+    let archive = options.archive.clone();
+    let partial = partial_path(&archive);
+    let folder = parent_folder(&archive);
+    let folder_real = fs::canonicalize(&folder).map_err(|source| ArchiveError::ArchiveFolder {
+        dir: folder.clone(),
+        source,
+    })?;
+    let archive_real = archive
+        .file_name()
+        .map(|name| folder_real.join(name))
+        .ok_or_else(|| ArchiveError::ArchiveFolder {
+            dir: archive.clone(),
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the archive path has no file name",
+            ),
+        })?;
+
+    let mut entries = Vec::new();
+    let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for path in paths.iter().chain(&options.include) {
+        let entry = entry_source(path)?;
+        if fs::canonicalize(path).ok().as_deref() == Some(archive_real.as_path()) {
+            return Err(ArchiveError::ArchiveIsInput { path: archive });
+        }
+        if let Some(first) = names.insert(entry.name.clone(), path.clone()) {
+            return Err(ArchiveError::DuplicateName {
+                name: entry.name,
+                first,
+                second: path.clone(),
+            });
+        }
+        entries.push(entry);
+    }
+    if archive.exists() && !options.overwrite {
+        return Err(ArchiveError::ArchiveExists { path: archive });
+    }
+    if partial.exists() {
+        return Err(ArchiveError::PartialExists { path: partial });
+    }
+    let bytes_in = entries.iter().map(|e| e.size).sum();
+    let name_bytes = entries.iter().map(|e| e.name.len()).sum();
+    Ok(Plan {
+        worst_case: worst_case_size(bytes_in, entries.len(), name_bytes),
+        free_space: free_space(&folder).ok(),
+        archive,
+        partial,
+        removable: if options.remove_source {
+            paths.to_vec()
+        } else {
+            Vec::new()
+        },
+        entries,
+        bytes_in,
+    })
+}
+
+/// Archives `paths` (and `options.include`) into one verified ZIP at `options.archive`.
+///
+/// On any error the partial archive is removed and the inputs are untouched (except
+/// [`ArchiveError::RemoveSource`], which comes after a verified archive is in place).
+pub fn compress(
+    paths: &[PathBuf],
+    options: &Options,
+    cancel: &Cancel,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ArchiveReport, ArchiveError> {
+    let started = Instant::now();
+    let plan = plan(paths, options)?;
+    if plan.fits_worst_case() == Some(false) {
+        tracing::warn!(
+            archive = %plan.archive.display(),
+            free = plan.free_space,
+            worst_case = plan.worst_case,
+            "the archive may not fit if the dump does not compress"
+        );
+    }
+    let workers = match options.workers {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let settings = Settings {
+        method: options.method,
+        level: options.level,
+        workers,
+    };
+
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&plan.partial)
+        .map_err(|source| match source.kind() {
+            io::ErrorKind::AlreadyExists => ArchiveError::PartialExists {
+                path: plan.partial.clone(),
+            },
+            _ => ArchiveError::ArchiveFolder {
+                dir: parent_folder(&plan.archive),
+                source,
+            },
+        })?;
+    let mut guard = PartialFile::new(plan.partial.clone());
+
+    let sink = HashingWriter::new(BufWriter::with_capacity(1024 * 1024, file));
+    let total = plan.bytes_in;
+    let offsets: Vec<u64> = plan
+        .entries
+        .iter()
+        .scan(0u64, |acc, e| {
+            let start = *acc;
+            *acc += e.size;
+            Some(start)
+        })
+        .collect();
+    let mut on_entry = |index: usize, done: u64| {
+        progress(&Progress {
+            phase: Phase::Compress,
+            entry: &plan.entries[index].name,
+            done: offsets[index] + done,
+            total,
+        })
+    };
+    let (sink, written) = write_archive(
+        sink,
+        &plan.entries,
+        settings,
+        &plan.partial,
+        cancel,
+        &mut on_entry,
+    )?;
+    let (buffered, sha256) = sink.finish();
+    let file = buffered
+        .into_inner()
+        .map_err(|e| zip_writer::write_error(e.into_error(), &plan.partial))?;
+    // The archive is only as good as what reached the disk: sync before reading back.
+    file.sync_all()
+        .map_err(|e| zip_writer::write_error(e, &plan.partial))?;
+    drop(file);
+
+    let bytes_in = written.iter().map(|e| e.bytes_in).sum();
+    let mut on_verify = |done: u64| {
+        progress(&Progress {
+            phase: Phase::Verify,
+            entry: "",
+            done,
+            total: bytes_in,
+        })
+    };
+    verify::verify(&plan.partial, &written, cancel, &mut on_verify)?;
+
+    if plan.archive.exists() && !options.overwrite {
+        return Err(ArchiveError::ArchiveExists { path: plan.archive });
+    }
+    let bytes_out = fs::metadata(&plan.partial)
+        .map_err(|e| zip_writer::write_error(e, &plan.partial))?
+        .len();
+    guard.persist(&plan.archive)?;
+
+    let mut removed = Vec::new();
+    for path in &plan.removable {
+        fs::remove_file(path).map_err(|source| ArchiveError::RemoveSource {
+            archive: plan.archive.clone(),
+            path: path.clone(),
+            source,
+        })?;
+        removed.push(path.clone());
+    }
+    Ok(ArchiveReport {
+        archive: plan.archive,
+        entries: written,
+        bytes_in,
+        bytes_out,
+        sha256,
+        verified: true,
+        duration: started.elapsed(),
+        removed,
+    })
+}
+
+/// `ARCHIVE.partial` next to `ARCHIVE`.
+pub fn partial_path(archive: &Path) -> PathBuf {
+    let mut name = archive.as_os_str().to_os_string();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
+fn parent_folder(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Checks one input and describes its entry.
+fn entry_source(path: &Path) -> Result<EntrySource, ArchiveError> {
+    let meta = fs::metadata(path).map_err(|source| ArchiveError::MissingInput {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(ArchiveError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    // Opening now catches unreadable files (permissions) before anything is written.
+    File::open(path).map_err(|source| ArchiveError::MissingInput {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| ArchiveError::NotAFile {
+            path: path.to_path_buf(),
+        })?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok());
+    #[cfg(unix)]
+    let mode = Some(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()));
+    #[cfg(not(unix))]
+    let mode = None;
+    Ok(EntrySource {
+        source: path.to_path_buf(),
+        name,
+        size: meta.len(),
+        modified,
+        mode,
+    })
+}
+
+/// Removes the partial archive on every way out unless it was persisted under its final name.
+struct PartialFile {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl PartialFile {
+    fn new(path: PathBuf) -> Self {
+        Self { path, armed: true }
+    }
+
+    /// Renames the partial archive to `archive` (replacing it atomically) and disarms the guard.
+    fn persist(&mut self, archive: &Path) -> Result<(), ArchiveError> {
+        fs::rename(&self.path, archive).map_err(|e| zip_writer::write_error(e, &self.path))?;
+        self.armed = false;
+        // Make the rename itself durable; a failure here does not undo a complete archive.
+        if let Ok(dir) = File::open(parent_folder(archive)) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if self.armed {
+            if let Err(e) = fs::remove_file(&self.path) {
+                if e.kind() != io::ErrorKind::NotFound {
+                    tracing::error!(partial = %self.path.display(), error = %e, "could not remove the partial archive");
+                }
+            }
+        }
+    }
+}

@@ -9,15 +9,24 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod check_env;
 pub mod clock;
+pub mod connection;
 pub mod console;
+pub mod datapump_jobs;
+pub mod ensure_directory;
 pub mod errors;
+pub mod expdp;
+pub mod expdp_progress;
 pub mod files;
 pub mod lock;
+pub mod nls_charset;
 pub mod options;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
+#[cfg(test)]
+pub mod testing;
 
 /// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +60,13 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &files::APPEND_LINE,
         &files::COPY_FILE,
         &retention::PRUNE_ARCHIVES,
+        &connection::ORACLE,
+        &check_env::CHECK_ENV,
+        &nls_charset::NLS_CHARSET,
+        &ensure_directory::ENSURE_DIRECTORY,
+        &expdp::EXPDP,
+        &datapump_jobs::DATAPUMP_JOBS,
+        &datapump_jobs::CLEANUP_JOB,
     ]
 }
 
@@ -68,6 +84,12 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     lock::register(engine, ctx);
     files::register(engine, ctx);
     retention::register(engine, ctx);
+    connection::register(engine, ctx);
+    check_env::register(engine, ctx);
+    nls_charset::register(engine, ctx);
+    ensure_directory::register(engine, ctx);
+    datapump_jobs::register(engine, ctx);
+    expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

@@ -1,0 +1,44 @@
+//! Free space on the archive's file system, for the dry run and the pre-flight warning.
+
+use std::io;
+use std::path::Path;
+
+/// Bytes an unprivileged writer can still use on the file system holding `dir`
+/// (`f_bavail × f_frsize`, what `df` shows as "Avail").
+pub fn free_space(dir: &Path) -> io::Result<u64> {
+    let stat = nix::sys::statvfs::statvfs(dir).map_err(io::Error::from)?;
+    #[allow(clippy::useless_conversion)] // the field types differ between platforms
+    let free = u64::from(stat.blocks_available()).saturating_mul(u64::from(stat.fragment_size()));
+    Ok(free)
+}
+
+/// The most an archive of `bytes_in` input bytes in `entries` files can take: deflate falls back
+/// to stored blocks (5 bytes per 64 KiB), plus headers and the central directory.
+pub fn worst_case_size(bytes_in: u64, entries: usize, name_bytes: usize) -> u64 {
+    let stored_overhead = 5 * bytes_in.div_ceil(65_535).max(1);
+    // Local header + data descriptor + central header with ZIP64 fields, per entry.
+    let per_entry = 30 + 24 + 46 + 28 + 16;
+    bytes_in + stored_overhead + (entries * per_entry + 2 * name_bytes) as u64 + 98
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_temp_folder_has_some_free_space() {
+        let free = free_space(&std::env::temp_dir()).unwrap();
+        assert!(free > 0);
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error() {
+        assert!(free_space(Path::new("/no/such/folder/bizscript")).is_err());
+    }
+
+    #[test]
+    fn worst_case_exceeds_the_input() {
+        assert!(worst_case_size(1 << 30, 2, 20) > 1 << 30);
+        assert!(worst_case_size(1 << 30, 2, 20) < (1 << 30) + (1 << 20));
+    }
+}

@@ -1,0 +1,46 @@
+//! The NLS_LANG a Data Pump client runs with when bizscript reads its messages (oracle-facts §7.1).
+//!
+//! The language part of NLS_LANG picks the language of the client's messages; a Spanish client
+//! says `El trabajo ... ha terminado correctamente`, which no English pattern matches. So the
+//! client runs with the AMERICAN language and territory, while the character set stays the one
+//! the user configured: it says how the client encodes what it sends and shows, and changing it
+//! would change the data path, not just the messages.
+
+/// `AMERICAN_AMERICA.<charset of nls_lang>`; the charset is Oracle's default US7ASCII when
+/// NLS_LANG is unset or names none.
+pub fn american_messages(nls_lang: Option<&str>) -> String {
+    // The charset is the text after the last `.` (language and territory names may hold blanks
+    // and dots never appear in them).
+    let charset = nls_lang
+        .and_then(|v| v.rsplit_once('.'))
+        .map(|(_, charset)| charset.trim())
+        .filter(|c| !c.is_empty())
+        .unwrap_or("US7ASCII");
+    format!("AMERICAN_AMERICA.{}", charset.to_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_charset_and_forces_the_language() {
+        assert_eq!(
+            american_messages(Some("LATIN AMERICAN SPANISH_VENEZUELA.WE8MSWIN1252")),
+            "AMERICAN_AMERICA.WE8MSWIN1252"
+        );
+        assert_eq!(
+            american_messages(Some("AMERICAN_AMERICA.al32utf8")),
+            "AMERICAN_AMERICA.AL32UTF8"
+        );
+    }
+
+    #[test]
+    fn falls_back_to_oracles_default_charset() {
+        assert_eq!(american_messages(None), "AMERICAN_AMERICA.US7ASCII");
+        assert_eq!(
+            american_messages(Some("SPANISH_SPAIN")),
+            "AMERICAN_AMERICA.US7ASCII"
+        );
+    }
+}

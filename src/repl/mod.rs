@@ -146,14 +146,18 @@ fn handle(session: &mut Session, input: &str, palette: Palette) -> bool {
             }
         };
     }
-    show(session.eval(input), palette);
+    let outcome = session.eval(input);
+    show(session, outcome, palette);
     false
 }
 
-fn show(outcome: Outcome, palette: Palette) {
+fn show(session: &Session, outcome: Outcome, palette: Palette) {
     match outcome {
         Outcome::Value(value) => {
-            if let Some(text) = print::render(&value, palette) {
+            let text = session
+                .host_type_text(&value)
+                .or_else(|| print::render(&value, palette));
+            if let Some(text) = text {
                 println!("{text}");
             }
         }
@@ -172,7 +176,10 @@ fn run_command(session: &mut Session, command: Command, palette: Palette) -> boo
         Command::Help(None) => print!("{}", general_help()),
         Command::Help(Some(name)) => help_on(session, &name),
         Command::Vars => println!("{}", session.describe_vars()),
-        Command::Load(path) => show(session.load(&path), palette),
+        Command::Load(path) => {
+            let outcome = session.load(&path);
+            show(session, outcome, palette);
+        }
         Command::Reset => {
             session.reset();
             eprintln!("bizscript: variables and functions forgotten");

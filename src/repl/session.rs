@@ -16,6 +16,7 @@ use crate::host::report::to_json;
 use crate::host::script::{compile, initial_scope};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
+use crate::primitives::connection::Oracle;
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Expr, Map, Scope, Stmt, AST};
 use std::collections::HashMap;
@@ -142,7 +143,9 @@ impl Session {
                 if constant {
                     kind = format!("const {kind}");
                 }
-                let mut text = serde_json::to_string(&to_json(value)).unwrap_or_default();
+                let mut text = self
+                    .host_type_text(value)
+                    .unwrap_or_else(|| serde_json::to_string(&to_json(value)).unwrap_or_default());
                 if text.chars().count() > 70 {
                     text = text.chars().take(67).collect::<String>() + "...";
                 }
@@ -168,6 +171,26 @@ impl Session {
             lines.push(format!("functions: {}", functions.join(", ")));
         }
         lines.join("\n")
+    }
+
+    /// The text of a value of a host type (`Oracle`, `Lock`...) as the type's own `to_string`
+    /// gives it (masked by design, e.g. `BIZAGIADMON/"***"@//db:1521/ORCL`), with the type's
+    /// name; `None` for Rhai's own types and Secrets, which the printer shows itself.
+    pub fn host_type_text(&self, value: &Dynamic) -> Option<String> {
+        // Host types are known to Rhai by their Rust path; Rhai's own types by short names.
+        if !value.type_name().contains("::") || value.is::<Secret>() {
+            return None;
+        }
+        let engine = self.engine_ref();
+        let mut scope = Scope::new();
+        scope.push_dynamic("value", value.clone());
+        let text = engine
+            .eval_with_scope::<String>(&mut scope, "to_string(value)")
+            .ok()?;
+        Some(format!(
+            "{text} ({})",
+            engine.map_type_name(value.type_name())
+        ))
     }
 
     /// The doc comments and signature of a script function defined in the session.
@@ -326,6 +349,10 @@ fn remember_secrets(value: &Dynamic, secrets: &mut SecretValues) {
         if let Some(secret) = connection.password() {
             secrets.remember(secret);
         }
+    } else if let Some(db) = value.read_lock::<Oracle>() {
+        if let Some(secret) = db.connection.password() {
+            secrets.remember(secret);
+        }
     } else if let Some(array) = value.read_lock::<rhai::Array>() {
         for item in array.iter() {
             remember_secrets(item, secrets);
@@ -481,6 +508,28 @@ mod tests {
         ran(session.eval("let kept = #{ inner: [pw] };"));
         assert!(session.secrets().appear_in("x Tiger#42 y"));
         assert_eq!(session.secrets().len(), 1);
+    }
+
+    #[test]
+    fn a_connection_shows_masked_and_its_password_is_remembered() {
+        let mut session = Session::new(HostCtx::for_tests());
+        session
+            .scope
+            .push("pw", Secret::new("Tiger#42", "env:TEST"));
+        let db = value(session.eval(
+            "let db = oracle(#{ user: \"BIZAGIADMON\", password: pw, connect: \"//db:1521/ORCL\" }); db",
+        ));
+        let text = session.host_type_text(&db).unwrap();
+        assert_eq!(text, "BIZAGIADMON/\"***\"@//db:1521/ORCL (Oracle)");
+        // Forget the variable holding the Secret: the connection still brings it in.
+        let mut fresh = Session::new(HostCtx::for_tests());
+        fresh.scope.push("db", db);
+        ran(fresh.eval("1"));
+        assert!(fresh.secrets().appear_in("Tiger#42"));
+        assert!(fresh
+            .describe_vars()
+            .contains("BIZAGIADMON/\"***\"@//db:1521/ORCL (Oracle)"));
+        assert_eq!(session.host_type_text(&Dynamic::from(1_i64)), None);
     }
 
     #[test]

@@ -48,8 +48,16 @@ impl Vocabulary {
         let primitives = all_docs()
             .into_iter()
             .map(|doc| {
-                // Several signatures are one per line; the hint shows them side by side.
-                let signature = doc.signature.lines().collect::<Vec<_>>().join("  |  ");
+                // Several signatures are one per line; the hint shows the first (a hint that
+                // wraps over the terminal hides what is being typed) and says there are more.
+                let variants: Vec<&str> = doc.signature.lines().collect();
+                let signature = match variants.as_slice() {
+                    [] => doc.name.to_string(),
+                    [one] => one.to_string(),
+                    [first, rest @ ..] => {
+                        format!("{first}  (+{} more: :help {})", rest.len(), doc.name)
+                    }
+                };
                 Callable {
                     name: doc.name.to_string(),
                     no_arguments: doc
@@ -139,6 +147,27 @@ mod tests {
         assert_eq!(env.signature, "secret_env(name: string) -> Secret");
         assert!(!env.no_arguments);
         assert!(vocabulary.callable("run_info").unwrap().no_arguments);
+    }
+
+    #[test]
+    fn several_signatures_hint_the_first_and_count_the_rest() {
+        let vocabulary = Vocabulary::new(Vec::new());
+        let Some(doc) = all_docs()
+            .into_iter()
+            .find(|d| d.signature.lines().count() > 1)
+        else {
+            return;
+        };
+        let callable = vocabulary.callable(doc.name).unwrap();
+        let first = doc.signature.lines().next().unwrap();
+        assert!(
+            callable.signature.starts_with(first),
+            "{}",
+            callable.signature
+        );
+        assert!(callable
+            .signature
+            .contains(&format!("more: :help {}", doc.name)));
     }
 
     #[test]

@@ -154,6 +154,7 @@ fn help_shows_a_primitive_doc_and_unknown_names_get_a_suggestion() {
         ":help secret_env",
         "Reads a password from the environment variable `name`",
     );
+    repl.run(":help expdp", "Runs a Data Pump export");
     repl.run(":help secret_evn", "did you mean `secret_env`?");
     repl.run(":help", ":dry-run on|off");
     repl.quit();
@@ -172,6 +173,11 @@ fn tab_completes_a_primitive_with_its_parenthesis() {
     repl.session.send("report.ver\t").unwrap();
     repl.expect("report.verdict");
     repl.run("", "\"ok\"");
+    // A primitive without arguments completes with both parentheses.
+    repl.session.send("check_e\t").unwrap();
+    repl.expect("check_env()");
+    repl.session.send(ControlCode::EndOfText).unwrap();
+    repl.expect(READY);
     repl.quit();
 }
 
@@ -321,5 +327,33 @@ fn an_unwritable_history_is_reported_once_and_the_session_goes_on() {
     repl.session.send("\x1b[A").unwrap();
     repl.expect("7 * 7");
     repl.run("", "49");
+    repl.quit();
+}
+
+#[test]
+fn ctrl_c_during_an_export_kills_the_job_and_the_session_goes_on() {
+    let Some(sim) = oracle_sim() else {
+        eprintln!("skipped: oracle-sim is not built (cargo build -p oracle-sim)");
+        return;
+    };
+    let mut repl = Repl::start_with(&["--simulate=slow"], |c| {
+        c.env("BIZSCRIPT_ORACLE_SIM", &sim);
+    });
+    repl.statement(&format!(
+        "let db = oracle(#{{ user: \"BIZAGIADMON\", password: secret_env(\"{PASSWORD_VAR}\") }});"
+    ));
+    repl.session
+        .send_line(
+            "let r = expdp(db, #{ schemas: [\"BIZAGI\"], directory: \"BIZAGIBACKUPPATH\", dumpfile: \"slow_%U.dmp\" });",
+        )
+        .unwrap();
+    // The progress line names the object path once the job runs.
+    repl.expect("SCHEMA_EXPORT");
+    repl.session.send(ControlCode::EndOfText).unwrap();
+    repl.expect("KILL_JOB");
+    repl.expect("back at the prompt");
+    repl.expect(READY);
+    // Data Pump dropped the killed job: no orphan is left behind.
+    repl.run("datapump_jobs(db).len() == 0", "true");
     repl.quit();
 }

@@ -24,11 +24,10 @@ pub mod validator;
 pub mod vocabulary;
 
 use crate::cancel::Cancel;
-use crate::host::docs;
 use crate::host::error::HostError;
 use crate::host::outcome::ExitStatus;
 use crate::host::script::{host_context, oracle_env};
-use commands::Command;
+use commands::Flow;
 use helper::ReplHelper;
 use print::Palette;
 use rustyline::error::ReadlineError;
@@ -139,7 +138,7 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
 fn handle(session: &mut Session, input: &str, palette: Palette) -> bool {
     if input.trim_start().starts_with(':') {
         return match commands::parse(input) {
-            Ok(command) => run_command(session, command, palette),
+            Ok(command) => commands::execute(session, command, palette) == Flow::Quit,
             Err(err) => {
                 eprintln!("bizscript: {err}");
                 false
@@ -151,6 +150,7 @@ fn handle(session: &mut Session, input: &str, palette: Palette) -> bool {
     false
 }
 
+/// Prints how an input ended: its value on stdout, errors and interruptions on stderr.
 fn show(session: &Session, outcome: Outcome, palette: Palette) {
     match outcome {
         Outcome::Value(value) => {
@@ -168,78 +168,6 @@ fn show(session: &Session, outcome: Outcome, palette: Palette) {
             }
             eprintln!("bizscript: interrupted; back at the prompt");
         }
-    }
-}
-
-fn run_command(session: &mut Session, command: Command, palette: Palette) -> bool {
-    match command {
-        Command::Help(None) => print!("{}", general_help()),
-        Command::Help(Some(name)) => help_on(session, &name),
-        Command::Vars => println!("{}", session.describe_vars()),
-        Command::Load(path) => {
-            let outcome = session.load(&path);
-            show(session, outcome, palette);
-        }
-        Command::Reset => {
-            session.reset();
-            eprintln!("bizscript: variables and functions forgotten");
-        }
-        Command::DryRun(Some(on)) => {
-            session.ctx().set_dry_run(on);
-            eprintln!(
-                "bizscript: dry run {}",
-                if on {
-                    "on: primitives say what they would do and change nothing"
-                } else {
-                    "off: primitives act"
-                }
-            );
-        }
-        Command::DryRun(None) => eprintln!(
-            "bizscript: dry run is {}",
-            if session.ctx().dry_run() { "on" } else { "off" }
-        ),
-        Command::Quit => return true,
-    }
-    false
-}
-
-/// `:help` without a name: the commands, the keys and the primitives.
-fn general_help() -> String {
-    let mut out = String::from("Commands:\n");
-    for (command, text) in commands::HELP {
-        out.push_str(&format!("  {command:<18}{text}\n"));
-    }
-    out.push_str(
-        "\nKeys: Tab completes (primitives, functions, variables, `x.` map keys, `params.`),\n\
-         Enter on an unfinished function, block, map or string continues on the next line,\n\
-         Ctrl-C cancels the running input or clears the line, Ctrl-D leaves.\n\
-         Lines starting with a space, and lines handling passwords, stay out of the history.\n\
-         \nPrimitives (`:help NAME` for one):\n",
-    );
-    for doc in crate::primitives::all_docs() {
-        out.push_str(&format!("  {}\n", doc.signature.replace('\n', "\n  ")));
-    }
-    out
-}
-
-/// `:help NAME`: a primitive's doc (as `bizscript doc NAME`), a guide topic, or a script function.
-fn help_on(session: &Session, name: &str) {
-    if let Some(doc) = crate::primitives::doc(name) {
-        print!("{}", docs::render_doc(doc));
-    } else if name == "site-scripts" {
-        print!("{}", docs::SITE_SCRIPTS_GUIDE);
-    } else if let Some(text) = session.describe_function(name) {
-        print!("{text}");
-    } else {
-        let topics = docs::topics();
-        let hint = crate::primitives::options::nearest(name, &topics)
-            .map(|n| format!(" (did you mean `{n}`?)"))
-            .unwrap_or_default();
-        eprintln!(
-            "bizscript: no primitive, topic or function named `{name}`{hint}; known: {}",
-            topics.join(", ")
-        );
     }
 }
 

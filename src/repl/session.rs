@@ -127,6 +127,9 @@ impl Session {
         self.scope = initial_scope(Map::new());
         self.functions = AST::empty();
         self.defined_in.clear();
+        if let Ok(mut vocabulary) = self.vocabulary.write() {
+            vocabulary.clear_modules();
+        }
         self.refresh_vocabulary();
     }
 
@@ -301,6 +304,11 @@ impl Session {
         if modules.is_empty() {
             return;
         }
+        if let Ok(mut vocabulary) = self.vocabulary.write() {
+            for (alias, module) in &modules {
+                vocabulary.add_module(alias, module.gen_fn_signatures_with_mapper(|t| t.into()));
+            }
+        }
         let mut engine = self
             .engine
             .write()
@@ -432,6 +440,13 @@ mod tests {
     fn an_imported_module_stays_available() {
         let mut session = Session::new(HostCtx::for_tests());
         ran(session.eval("import \"bizagi\" as bizagi;"));
+        let dirname = session
+            .vocabulary()
+            .read()
+            .unwrap()
+            .callable("bizagi::dirname")
+            .cloned();
+        assert_eq!(dirname.unwrap().signature, "bizagi::dirname(path)");
         assert_eq!(
             value(session.eval("bizagi::dirname(\"/u01/backup/x.dmp\")"))
                 .into_string()

@@ -38,6 +38,8 @@ pub struct Vocabulary {
     pub variables: Vec<String>,
     /// Keys of the maps in scope, by path: `"x"` → keys of `x`, `"x.a"` → keys of `x.a`.
     pub map_keys: BTreeMap<String, Vec<String>>,
+    /// The functions of imported modules, by alias (`bizagi` → `start`, `finish`...).
+    pub modules: BTreeMap<String, Vec<Callable>>,
 }
 
 impl Vocabulary {
@@ -104,8 +106,38 @@ impl Vocabulary {
             .collect();
     }
 
-    /// The primitive or script function called `name`.
+    /// Records the functions of a module imported as `alias`, from signatures such as
+    /// `start(params)` (Rhai's `gen_fn_signatures`).
+    pub fn add_module<S: AsRef<str>>(
+        &mut self,
+        alias: &str,
+        signatures: impl IntoIterator<Item = S>,
+    ) {
+        let functions = signatures
+            .into_iter()
+            .filter_map(|signature| {
+                let signature = signature.as_ref();
+                let name = signature.split('(').next()?.trim();
+                (!name.is_empty()).then(|| Callable {
+                    name: name.to_string(),
+                    signature: format!("{alias}::{signature}"),
+                    no_arguments: signature.contains(&format!("{name}()")),
+                })
+            })
+            .collect();
+        self.modules.insert(alias.to_string(), functions);
+    }
+
+    /// Forgets the imported modules (`:reset`).
+    pub fn clear_modules(&mut self) {
+        self.modules.clear();
+    }
+
+    /// The primitive, script function or module function (`alias::name`) called `name`.
     pub fn callable(&self, name: &str) -> Option<&Callable> {
+        if let Some((alias, function)) = name.rsplit_once("::") {
+            return self.modules.get(alias)?.iter().find(|c| c.name == function);
+        }
         // A script function shadows nothing in Rhai's lookup for primitives with other arities,
         // but the DBA most likely means the one defined in this session.
         self.functions

@@ -15,7 +15,7 @@ pub enum Command {
     Vars,
     /// `:load FILE`: run a script in this session; its functions and variables stay.
     Load(PathBuf),
-    /// `:reset`: forget every variable and function.
+    /// `:reset`: forget every variable, function and imported module.
     Reset,
     /// `:dry-run on|off` switches dry-run mode; `:dry-run` alone shows it.
     DryRun(Option<bool>),
@@ -56,7 +56,10 @@ pub const HELP: &[(&str, &str)] = &[
         ":load FILE",
         "run a script here; its functions and variables stay",
     ),
-    (":reset", "forget every variable and function"),
+    (
+        ":reset",
+        "forget every variable, function and imported module",
+    ),
     (
         ":dry-run on|off",
         "primitives say what they would do and change nothing",
@@ -152,9 +155,11 @@ pub fn general_help() -> String {
         out.push_str(&format!("  {command:<18}{text}\n"));
     }
     out.push_str(
-        "\nKeys: Tab completes (primitives, functions, variables, `x.` map keys, `params.`),\n\
-         Enter on an unfinished function, block, map or `...` string continues on the next line,\n\
-         Ctrl-C cancels the running input or clears the line, Ctrl-D leaves.\n\
+        "\nKeys: Tab completes primitives, functions, variables, `x.` map keys, `params.` and\n\
+         `module::` functions; a hint shows the signature of the call being typed.\n\
+         Enter on an unfinished function, block, map or backtick string continues on the next line,\n\
+         Ctrl-C cancels the running input or clears the line, Ctrl-D or `:quit` leaves\n\
+         (`exit()` only ends the input it is in).\n\
          Lines starting with a space, and lines handling passwords, stay out of the history.\n\
          \nPrimitives (`:help NAME` for one):\n",
     );

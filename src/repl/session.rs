@@ -13,7 +13,7 @@ use crate::host::context::HostCtx;
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
 use crate::host::report::to_json;
-use crate::host::script::{compile, initial_scope};
+use crate::host::script::{compile, initial_scope, is_terminated};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
 use crate::primitives::connection::Oracle;
@@ -336,15 +336,6 @@ impl Session {
         if let Ok(mut vocabulary) = self.vocabulary.write() {
             vocabulary.refresh(&self.scope, &self.functions);
         }
-    }
-}
-
-fn is_terminated(err: &EvalAltResult) -> bool {
-    match err {
-        EvalAltResult::ErrorTerminated(..) => true,
-        EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
-        | EvalAltResult::ErrorInModule(_, inner, _) => is_terminated(inner),
-        _ => false,
     }
 }
 

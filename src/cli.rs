@@ -93,6 +93,26 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Read a Data Pump log (expdp or impdp, any version, any language) and give its verdict.
+    #[command(
+        after_help = "Exit codes: 0 ok, 3 review (a person must act on something), 1 failed, 2 usage error."
+    )]
+    Log {
+        /// The log file (server-side .log or a saved console transcript).
+        file: PathBuf,
+        /// Print the full result as JSON instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// Treat this message code as harmless for this job (repeatable), e.g. ORA-39082.
+        #[arg(long = "allow", value_name = "CODE")]
+        allow: Vec<String>,
+        /// Fail the verdict on this message code wherever it appears (repeatable).
+        #[arg(long = "deny", value_name = "CODE")]
+        deny: Vec<String>,
+        /// The log is of an import meant as a restore: skipped existing tables fail it.
+        #[arg(long)]
+        restore: bool,
+    },
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -196,6 +216,34 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             crate::host::signals::install(&cancel)?;
             let options = crate::repl::ReplOptions { simulate, dry_run };
             Ok(crate::repl::run(&options, cancel)?)
+        }
+        Command::Log {
+            file,
+            json,
+            allow,
+            deny,
+            restore,
+        } => {
+            use crate::oracle::log::{parse_file, summary::human_summary, Policy};
+            let policy = Policy {
+                allow,
+                deny,
+                restore,
+            };
+            let report = parse_file(&file, &policy).map_err(|e| {
+                crate::host::error::HostError::Usage(format!(
+                    "cannot read the log {}: {e}",
+                    file.display()
+                ))
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", human_summary(&report));
+            }
+            Ok(ExitStatus::from_script_code(i64::from(
+                report.verdict.exit_code(),
+            )))
         }
         Command::Completions { shell } => {
             clap_complete::generate(

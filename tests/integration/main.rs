@@ -3,6 +3,8 @@
 
 mod cli;
 mod doc_examples;
+mod fidelity;
 mod files;
+mod log;
 mod repl;
 mod support;

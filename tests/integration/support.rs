@@ -35,3 +35,8 @@ impl ScriptDir {
         self.dir.path()
     }
 }
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -223,7 +223,8 @@ fn digits(s: &[u8]) -> bool {
 /// The length of a LOGTIME stamp `DD-MON-YY HH24:MI:SS.FF3: ` at the start of `s`. The month is
 /// any run of non-blank bytes, because it follows the session's date language.
 pub fn logtime_len(s: &[u8]) -> Option<usize> {
-    if s.len() < 24 || !s[0].is_ascii_digit() || s[2] != b'-' || !digits(&s[..2]) {
+    // 23 bytes is a stamp alone on a line (its trailing blank trimmed): a stamped empty line.
+    if s.len() < 23 || !s[0].is_ascii_digit() || s[2] != b'-' || !digits(&s[..2]) {
         return None;
     }
     let month_len = s[3..s.len().min(3 + 16)]
@@ -233,8 +234,11 @@ pub fn logtime_len(s: &[u8]) -> Option<usize> {
     if month_len == 0 || s[j] != b'-' {
         return None;
     }
-    // After the month: "YY HH:MI:SS.FFF: " is 17 bytes.
-    let t = s.get(j + 1..j + 18)?;
+    // After the month: "YY HH:MI:SS.FFF: " is 17 bytes (16 at the end of a line).
+    let t = s.get(j + 1..(j + 18).min(s.len()))?;
+    if t.len() < 16 {
+        return None;
+    }
     let shape_ok = digits(&t[0..2])
         && t[2] == b' '
         && digits(&t[3..5])
@@ -245,8 +249,8 @@ pub fn logtime_len(s: &[u8]) -> Option<usize> {
         && t[11] == b'.'
         && digits(&t[12..15])
         && t[15] == b':'
-        && t[16] == b' ';
-    shape_ok.then_some(j + 18)
+        && (t.len() == 16 || t[16] == b' ');
+    shape_ok.then_some(j + 1 + t.len())
 }
 
 /// The length of a METRICS worker tag `W-<n> ` at the start of `s`.
@@ -338,6 +342,9 @@ mod tests {
     #[test]
     fn leaves_look_alikes_alone() {
         assert_eq!(logtime_len(b"29-APR-25 11:47:06: not a stamp"), None);
+        // A stamped empty line, its trailing blank trimmed.
+        assert_eq!(logtime_len(b"24-NOV-26 01:37:36.112:"), Some(23));
+        assert_eq!(decode(b"24-NOV-26 01:37:36.112: ").text, b"");
         assert_eq!(decode(b"W-1").text, b"W-1");
         assert_eq!(decode(b"Wow-1 x").text, b"Wow-1 x");
         assert_eq!(

@@ -257,7 +257,7 @@ fn dry_run_exports_nothing() {
 
 #[test]
 fn examples_run_under_simulation() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = crate::support::repo_root();
     let work = tempfile::tempdir().unwrap();
     std::fs::create_dir(work.path().join("share")).unwrap();
 

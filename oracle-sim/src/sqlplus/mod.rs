@@ -351,6 +351,13 @@ impl Session<'_> {
                 say(&rest);
             }
             "REM" | "REMARK" => {}
+            "SHOW" | "SHO" if rest.eq_ignore_ascii_case("USER") => {
+                self.statements.push(line.to_string());
+                say(&format!(
+                    "USER is \"{}\"",
+                    self.user.as_deref().unwrap_or("")
+                ));
+            }
             _ => {
                 // SHOW, SPOOL, COLUMN, DEFINE...: accepted, without effect here (see FIDELITY.md).
                 self.statements.push(line.to_string());

@@ -161,3 +161,12 @@ fn select_star_lists_columns_in_view_order_and_show_user() {
         ["OWNER", "DIRECTORY_NAME", "DIRECTORY_PATH", "ORIGIN_CON_ID"]
     );
 }
+
+#[test]
+fn os_authentication_as_sysdba() {
+    let sim = Sim::new("ok");
+    let out = sim.run("sqlplus", &["-S", "/", "as", "sysdba"], "SHOW USER\nEXIT\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).trim(), "USER is \"SYS\"");
+    assert_eq!(sim.audit()[0]["statements"][0], "CONNECT / AS SYSDBA");
+}

@@ -199,3 +199,29 @@ fn import_parameters_are_not_export_parameters() {
         "LRM-00101: unknown parameter name 'reuse_dumpfiles'"
     );
 }
+
+#[test]
+fn remap_tablespace_moves_the_load_away_from_the_full_tablespace() {
+    let sim = with_dump("tablespace_full");
+    let (out, code) = impdp(
+        &sim,
+        &[
+            "remap_schema=bizagi:bizagi_copy",
+            "remap_tablespace=users:sysaux",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("ORA-39171"));
+    let (ts, _) = sim.sql("system/pw", "SELECT tablespace_name FROM dba_tables WHERE owner = 'BIZAGI_COPY' AND table_name = 'WFCASE';");
+    assert_eq!(ts.trim(), "SYSAUX");
+
+    let (out, code) = impdp(
+        &sim,
+        &["remap_schema=bizagi:b9", "remap_tablespace=users:nowhere"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("ORA-00959: tablespace 'NOWHERE' does not exist"),
+        "{out}"
+    );
+}

@@ -148,3 +148,25 @@ fn version_flag() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("SQL*Plus: Release 19.0.0.0.0 - Production\nVersion 19.27.0.0.0"));
 }
+
+#[test]
+fn select_star_lists_columns_in_view_order_and_show_user() {
+    let sim = Sim::new("ok");
+    let (out, _) = sim.sql("bizagiadmon/pw", "SHOW USER\nSET PAGESIZE 14 HEADING ON\nSELECT * FROM dba_directories WHERE directory_name = 'DATA_PUMP_DIR';");
+    assert!(out.starts_with("USER is \"BIZAGIADMON\"\n"), "{out}");
+    let heading = out.lines().find(|l| l.starts_with("OWNER")).unwrap();
+    let cols: Vec<&str> = heading.split_whitespace().collect();
+    assert_eq!(
+        cols,
+        ["OWNER", "DIRECTORY_NAME", "DIRECTORY_PATH", "ORIGIN_CON_ID"]
+    );
+}
+
+#[test]
+fn os_authentication_as_sysdba() {
+    let sim = Sim::new("ok");
+    let out = sim.run("sqlplus", &["-S", "/", "as", "sysdba"], "SHOW USER\nEXIT\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).trim(), "USER is \"SYS\"");
+    assert_eq!(sim.audit()[0]["statements"][0], "CONNECT / AS SYSDBA");
+}

@@ -120,6 +120,23 @@ pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Ve
         None => None,
     };
     spec.remap_schema = remaps;
+    spec.remap_tablespace = c
+        .params
+        .values("REMAP_TABLESPACE")
+        .iter()
+        .filter_map(|r| {
+            r.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
+        .collect();
+    for (_, to) in &spec.remap_tablespace {
+        if !db.tablespaces.iter().any(|t| &t.name == to) {
+            return Err(vec![
+                "ORA-39001: invalid argument value".to_string(),
+                format!("ORA-00959: tablespace '{to}' does not exist"),
+            ]);
+        }
+    }
     spec.table_exists_action = c
         .params
         .value("TABLE_EXISTS_ACTION")
@@ -146,6 +163,15 @@ pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Ve
 }
 
 impl JobSpec {
+    /// The tablespace the project's tables (in USERS) land in after REMAP_TABLESPACE.
+    pub fn target_tablespace(&self) -> String {
+        self.remap_tablespace
+            .iter()
+            .find(|(from, _)| from == "USERS")
+            .map(|(_, to)| to.clone())
+            .unwrap_or_else(|| "USERS".to_string())
+    }
+
     /// The schema an object of `schema` lands in after REMAP_SCHEMA.
     pub fn target_schema(&self, schema: &str) -> String {
         self.remap_schema
@@ -212,7 +238,7 @@ pub fn apply(db: &mut Database, spec: &JobSpec) {
                 name: t.clone(),
                 rows: *rows,
                 bytes: *bytes,
-                tablespace: "USERS".to_string(),
+                tablespace: spec.target_tablespace(),
             });
         }
     }
@@ -349,7 +375,11 @@ pub fn plan(spec: &JobSpec) -> Plan {
                 p.steps.push(Step::Pause(pause));
             }
             let target = spec.target_schema(o);
-            if spec.scenario == Scenario::TablespaceFull && i == 1 {
+            // Only USERS is full: REMAP_TABLESPACE to another tablespace avoids the wait.
+            if spec.scenario == Scenario::TablespaceFull
+                && i == 1
+                && spec.target_tablespace() == "USERS"
+            {
                 p.line("ORA-39171: Job is experiencing a resumable wait.");
                 p.line(format!(
                     "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"

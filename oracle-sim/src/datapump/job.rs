@@ -43,6 +43,9 @@ pub struct JobSpec {
     /// Import: the dump's manifest, REMAP_SCHEMA pairs, TABLE_EXISTS_ACTION.
     pub source: Option<dumpfile::Manifest>,
     pub remap_schema: Vec<(String, String)>,
+    /// Import: REMAP_TABLESPACE pairs.
+    #[serde(default)]
+    pub remap_tablespace: Vec<(String, String)>,
     pub table_exists_action: String,
     /// Import: users and tables that existed when the job started.
     #[serde(default)]

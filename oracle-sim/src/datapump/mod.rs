@@ -123,47 +123,17 @@ pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i3
         return 0;
     }
 
-    // Logon.
-    let mut creds = match params.userid() {
-        Some(u) => Credentials::parse(&u),
-        None => {
-            inv.password_prompted = true;
-            match prompt_line("Username: ") {
-                Some(u) => Credentials::parse(&u),
-                None => {
-                    out.say("");
-                    out.say(&format!(
-                        "{}-00005: unexpected End-Of-File encountered while reading input",
-                        tool.facility()
-                    ));
-                    return 1;
-                }
-            }
-        }
+    let Some(creds) = credentials(tool, &params, &mut out, inv) else {
+        return 1;
     };
-    if creds.needs_password() {
-        inv.password_prompted = true;
-        match prompt_line("Password: ") {
-            Some(p) => creds.password = Some(p),
-            None => {
-                out.say("");
-                out.say(&format!(
-                    "{}-00005: unexpected End-Of-File encountered while reading input",
-                    tool.facility()
-                ));
-                return 1;
-            }
-        }
-        out.say("");
-    }
     let user = match logon(&db, &creds) {
         Ok(user) => user.clone(),
         Err(ora) => {
+            let number = ora.get(4..9).unwrap_or("00000");
             out.say(&format!(
-                "{}-{}: operation generated ORACLE error {}",
+                "{}-{number}: operation generated ORACLE error {}",
                 tool.facility(),
-                &ora[4..9],
-                ora[4..9].trim_start_matches('0')
+                number.trim_start_matches('0')
             ));
             out.say(&ora);
             out.say("");
@@ -193,6 +163,49 @@ pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i3
             1
         }
     }
+}
+
+/// The connect string, prompting for what is missing (`Username:`, `Password:`) on stdin;
+/// `None` after printing UDE-00005 when input ends first. A typed password is never echoed or
+/// recorded.
+fn credentials(
+    tool: Tool,
+    params: &Params,
+    out: &mut JobOutput,
+    inv: &mut Invocation,
+) -> Option<Credentials> {
+    let eof = |out: &mut JobOutput| {
+        out.say("");
+        out.say(&format!(
+            "{}-00005: unexpected End-Of-File encountered while reading input",
+            tool.facility()
+        ));
+    };
+    let mut creds = match params.userid() {
+        Some(u) => Credentials::parse(&u),
+        None => {
+            inv.password_prompted = true;
+            match prompt_line("Username: ") {
+                Some(u) => Credentials::parse(&u),
+                None => {
+                    eof(out);
+                    return None;
+                }
+            }
+        }
+    };
+    if creds.needs_password() {
+        inv.password_prompted = true;
+        match prompt_line("Password: ") {
+            Some(p) => creds.password = Some(p),
+            None => {
+                eof(out);
+                return None;
+            }
+        }
+        out.say("");
+    }
+    Some(creds)
 }
 
 fn banner(out: &mut JobOutput, tool: Tool, db: &Database) {

@@ -296,6 +296,7 @@ impl Common<'_> {
             version: db.version.clone(),
             source: None,
             remap_schema: vec![],
+            remap_tablespace: vec![],
             table_exists_action: String::new(),
             existing: Default::default(),
             sqlfile: None,

@@ -61,6 +61,9 @@ pub fn lex(text: &str) -> Result<Vec<Tok>, String> {
                 s.extend(chars[i].to_uppercase());
                 i += 1;
             }
+            if s.len() > 128 {
+                return Err("ORA-00972: identifier is too long".to_string());
+            }
             out.push(Tok::Ident(s));
             continue;
         }
@@ -116,6 +119,9 @@ pub fn lex(text: &str) -> Result<Vec<Tok>, String> {
                 if s.is_empty() {
                     return Err("ORA-01741: illegal zero-length identifier".to_string());
                 }
+                if s.len() > 128 {
+                    return Err("ORA-00972: identifier is too long".to_string());
+                }
                 out.push(Tok::Quoted(s));
                 i = j + 1;
             }
@@ -169,5 +175,7 @@ mod tests {
         assert_eq!(t[5], Tok::Ident("V$VERSION".into()));
         assert_eq!(lex("q'[a'b]'").unwrap(), vec![Tok::Str("a'b".into())]);
         assert!(lex("select 'open").unwrap_err().starts_with("ORA-01756"));
+        assert!(lex(&"x".repeat(129)).unwrap_err().starts_with("ORA-00972"));
+        assert!(lex("\"\"").unwrap_err().starts_with("ORA-01741"));
     }
 }

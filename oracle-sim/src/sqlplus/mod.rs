@@ -148,6 +148,13 @@ pub fn run(home: &Home, args: &[String], inv: &mut Invocation) -> i32 {
             script = Some(s.to_string());
         } else if logon.is_none() {
             logon = Some(a.clone());
+        } else if upper == "AS" && script.is_none() {
+            // `sqlplus / as sysdba`: the role is part of the logon.
+            if let (Some(l), Some(role)) = (logon.as_mut(), args.get(i + 1)) {
+                l.push_str(" as ");
+                l.push_str(role);
+                i += 1;
+            }
         }
         i += 1;
     }
@@ -351,6 +358,13 @@ impl Session<'_> {
                 say(&rest);
             }
             "REM" | "REMARK" => {}
+            "SHOW" | "SHO" if rest.eq_ignore_ascii_case("USER") => {
+                self.statements.push(line.to_string());
+                say(&format!(
+                    "USER is \"{}\"",
+                    self.user.as_deref().unwrap_or("")
+                ));
+            }
             _ => {
                 // SHOW, SPOOL, COLUMN, DEFINE...: accepted, without effect here (see FIDELITY.md).
                 self.statements.push(line.to_string());
@@ -461,7 +475,10 @@ impl Session<'_> {
         let masked = format!(
             "CONNECT {}{}{}",
             creds.typed_user,
-            if creds.wallet || creds.password.is_some() {
+            // External logons (`/@alias`, `/ as sysdba`) carry no password to hide.
+            if creds.external() {
+                "/"
+            } else if creds.password.is_some() {
                 "/***"
             } else {
                 ""

@@ -3,7 +3,6 @@
 
 use super::parser::{Cond, Expr, Select};
 use crate::state::{Database, User};
-use std::collections::BTreeMap;
 
 /// A value: Oracle's NULL, text or a number.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +30,18 @@ fn fmt_num(n: f64) -> String {
     }
 }
 
-type Row = BTreeMap<String, Val>;
+/// A row: its columns in the view's order (so `SELECT *` lists them as Oracle does).
+#[derive(Debug, Clone, Default)]
+pub struct Row(Vec<(String, Val)>);
+
+impl Row {
+    fn get(&self, column: &str) -> Option<&Val> {
+        self.0.iter().find(|(c, _)| c == column).map(|(_, v)| v)
+    }
+    fn columns(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(c, _)| c)
+    }
+}
 
 fn s(v: impl Into<String>) -> Val {
     Val::Str(v.into())
@@ -53,7 +63,7 @@ pub fn rows(
         return Err(missing());
     }
     let row = |pairs: Vec<(&str, Val)>| -> Row {
-        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        Row(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
     };
     let banner = format!(
         "Oracle Database {}c Enterprise Edition Release {} - Production",
@@ -590,7 +600,7 @@ pub fn select(
             None => {
                 let cols: Vec<String> = all
                     .first()
-                    .map(|r| r.keys().cloned().collect())
+                    .map(|r| r.columns().cloned().collect())
                     .unwrap_or_default();
                 for c in cols {
                     headings.push(c.clone());

@@ -46,27 +46,22 @@ let strict = parse_log_text(log, #{ deny: ["ORA-31684"] });
 print(strict.verdict);                                                         // failed"#,
 };
 
-/// Registers `parse_log` and `parse_log_text`, with and without options.
-pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
-    let c = Arc::clone(ctx);
+/// Registers `parse_log` and `parse_log_text`, with and without options. (Reading a log needs
+/// nothing from the run's context.)
+pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
     registration(&PARSE_LOG, &["path: &str", "Map"])
-        .register_into_engine(engine, move |path: &str| parse_log(&c, path, None));
-    let c = Arc::clone(ctx);
+        .register_into_engine(engine, |path: &str| parse_log(path, None));
     registration(&PARSE_LOG, &["path: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, move |path: &str, opts: Map| {
-            parse_log(&c, path, Some(&opts))
-        });
-    let c = Arc::clone(ctx);
+        .register_into_engine(engine, |path: &str, opts: Map| parse_log(path, Some(&opts)));
     registration(&PARSE_LOG_TEXT, &["text: &str", "Map"])
-        .register_into_engine(engine, move |text: &str| parse_log_text(&c, text, None));
-    let c = Arc::clone(ctx);
+        .register_into_engine(engine, |text: &str| parse_log_text(text, None));
     registration(&PARSE_LOG_TEXT, &["text: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, move |text: &str, opts: Map| {
-            parse_log_text(&c, text, Some(&opts))
+        .register_into_engine(engine, |text: &str, opts: Map| {
+            parse_log_text(text, Some(&opts))
         });
 }
 
-fn parse_log(ctx: &HostCtx, path: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResult>> {
+fn parse_log(path: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResult>> {
     let policy = policy("parse_log", opts, PARSE_LOG.signature)?;
     let report = parse_file(Path::new(path), &policy).map_err(|e| {
         script_error(
@@ -75,29 +70,19 @@ fn parse_log(ctx: &HostCtx, path: &str, opts: Option<&Map>) -> Result<Dynamic, B
             "check the path: expdp writes its log into the directory object's path (LOGFILE=)",
         )
     })?;
-    announce(ctx, path, &report);
+    announce(path, &report);
     to_map(&report)
 }
 
-fn parse_log_text(
-    ctx: &HostCtx,
-    text: &str,
-    opts: Option<&Map>,
-) -> Result<Dynamic, Box<EvalAltResult>> {
+fn parse_log_text(text: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResult>> {
     let policy = policy("parse_log_text", opts, PARSE_LOG_TEXT.signature)?;
     let report = parse_bytes(text.as_bytes(), &policy);
-    announce(ctx, "text", &report);
+    announce("text", &report);
     to_map(&report)
 }
 
 /// One line on stderr (stdout is the script's) and a tracing event.
-fn announce(_ctx: &HostCtx, source: &str, report: &LogReport) {
-    let line = format!(
-        "parse_log: {source}: {} ({}, {} message(s))",
-        report.verdict.as_str(),
-        report.outcome.as_str(),
-        report.messages.len()
-    );
+fn announce(source: &str, report: &LogReport) {
     tracing::info!(
         source,
         verdict = report.verdict.as_str(),
@@ -105,7 +90,12 @@ fn announce(_ctx: &HostCtx, source: &str, report: &LogReport) {
         messages = report.messages.len(),
         "parsed Data Pump log"
     );
-    eprintln!("{line}");
+    eprintln!(
+        "parse_log: {source}: {} ({}, {} message(s))",
+        report.verdict.as_str(),
+        report.outcome.as_str(),
+        report.messages.len()
+    );
 }
 
 fn to_map(report: &LogReport) -> Result<Dynamic, Box<EvalAltResult>> {

@@ -175,5 +175,21 @@ mod tests {
             Some(Line::Starting { .. })
         ));
         assert_eq!(row_tool(" 导入了 ".as_bytes()), Some(Tool::Impdp));
+        // Spanish puts the verb after the numbers.
+        let row = super::super::grammar::row(
+            ". . \"C###BYRON\".\"DEPT\"  6.007 KB  3 filas importadas".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!((row.rows, row.tool()), (3, Some(Tool::Impdp)));
+    }
+
+    #[test]
+    fn a_final_line_in_an_unknown_language_is_never_taken_for_success() {
+        // German is not in the table: the log reads as incomplete, so the verdict fails.
+        let log = "Starting \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\":  system/********\n\
+                   Der Job \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\" wurde um 10:00:00 erfolgreich abgeschlossen\n";
+        let r = super::super::parse_bytes(log.as_bytes(), &super::super::Policy::default());
+        assert_eq!(r.outcome.as_str(), "incomplete");
+        assert_eq!(r.verdict.as_str(), "failed");
     }
 }

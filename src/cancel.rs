@@ -31,6 +31,11 @@ impl Cancel {
         self.interrupts.load(Ordering::SeqCst) > 1
     }
 
+    /// How many interrupts arrived.
+    pub fn interrupts(&self) -> usize {
+        self.interrupts.load(Ordering::SeqCst)
+    }
+
     /// Clears the flag (the REPL does this after returning to its prompt).
     pub fn reset(&self) {
         self.interrupts.store(0, Ordering::SeqCst);

@@ -1,7 +1,258 @@
-//! The command line.
+//! The command line: one place for every flag and its help. `anyhow` lives only here, at the
+//! binary's edge; everything below returns typed errors.
+
+use crate::cancel::Cancel;
+use crate::host::check::check_script;
+use crate::host::docs;
+use crate::host::outcome::{ExitStatus, EXIT_CODES_HELP};
+use crate::host::script::{run, RunOptions};
+use crate::host::sources::ScriptSource;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Examples:
+  bizscript run bizagi_export.rhai --simulate            the whole procedure, against a simulated client
+  bizscript run bizagi_export.rhai --set schema=BIZAGI --set connect=//db:1521/ORCL
+  bizscript run site_nightly.rhai --dry-run              show commands, SQL and parfiles; change nothing
+  bizscript check site_nightly.rhai                      compile only: syntax and unknown functions
+  bizscript doc expdp                                    one primitive's signature, doc and example
+
+The password comes from BIZSCRIPT_PASSWORD, a no-echo prompt, or a 0600 file: never the command line.
+
+";
+
+/// Scripted, verifiable Oracle Data Pump backups of Bizagi projects.
+#[derive(Debug, Parser)]
+#[command(name = "bizscript", version, about, long_about = None)]
+#[command(after_help = format!("{AFTER_HELP}{EXIT_CODES_HELP}"))]
+pub struct Cli {
+    /// More diagnostics on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Fewer diagnostics on stderr (-q errors only, -qq nothing).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    quiet: u8,
+    /// Also write a detailed log of this run to FILE (appended).
+    #[arg(long, value_name = "FILE", global = true)]
+    log_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a script (a path, or the name of a shipped script such as bizagi_export.rhai).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Run {
+        /// The script to run.
+        script: PathBuf,
+        /// Set a parameter: the script reads it as `params.KEY`. Integers, floats and
+        /// booleans arrive typed.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Say what would be done (commands, SQL, parameter files with passwords masked) and
+        /// change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Run against the simulated Oracle client (scenario `ok` unless one is named:
+        /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
+        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
+        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
+        simulate: Option<String>,
+        /// Write the run's JSON report to FILE.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Do not ask before destructive steps (retention, cleaning up orphaned jobs).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Compile scripts without running them: syntax errors and calls to unknown functions.
+    Check {
+        /// The scripts to check.
+        #[arg(required = true)]
+        scripts: Vec<PathBuf>,
+    },
+    /// Show the primitives' signatures, docs and examples.
+    Doc {
+        /// A primitive (e.g. expdp) or a topic (site-scripts).
+        name: Option<String>,
+        /// Write `.d.rhai` definition files for editors into DIR.
+        #[arg(long, value_name = "DIR", conflicts_with = "name")]
+        definitions: Option<PathBuf>,
+    },
+    /// An interactive console: try steps by hand, inspect a log, repair a failed run.
+    Repl {
+        /// Run against the simulated Oracle client (scenario `ok` unless one is named:
+        /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
+        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
+        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
+        simulate: Option<String>,
+        /// Start in dry-run mode (`:dry-run off` leaves it).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Read a Data Pump log (expdp or impdp, any version, any language) and give its verdict.
+    #[command(
+        after_help = "Exit codes: 0 ok, 3 review (a person must act on something), 1 failed, 2 usage error."
+    )]
+    Log {
+        /// The log file (server-side .log or a saved console transcript).
+        file: PathBuf,
+        /// Print the full result as JSON instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// Treat this message code as harmless for this job (repeatable), e.g. ORA-39082.
+        #[arg(long = "allow", value_name = "CODE")]
+        allow: Vec<String>,
+        /// Fail the verdict on this message code wherever it appears (repeatable).
+        #[arg(long = "deny", value_name = "CODE")]
+        deny: Vec<String>,
+        /// The log is of an import meant as a restore: skipped existing tables fail it.
+        #[arg(long)]
+        restore: bool,
+    },
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
 
 /// Parses the command line, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    if let Err(err) = crate::host::logging::init(cli.verbose, cli.quiet, cli.log_file.as_deref()) {
+        eprintln!("bizscript: cannot open the log file: {err}");
+        return ExitCode::from(ExitStatus::Usage.code());
+    }
+    match dispatch(cli) {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(err) => {
+            eprintln!("bizscript: {err:#}");
+            let status = err
+                .downcast_ref::<crate::host::error::HostError>()
+                .map(|e| e.exit_status())
+                .unwrap_or(ExitStatus::Failure);
+            ExitCode::from(status.code())
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Run {
+            script,
+            sets,
+            dry_run,
+            simulate,
+            report,
+            yes,
+        } => {
+            let cancel = Cancel::new();
+            crate::host::signals::install(&cancel)?;
+            let options = RunOptions {
+                script,
+                sets,
+                dry_run,
+                simulate,
+                report,
+                assume_yes: yes,
+            };
+            Ok(run(&options, cancel)?)
+        }
+        Command::Check { scripts } => {
+            let mut worst = ExitStatus::Success;
+            for path in scripts {
+                let source = ScriptSource::load(&path)?;
+                let findings = check_script(&source);
+                if findings.is_empty() {
+                    eprintln!("{}: ok", source.id);
+                } else {
+                    worst = ExitStatus::Failure;
+                    for finding in &findings {
+                        eprintln!("{}", finding.rendered);
+                    }
+                    eprintln!("{}: {} problem(s)", source.id, findings.len());
+                }
+            }
+            Ok(worst)
+        }
+        Command::Doc { name, definitions } => {
+            if let Some(dir) = definitions {
+                docs::write_definitions(&dir)?;
+                eprintln!("definitions written to {}", dir.display());
+                return Ok(ExitStatus::Success);
+            }
+            match name.as_deref() {
+                None => print!("{}", docs::render_all()),
+                Some("site-scripts") => print!("{}", docs::SITE_SCRIPTS_GUIDE),
+                Some(name) => match crate::primitives::doc(name) {
+                    Some(doc) => print!("{}", docs::render_doc(doc)),
+                    None => {
+                        let topics = docs::topics();
+                        let hint = crate::primitives::options::nearest(name, &topics)
+                            .map(|n| format!(" (did you mean `{n}`?)"))
+                            .unwrap_or_default();
+                        eprintln!(
+                            "bizscript: no primitive or topic named `{name}`{hint}; known: {}",
+                            topics.join(", ")
+                        );
+                        return Ok(ExitStatus::Usage);
+                    }
+                },
+            }
+            Ok(ExitStatus::Success)
+        }
+        Command::Repl { simulate, dry_run } => {
+            let cancel = Cancel::new();
+            crate::host::signals::install(&cancel)?;
+            let options = crate::repl::ReplOptions { simulate, dry_run };
+            Ok(crate::repl::run(&options, cancel)?)
+        }
+        Command::Log {
+            file,
+            json,
+            allow,
+            deny,
+            restore,
+        } => {
+            use crate::oracle::log::{parse_file, summary::human_summary, Policy};
+            let policy = Policy {
+                allow,
+                deny,
+                restore,
+            };
+            let report = parse_file(&file, &policy).map_err(|e| {
+                crate::host::error::HostError::Usage(format!(
+                    "cannot read the log {}: {e}",
+                    file.display()
+                ))
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", human_summary(&report));
+            }
+            Ok(ExitStatus::from_script_code(i64::from(
+                report.verdict.exit_code(),
+            )))
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "bizscript",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitStatus::Success)
+        }
+    }
 }

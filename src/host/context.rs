@@ -4,6 +4,15 @@ use crate::cancel::Cancel;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
+
+/// What a simulated run is pointed at.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The simulated ORACLE_HOME.
+    pub home: PathBuf,
+    /// The scenario it plays.
+    pub scenario: String,
+}
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -88,8 +97,8 @@ pub struct HostCtx {
     pub cancel: Cancel,
     /// The environment Oracle's tools see.
     pub env: OracleEnv,
-    /// The simulated home, when the run is a simulation.
-    pub simulation: Option<PathBuf>,
+    /// The simulation, when the run is one.
+    pub simulation: Option<Simulation>,
     /// True when stderr is a terminal: progress bars instead of plain lines.
     pub interactive: bool,
     /// The report a script set with `set_report(map)`, if any.

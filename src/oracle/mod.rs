@@ -1,4 +1,17 @@
 //! The Oracle knowledge bizscript rests on, as pure functions over text and data: no processes,
 //! no Rhai. Sources: `../shared/reference/oracle-facts.md`.
 
+pub mod charset;
+pub mod client_banner;
 pub mod connection;
+pub mod exit_code;
+pub mod export_options;
+pub mod export_progress;
+pub mod identifier;
+pub mod log;
+pub mod message_language;
+pub mod nls_lang;
+pub mod oracle_homes;
+pub mod parfile;
+pub mod sqlplus_output;
+pub mod sqlplus_script;

@@ -9,10 +9,30 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod check_env;
+pub mod clock;
 pub mod compress;
+pub mod connection;
+pub mod console;
+pub mod datapump_jobs;
+pub mod ensure_directory;
 pub mod errors;
+pub mod expdp;
+pub mod expdp_cleanup;
+pub mod expdp_progress;
+pub mod files;
+pub mod lock;
+pub mod nls_charset;
 pub mod options;
+pub mod parse_log;
+pub mod registry;
+pub mod retention;
+pub mod run_info;
 pub mod secrets;
+pub mod sqlplus;
+pub mod step;
+#[cfg(test)]
+pub mod testing;
 
 /// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
 #[derive(Debug, Clone, Copy)]
@@ -31,9 +51,30 @@ pub struct PrimitiveDoc {
 /// Every primitive's documentation, in the order of the procedure.
 pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
     vec![
+        &run_info::RUN_INFO,
+        &run_info::SET_REPORT,
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
+        &secrets::SECRET_FOR_SIMULATION,
+        &console::SAY,
+        &clock::NOW_UTC,
+        &clock::TIMESTAMP_TAG,
+        &lock::ACQUIRE_LOCK,
+        &files::FILE_EXISTS,
+        &files::WRITE_JSON,
+        &files::APPEND_LINE,
+        &files::COPY_FILE,
+        &retention::PRUNE_ARCHIVES,
+        &connection::ORACLE,
+        &check_env::CHECK_ENV,
+        &nls_charset::NLS_CHARSET,
+        &ensure_directory::ENSURE_DIRECTORY,
+        &expdp::EXPDP,
+        &datapump_jobs::DATAPUMP_JOBS,
+        &datapump_jobs::CLEANUP_JOB,
+        &parse_log::PARSE_LOG,
+        &parse_log::PARSE_LOG_TEXT,
         &compress::COMPRESS,
     ]
 }
@@ -45,7 +86,20 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
+    run_info::register(engine, ctx);
     secrets::register(engine, ctx);
+    console::register(engine, ctx);
+    clock::register(engine, ctx);
+    lock::register(engine, ctx);
+    files::register(engine, ctx);
+    retention::register(engine, ctx);
+    connection::register(engine, ctx);
+    check_env::register(engine, ctx);
+    nls_charset::register(engine, ctx);
+    ensure_directory::register(engine, ctx);
+    datapump_jobs::register(engine, ctx);
+    expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);
+    parse_log::register(engine, ctx);
     compress::register(engine, ctx);
 }
 

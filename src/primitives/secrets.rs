@@ -33,11 +33,19 @@ pub const SECRET_PROMPT: PrimitiveDoc = PrimitiveDoc {
     signature: "secret_prompt(label: string) -> Secret",
     summary: "Asks for a password on the terminal without echo, showing `label`. Fails (instead of hanging) when there is no terminal, and says to use `secret_env` or `secret_file` in unattended runs.",
     example: r#"// On a terminal this asks; in an unattended run it fails, so fall back to the environment.
-let pw = try { secret_prompt("Password for BIZAGIADMON") } catch (e) { secret_env("BIZSCRIPT_PASSWORD") };"#,
+let pw = ();
+try { pw = secret_prompt("Password for BIZAGIADMON"); } catch (e) { pw = secret_env("BIZSCRIPT_PASSWORD"); }"#,
+};
+
+pub const SECRET_FOR_SIMULATION: PrimitiveDoc = PrimitiveDoc {
+    name: "secret_for_simulation",
+    signature: "secret_for_simulation() -> Secret",
+    summary: "A placeholder password that only exists under `--simulate` (the simulated database accepts any password for its known users), so a demonstration run needs no input. Outside a simulation it fails: real passwords come from secret_env, secret_file or secret_prompt.",
+    example: r#"let pw = if run_info().simulate { secret_for_simulation() } else { secret_env("BIZSCRIPT_PASSWORD") };"#,
 };
 
 /// Registers the Secret type and the three secret sources.
-pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
+pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     engine
         .register_type_with_name::<Secret>("Secret")
         .register_fn("to_string", |s: &mut Secret| s.to_string())
@@ -51,6 +59,18 @@ pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
         .register_into_engine(engine, |path: &str| secret_file(path));
     registration(&SECRET_PROMPT, &["label: &str", "Secret"])
         .register_into_engine(engine, |label: &str| secret_prompt(label));
+    let simulated = ctx.simulation.is_some();
+    registration(&SECRET_FOR_SIMULATION, &["Secret"]).register_into_engine(engine, move || {
+        if simulated {
+            Ok(Secret::new("simulated-password", "simulation"))
+        } else {
+            Err(script_error(
+                "BZ-NOT-SIMULATED",
+                "secret_for_simulation() only works under --simulate",
+                "use secret_env(\"BIZSCRIPT_PASSWORD\"), secret_file(path) or secret_prompt(label)",
+            ))
+        }
+    });
 }
 
 fn secret_env(name: &str) -> Result<Secret, Box<EvalAltResult>> {

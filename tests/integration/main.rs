@@ -1,1 +1,11 @@
+//! One integration-test binary that runs the real `bizscript` (and, where Oracle is needed, the
+//! simulator), as a user would.
 
+mod cli;
+mod doc_examples;
+mod fidelity;
+mod files;
+mod log;
+mod procedure;
+mod repl;
+mod support;

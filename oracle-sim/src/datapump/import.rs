@@ -1,0 +1,424 @@
+//! The import job: reads the dump set's manifest, applies REMAP_SCHEMA and TABLE_EXISTS_ACTION
+//! against the simulated database, and prints the import messages of each scenario.
+
+use super::dumpfile;
+use super::job::JobSpec;
+use super::output::row_line;
+use super::plan::{Outcome, Plan, Step};
+use super::startup::Common;
+use crate::scenario::Scenario;
+use crate::state::Database;
+
+/// Resolves an import job against the dump set and the database.
+pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Vec<String>> {
+    let Some(manifest) = dumps
+        .first()
+        .and_then(|d| dumpfile::read_manifest(std::path::Path::new(d)))
+    else {
+        return Err(vec![
+            "ORA-39001: invalid argument value".to_string(),
+            "ORA-39000: bad dump file specification".to_string(),
+            format!(
+                "ORA-39143: dump file \"{}\" may be an original export dump file",
+                dumps.first().cloned().unwrap_or_default()
+            ),
+        ]);
+    };
+    if Database::major(&manifest.version) > Database::major(&db.version) {
+        return Err(vec![
+            "ORA-39001: invalid argument value".to_string(),
+            "ORA-39000: bad dump file specification".to_string(),
+            format!(
+                "ORA-39142: incompatible version number 5.1 in dump file \"{}\"",
+                dumps[0]
+            ),
+        ]);
+    }
+    let remaps: Vec<(String, String)> = c
+        .params
+        .values("REMAP_SCHEMA")
+        .iter()
+        .filter_map(|r| {
+            r.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
+        .collect();
+    if !remaps.is_empty() && !c.user.is_datapump_imp_full() {
+        return Err(vec![format!(
+            "ORA-39122: Unprivileged users may not perform REMAP_SCHEMA remappings."
+        )]);
+    }
+    let mut spec = c.base_spec(db);
+    let wanted: Vec<String> = c.params.values("SCHEMAS");
+    spec.schemas = manifest
+        .schemas
+        .iter()
+        .filter(|s| wanted.is_empty() || wanted.contains(s))
+        .cloned()
+        .collect();
+    spec.missing = wanted
+        .iter()
+        .filter(|s| !manifest.schemas.contains(s))
+        .cloned()
+        .collect();
+    let wanted_tables: Vec<(String, String)> = c
+        .params
+        .values("TABLES")
+        .iter()
+        .map(|t| match t.split_once('.') {
+            Some((o, n)) => (o.to_string(), n.to_string()),
+            None => (c.user.name.clone(), t.clone()),
+        })
+        .collect();
+    spec.tables = manifest
+        .tables
+        .iter()
+        .filter(|(o, t, _, _)| {
+            if wanted_tables.is_empty() {
+                spec.schemas.contains(o)
+            } else {
+                wanted_tables.iter().any(|(wo, wt)| wo == o && wt == t)
+            }
+        })
+        .cloned()
+        .collect();
+    for (o, t) in &wanted_tables {
+        if !manifest
+            .tables
+            .iter()
+            .any(|(mo, mt, _, _)| mo == o && mt == t)
+        {
+            spec.missing.push(format!("{o}.{t}"));
+        }
+    }
+    if !wanted_tables.is_empty() {
+        spec.schemas = wanted_tables.iter().map(|(o, _)| o.clone()).collect();
+        spec.schemas.dedup();
+    }
+    spec.sqlfile = match c.params.value("SQLFILE") {
+        Some(f) => {
+            let (dir, file) = super::startup::split_dir(f);
+            let dir = dir.unwrap_or_else(|| {
+                c.params
+                    .value("DIRECTORY")
+                    .unwrap_or("DATA_PUMP_DIR")
+                    .to_string()
+            });
+            match db
+                .directory(&dir)
+                .filter(|d| db.can_use_directory(c.user, d))
+            {
+                Some(d) => Some(format!("{}/{}", d.path.trim_end_matches('/'), file)),
+                None => {
+                    return Err(vec![
+                        "ORA-39002: invalid operation".to_string(),
+                        format!("ORA-39087: directory name {dir} is invalid"),
+                    ])
+                }
+            }
+        }
+        None => None,
+    };
+    spec.remap_schema = remaps;
+    spec.table_exists_action = c
+        .params
+        .value("TABLE_EXISTS_ACTION")
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            if spec.content == "DATA_ONLY" {
+                "APPEND"
+            } else {
+                "SKIP"
+            }
+            .to_string()
+        });
+    spec.dump_paths = dumps;
+    spec.existing = Existing {
+        users: db.users.iter().map(|u| u.name.clone()).collect(),
+        tables: db
+            .tables
+            .iter()
+            .map(|t| (t.owner.clone(), t.name.clone()))
+            .collect(),
+    };
+    spec.source = Some(manifest);
+    Ok(spec)
+}
+
+impl JobSpec {
+    /// The schema an object of `schema` lands in after REMAP_SCHEMA.
+    pub fn target_schema(&self, schema: &str) -> String {
+        self.remap_schema
+            .iter()
+            .find(|(from, _)| from == schema)
+            .map(|(_, to)| to.clone())
+            .unwrap_or_else(|| schema.to_string())
+    }
+}
+
+/// What the import finds in the database when it starts (decided at plan time from the
+/// database as it was when the job was registered, so a resumed job replays the same plan).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Existing {
+    pub users: Vec<String>,
+    pub tables: Vec<(String, String)>,
+}
+
+/// The DDL a SQLFILE job writes.
+pub fn sql_file_text(spec: &JobSpec) -> String {
+    let mut text = String::from("-- CONNECT ")
+        + &spec.owner
+        + "\nALTER SESSION SET EVENTS '10150 TRACE NAME CONTEXT FOREVER, LEVEL 1';\n";
+    for s in &spec.schemas {
+        let target = spec.target_schema(s);
+        text.push_str(&format!("-- new object type path: SCHEMA_EXPORT/USER\n CREATE USER \"{target}\" IDENTIFIED BY VALUES 'S:0000000000000000000000000000000000000000000000000000000000000000'\n      DEFAULT TABLESPACE \"USERS\"\n      TEMPORARY TABLESPACE \"TEMP\";\n"));
+    }
+    text.push_str("-- new object type path: SCHEMA_EXPORT/TABLE/TABLE\n");
+    for (o, t, _, _) in &spec.tables {
+        let target = spec.target_schema(o);
+        text.push_str(&format!("CREATE TABLE \"{target}\".\"{t}\" \n   (\t\"ID{t}\" NUMBER(10,0) NOT NULL ENABLE, \n\t\"DESCRIPTION\" VARCHAR2(400 BYTE)\n   ) SEGMENT CREATION IMMEDIATE \n  TABLESPACE \"USERS\" ;\n"));
+    }
+    text
+}
+
+/// Records in the database what a finished import created: missing users and the tables it
+/// loaded (SKIP leaves existing tables alone).
+pub fn apply(db: &mut Database, spec: &JobSpec) {
+    for s in &spec.schemas {
+        let target = spec.target_schema(s);
+        if db.user(&target).is_none() {
+            if let Some(template) = db.user("BIZAGI").cloned() {
+                db.users.push(crate::state::User {
+                    name: target.clone(),
+                    ..template
+                });
+            }
+        }
+    }
+    for (o, t, rows, bytes) in &spec.tables {
+        let target = spec.target_schema(o);
+        if let Some(existing) = db
+            .tables
+            .iter_mut()
+            .find(|x| x.owner == target && &x.name == t)
+        {
+            if spec.table_exists_action != "SKIP" {
+                existing.rows = *rows;
+                existing.bytes = *bytes;
+            }
+        } else {
+            db.tables.push(crate::state::Table {
+                owner: target,
+                name: t.clone(),
+                rows: *rows,
+                bytes: *bytes,
+                tablespace: "USERS".to_string(),
+            });
+        }
+    }
+}
+
+/// Builds the import plan.
+pub fn plan(spec: &JobSpec) -> Plan {
+    let mut p = Plan::default();
+    let slow = spec.scenario == Scenario::Slow;
+    let existing = &spec.existing;
+    let source = spec.source.clone();
+    let mut errors = 0u32;
+    p.metric("Startup took 0 seconds".to_string());
+    p.worker(format!(
+        "Master table {} successfully loaded/unloaded",
+        spec.qualified()
+    ));
+    if let Some(src) = &source {
+        if src.charset != spec.charset {
+            p.line(format!(
+                "import done in {} character set and {} NCHAR character set",
+                spec.charset, spec.ncharset
+            ));
+            p.line(format!(
+                "export done in {} character set and {} NCHAR character set",
+                src.charset, src.ncharset
+            ));
+            p.line("Warning: possible data loss in character set conversions");
+        }
+    }
+    p.line(format!("Starting {}:  {}", spec.qualified(), spec.starting));
+    let pause = 60_000 / (spec.tables.len() as u64 + 12).max(1);
+    let path = |p: &mut Plan, rel: &str, count: u32| {
+        if slow {
+            p.steps.push(Step::Pause(pause));
+        }
+        p.object_path(&format!("SCHEMA_EXPORT/{rel}"), count);
+    };
+    if spec.sqlfile.is_some() {
+        // SQLFILE: the DDL is written to a file (see WriteSqlFile), nothing is imported.
+        p.steps.push(Step::WriteSqlFile);
+        for (rel, count) in [
+            ("USER", 1),
+            ("TABLE/TABLE", spec.tables.len() as u32),
+            ("TABLE/INDEX/INDEX", 52),
+            ("TABLE/CONSTRAINT/CONSTRAINT", 41),
+        ] {
+            path(&mut p, rel, count);
+        }
+        p.outcome = Some(Outcome::Success);
+        return p;
+    }
+    let metadata = spec.content != "DATA_ONLY";
+    let data = spec.content != "METADATA_ONLY";
+    if metadata {
+        path(&mut p, "USER", spec.schemas.len() as u32);
+        for s in &spec.schemas {
+            let target = spec.target_schema(s);
+            if existing.users.contains(&target) {
+                p.line(format!(
+                    "ORA-31684: Object type USER:\"{target}\" already exists"
+                ));
+                p.line("");
+                errors += 1;
+            }
+        }
+        path(&mut p, "SYSTEM_GRANT", 6);
+        path(&mut p, "ROLE_GRANT", 2);
+        path(&mut p, "DEFAULT_ROLE", 1);
+        path(&mut p, "TABLESPACE_QUOTA", 1);
+        path(&mut p, "PRE_SCHEMA/PROCACT_SCHEMA", 1);
+        path(&mut p, "SEQUENCE/SEQUENCE", 9);
+        if spec.scenario == Scenario::Warnings {
+            let target = spec
+                .schemas
+                .first()
+                .map(|s| spec.target_schema(s))
+                .unwrap_or_default();
+            p.line(format!(
+                "ORA-31684: Object type SEQUENCE:\"{target}\".\"SEQ_WFCASE\" already exists"
+            ));
+            p.line("");
+            errors += 1;
+        }
+        path(&mut p, "TABLE/TABLE", spec.tables.len() as u32);
+        if spec.scenario == Scenario::Fatal {
+            let (o, t) = spec
+                .tables
+                .first()
+                .map(|(o, t, _, _)| (spec.target_schema(o), t.clone()))
+                .unwrap_or_default();
+            p.line(format!("ORA-39126: Worker unexpected fatal error in KUPW$WORKER.LOAD_METADATA [TABLE:\"{o}\".\"{t}\"]"));
+            p.line("ORA-06502: PL/SQL: numeric or value error");
+            p.line("ORA-06512: at \"SYS.DBMS_SYS_ERROR\", line 105");
+            p.line("ORA-06512: at \"SYS.KUPW$WORKER\", line 12630");
+            p.line("");
+            p.outcome = Some(Outcome::Fatal);
+            return p;
+        }
+    }
+    let mut skipped = Vec::new();
+    for (o, t, _, _) in &spec.tables {
+        let target = spec.target_schema(o);
+        if existing.tables.contains(&(target.clone(), t.clone())) {
+            match spec.table_exists_action.as_str() {
+                "SKIP" => {
+                    p.line(format!("ORA-39151: Table \"{target}\".\"{t}\" exists. All dependent metadata and data will be skipped due to table_exists_action of skip"));
+                    skipped.push(t.clone());
+                    errors += 1;
+                }
+                "APPEND" => {
+                    p.line(format!("ORA-39152: Table \"{target}\".\"{t}\" exists. Data will be appended to existing table but all dependent metadata will be skipped due to table_exists_action of append"));
+                    errors += 1;
+                }
+                "TRUNCATE" => {
+                    p.line(format!("ORA-39153: Table \"{target}\".\"{t}\" exists and has been truncated. Data will be loaded but all dependent metadata will be skipped due to table_exists_action of truncate"));
+                    errors += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    if data {
+        path(&mut p, "TABLE/TABLE_DATA", 0);
+        let crash_at = spec.tables.len() / 2;
+        for (i, (o, t, rows, bytes)) in spec.tables.iter().enumerate() {
+            if skipped.contains(t) {
+                continue;
+            }
+            if spec.scenario == Scenario::Crash && i == crash_at {
+                p.steps.push(Step::Crash);
+            }
+            if slow {
+                p.steps.push(Step::Pause(pause));
+            }
+            let target = spec.target_schema(o);
+            if spec.scenario == Scenario::TablespaceFull && i == 1 {
+                p.line("ORA-39171: Job is experiencing a resumable wait.");
+                p.line(format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                ));
+                p.steps.push(Step::Pause(300));
+                p.line("ORA-39171: Job is experiencing a resumable wait.");
+                p.line(format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                ));
+                p.line(format!("ORA-31693: Table data object \"{target}\".\"{t}\" failed to load/unload and is being skipped due to error:"));
+                p.line("ORA-02354: error in exporting/importing data");
+                p.line(format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                ));
+                errors += 1;
+                continue;
+            }
+            p.worker(row_line(
+                "imported",
+                &target,
+                t,
+                *bytes,
+                *rows,
+                spec.metrics,
+            ));
+        }
+        if !spec.tables.is_empty() {
+            p.metric(format!(
+                "     Completed {} SCHEMA_EXPORT/TABLE/TABLE_DATA objects in 0 seconds",
+                spec.tables.len()
+            ));
+        }
+    }
+    if metadata {
+        path(&mut p, "TABLE/COMMENT", 12);
+        path(&mut p, "PROCEDURE/PROCEDURE", 3);
+        path(&mut p, "PROCEDURE/ALTER_PROCEDURE", 3);
+        if spec.scenario == Scenario::Warnings {
+            let target = spec
+                .schemas
+                .first()
+                .map(|s| spec.target_schema(s))
+                .unwrap_or_default();
+            p.line(format!("ORA-39082: Object type ALTER_PROCEDURE:\"{target}\".\"SP_PURGE_LOGS\" created with compilation warnings"));
+            p.line("");
+            errors += 1;
+        }
+        path(&mut p, "VIEW/VIEW", 4);
+        path(&mut p, "TABLE/INDEX/INDEX", 52);
+        path(&mut p, "TABLE/CONSTRAINT/CONSTRAINT", 41);
+        path(&mut p, "TABLE/INDEX/STATISTICS/INDEX_STATISTICS", 52);
+        path(&mut p, "TABLE/CONSTRAINT/REF_CONSTRAINT", 28);
+        path(&mut p, "TABLE/STATISTICS/TABLE_STATISTICS", 37);
+        path(&mut p, "STATISTICS/MARKER", 1);
+    }
+    for m in &spec.missing {
+        if spec.mode == "TABLE" {
+            p.line(format!(
+                "ORA-39166: Object {m} was not found or could not be exported or imported."
+            ));
+        } else {
+            p.line(format!("ORA-39165: Schema {m} was not found."));
+        }
+        errors += 1;
+    }
+    p.outcome = Some(if errors > 0 {
+        Outcome::Errors(errors)
+    } else {
+        Outcome::Success
+    });
+    p
+}

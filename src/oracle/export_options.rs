@@ -1,0 +1,1135 @@
+//! The typed set of Data Pump Export parameters (oracle-facts §1.5, 19c).
+//!
+//! A script hands `expdp` a map; this module turns it into an [`ExportOptions`] that can only hold
+//! values the 19c client accepts, so that a typo or an ill-typed value is refused *before* a
+//! parameter file is written or a job started. Every parameter keeps its Oracle name (lower case,
+//! as scripts write map keys). On top of Oracle's own defaults it applies the ones a careful DBA
+//! types by hand: a consistent export (`flashback_time=systimestamp`), an explicit job name
+//! (`BIZSCRIPT_EXP_<timestamp>`) so the job can be found, attached and cleaned up, timestamps on
+//! every log line (`logtime=all`) and per-object metrics (`metrics=yes`).
+//!
+//! Values are checked for what would break the parameter file (newlines, a `#` outside quotes
+//! that would start a comment, unbalanced quotes, a trailing `\` that would continue the line),
+//! so [`crate::oracle::parfile`] can render them without second-guessing.
+
+use crate::oracle::identifier::{Identifier, NameLimit};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A value as a script gave it, before validation (the primitive converts Rhai values to this).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    /// A string.
+    Text(String),
+    /// An integer.
+    Int(i64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// An array.
+    List(Vec<OptionValue>),
+    /// `()`: "do not set this parameter" (switches a bizscript default off).
+    Unset,
+    /// Anything else (a float, a map...), named for the error message.
+    Other(&'static str),
+}
+
+impl OptionValue {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Self::Text(_) => "a string",
+            Self::Int(_) => "an integer",
+            Self::Bool(_) => "a boolean",
+            Self::List(_) => "an array",
+            Self::Unset => "()",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+/// What kind of value a parameter takes.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// `YES` / `NO`; scripts may write `true` / `false`.
+    YesNo,
+    /// One keyword out of a fixed list.
+    Choice(&'static [&'static str]),
+    /// An integer not below `min`.
+    Integer { min: i64 },
+    /// `integer[B|KB|MB|GB|TB]`, or an integer number of bytes.
+    Size,
+    /// One object name (directory object, job, database link): upper-cased unless quoted.
+    Name,
+    /// A list of object names (schemas, tablespaces), written comma-separated on one line.
+    Names,
+    /// A list of `[schema.]table[:partition]` names, `%` wildcards allowed.
+    Tables,
+    /// `[directory:]file_name`, one or several; no path (the server decides where files go).
+    Files,
+    /// `[directory:]file_name`, exactly one.
+    File,
+    /// `COMPATIBLE`, `LATEST` or a release number such as `12.2`.
+    Version,
+    /// Free text with Oracle's own quoting (a flashback expression, a filter), one value.
+    Clause,
+    /// Free text, repeatable: each value on its own line (`include`, `exclude`, `query`...).
+    Clauses,
+}
+
+impl Kind {
+    fn expected(self) -> &'static str {
+        match self {
+            Kind::YesNo => "true/false or \"yes\"/\"no\"",
+            Kind::Choice(_) => "one of the listed keywords (a string)",
+            Kind::Integer { .. } => "an integer",
+            Kind::Size => "a size such as \"2GB\" or a number of bytes",
+            Kind::Name | Kind::Version | Kind::Clause | Kind::File => "a string",
+            Kind::Names | Kind::Tables | Kind::Files | Kind::Clauses => {
+                "a string or an array of strings"
+            }
+        }
+    }
+}
+
+/// One export parameter: its name and the kind of value it takes.
+#[derive(Debug, Clone, Copy)]
+struct Spec {
+    name: &'static str,
+    kind: Kind,
+}
+
+const fn spec(name: &'static str, kind: Kind) -> Spec {
+    Spec { name, kind }
+}
+
+/// Every 19c export parameter a script may set, in the order a parameter file lists them:
+/// what is exported, where it goes, how the job runs, then the rest alphabetically.
+const SPECS: &[Spec] = &[
+    spec("full", Kind::YesNo),
+    spec("schemas", Kind::Names),
+    spec("tables", Kind::Tables),
+    spec("tablespaces", Kind::Names),
+    spec("transport_tablespaces", Kind::Names),
+    spec("directory", Kind::Name),
+    spec("dumpfile", Kind::Files),
+    spec("logfile", Kind::File),
+    spec("nologfile", Kind::YesNo),
+    spec("job_name", Kind::Name),
+    spec("flashback_time", Kind::Clause),
+    spec("flashback_scn", Kind::Integer { min: 0 }),
+    spec("parallel", Kind::Integer { min: 1 }),
+    spec("filesize", Kind::Size),
+    spec("reuse_dumpfiles", Kind::YesNo),
+    spec(
+        "content",
+        Kind::Choice(&["ALL", "DATA_ONLY", "METADATA_ONLY"]),
+    ),
+    spec("include", Kind::Clauses),
+    spec("exclude", Kind::Clauses),
+    spec("query", Kind::Clauses),
+    spec(
+        "compression",
+        Kind::Choice(&["ALL", "DATA_ONLY", "METADATA_ONLY", "NONE"]),
+    ),
+    spec(
+        "compression_algorithm",
+        Kind::Choice(&["BASIC", "LOW", "MEDIUM", "HIGH"]),
+    ),
+    spec(
+        "logtime",
+        Kind::Choice(&["NONE", "STATUS", "LOGFILE", "ALL"]),
+    ),
+    spec("metrics", Kind::YesNo),
+    spec("version", Kind::Version),
+    spec("abort_step", Kind::Integer { min: -1 }),
+    spec(
+        "access_method",
+        Kind::Choice(&[
+            "AUTOMATIC",
+            "DIRECT_PATH",
+            "EXTERNAL_TABLE",
+            "INSERT_AS_SELECT",
+        ]),
+    ),
+    spec("cluster", Kind::YesNo),
+    spec(
+        "data_options",
+        Kind::Choice(&["GROUP_PARTITION_TABLE_DATA", "VERIFY_STREAM_FORMAT"]),
+    ),
+    spec("enable_secure_roles", Kind::YesNo),
+    spec(
+        "encryption",
+        Kind::Choice(&[
+            "ALL",
+            "DATA_ONLY",
+            "ENCRYPTED_COLUMNS_ONLY",
+            "METADATA_ONLY",
+            "NONE",
+        ]),
+    ),
+    spec(
+        "encryption_algorithm",
+        Kind::Choice(&["AES128", "AES192", "AES256"]),
+    ),
+    spec(
+        "encryption_mode",
+        Kind::Choice(&["DUAL", "PASSWORD", "TRANSPARENT"]),
+    ),
+    spec("estimate", Kind::Choice(&["BLOCKS", "STATISTICS"])),
+    spec("estimate_only", Kind::YesNo),
+    spec("keep_master", Kind::YesNo),
+    // Database link and service names may be qualified with a domain (`link.example.com`).
+    spec("network_link", Kind::Clause),
+    spec("remap_data", Kind::Clauses),
+    spec("sample", Kind::Clauses),
+    spec("service_name", Kind::Clause),
+    spec("source_edition", Kind::Name),
+    spec("status", Kind::Integer { min: 0 }),
+    spec("transport_full_check", Kind::YesNo),
+    spec("transportable", Kind::Choice(&["ALWAYS", "NEVER"])),
+    spec(
+        "tts_closure_check",
+        Kind::Choice(&["ON", "OFF", "FULL", "TEST_MODE"]),
+    ),
+    spec("views_as_tables", Kind::Clauses),
+];
+
+/// Parameters Oracle knows but a script may not set, and why.
+const REFUSED: &[(&str, &str)] = &[
+    ("userid", "the credentials come from the `db` connection and go into the private parameter file"),
+    ("parfile", "bizscript writes the parameter file itself (parameter files cannot be nested)"),
+    ("attach", "attaching to a running job is interactive; use datapump_jobs() and cleanup_job()"),
+    ("help", "expdp help=y prints the parameter summary and exports nothing"),
+    ("encryption_password", "the password would have to be written in clear; use encryption_mode=\"transparent\" with an open wallet"),
+    ("encryption_pwd_prompt", "the client would prompt on a terminal it does not have (its stdin is bizscript's pipe)"),
+    ("checksum", "CHECKSUM is a 21c parameter; a 19c client refuses it"),
+    ("checksum_algorithm", "CHECKSUM_ALGORITHM is a 21c parameter; a 19c client refuses it"),
+    ("credential", "exporting to an object store (CREDENTIAL) needs a 21c client"),
+];
+
+/// The modes of an export: at most one may be given (UDE-00010 otherwise).
+const MODES: &[&str] = &[
+    "full",
+    "schemas",
+    "tables",
+    "tablespaces",
+    "transport_tablespaces",
+];
+
+/// Oracle's limit on one parameter's value list (UDE-00019 beyond it).
+const MAX_LIST_CHARS: usize = 4000;
+
+/// The longest table-name pattern (bytes), as the 12.2 identifier limit.
+const MAX_NAME_BYTES: usize = 128;
+
+/// The valid parameter names, for did-you-mean and help texts.
+pub fn parameter_names() -> Vec<&'static str> {
+    SPECS.iter().map(|s| s.name).collect()
+}
+
+/// Why a parameter Oracle knows may not be set by a script, if it is one of those.
+pub fn refusal(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    REFUSED
+        .iter()
+        .find(|(refused, _)| *refused == lower)
+        .map(|(_, reason)| *reason)
+}
+
+/// A validated parameter value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// One value, written `name=value`.
+    One(String),
+    /// Several values of one parameter, written comma-separated on one line.
+    List(Vec<String>),
+    /// Several occurrences of the parameter, each on its own line (`exclude=...` twice).
+    EachOnItsOwnLine(Vec<String>),
+}
+
+/// Why a script's export options were refused. Each error names the parameter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportOptionError {
+    #[error("unknown export parameter `{name}`")]
+    Unknown {
+        name: String,
+        suggestion: Option<&'static str>,
+    },
+    #[error("`{name}` cannot be set in the options: {reason}")]
+    Refused { name: String, reason: &'static str },
+    #[error("`{name}` expects {expected}, got {got}")]
+    WrongType {
+        name: &'static str,
+        expected: &'static str,
+        got: &'static str,
+    },
+    #[error("`{name}`: {problem}")]
+    BadValue {
+        name: &'static str,
+        problem: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{first}` and `{second}` cannot be used together: {why}")]
+    Conflict {
+        first: &'static str,
+        second: &'static str,
+        why: &'static str,
+    },
+    #[error("`{name}` is required: {why}")]
+    Missing {
+        name: &'static str,
+        why: &'static str,
+    },
+}
+
+impl ExportOptionError {
+    /// What to do about it: the nearest valid name or value, or the rule to follow.
+    pub fn hint(&self) -> String {
+        match self {
+            Self::Unknown {
+                suggestion: Some(near),
+                ..
+            } => format!("did you mean `{near}`?"),
+            Self::Unknown { .. } => format!("valid parameters: {}", parameter_names().join(", ")),
+            Self::Refused { .. } => String::new(),
+            Self::WrongType { name, .. } => format!("see `bizscript doc expdp` for `{name}`"),
+            Self::BadValue {
+                suggestion: Some(s),
+                ..
+            } => s.clone(),
+            Self::BadValue { .. } => String::new(),
+            Self::Conflict { .. } => "remove one of them".to_string(),
+            Self::Missing { name, .. } => format!("add `{name}` to the options"),
+        }
+    }
+}
+
+/// A validated set of export parameters, with bizscript's defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Keyed by position in [`SPECS`], so the parameter file has a stable, readable order.
+    values: BTreeMap<usize, Value>,
+}
+
+impl ExportOptions {
+    /// Validates a script's options. `started` names the default job
+    /// (`BIZSCRIPT_EXP_YYYYMMDDHHMMSS`, 28 characters: fits the 30-byte limit of pre-12.2
+    /// databases). A value of `()` switches a default off.
+    pub fn parse<I, K>(
+        options: I,
+        started: chrono::NaiveDateTime,
+    ) -> Result<Self, ExportOptionError>
+    where
+        I: IntoIterator<Item = (K, OptionValue)>,
+        K: AsRef<str>,
+    {
+        let mut values = BTreeMap::new();
+        let mut unset = Vec::new();
+        for (key, value) in options {
+            let key = key.as_ref();
+            let (index, spec) = lookup(key)?;
+            if value == OptionValue::Unset {
+                unset.push(spec.name);
+                continue;
+            }
+            values.insert(index, convert(spec, value)?);
+        }
+        let mut options = Self { values };
+        options.apply_defaults(&unset, started);
+        options.check_combinations()?;
+        Ok(options)
+    }
+
+    fn apply_defaults(&mut self, unset: &[&str], started: chrono::NaiveDateTime) {
+        let defaults = [
+            ("job_name", default_job_name(started)),
+            ("logtime", "ALL".to_string()),
+            ("metrics", "YES".to_string()),
+        ];
+        for (name, value) in defaults {
+            if !unset.contains(&name) && self.get(name).is_none() {
+                self.set(name, Value::One(value));
+            }
+        }
+        // A consistent export, unless the script pinned an SCN (the two are exclusive).
+        if !unset.contains(&"flashback_time")
+            && self.get("flashback_time").is_none()
+            && self.get("flashback_scn").is_none()
+        {
+            self.set("flashback_time", Value::One("systimestamp".to_string()));
+        }
+        // Oracle's default log name is export.log, overwritten by every job in the directory;
+        // name it after the dump instead so each backup keeps its own log.
+        if !unset.contains(&"logfile") && self.get("logfile").is_none() && !self.is_yes("nologfile")
+        {
+            if let Some(first) = self.dump_files().first() {
+                self.set("logfile", Value::One(log_name_for(first)));
+            }
+        }
+    }
+
+    fn check_combinations(&self) -> Result<(), ExportOptionError> {
+        let modes: Vec<&'static str> = MODES
+            .iter()
+            .copied()
+            // `full=no` is not a mode, it is the absence of one.
+            .filter(|m| self.get(m).is_some() && (*m != "full" || self.is_yes("full")))
+            .collect();
+        if let [first, second, ..] = modes[..] {
+            return Err(ExportOptionError::Conflict {
+                first,
+                second,
+                why: "an export has one mode (UDE-00010)",
+            });
+        }
+        let exclusive: [(&str, &str, &str); 4] = [
+            (
+                "include",
+                "exclude",
+                "a 19c client accepts only one of them (both arrive in 21c)",
+            ),
+            (
+                "flashback_time",
+                "flashback_scn",
+                "both fix the point in time; give one",
+            ),
+            ("logfile", "nologfile", "nologfile=yes means no log file"),
+            (
+                "query",
+                "estimate_only",
+                "ESTIMATE_ONLY cannot be combined with QUERY",
+            ),
+        ];
+        for (first, second, why) in exclusive {
+            if first == "logfile" && !self.is_yes("nologfile") {
+                continue;
+            }
+            if self.get(first).is_some() && self.get(second).is_some() {
+                let (first, second) = (static_name(first), static_name(second));
+                return Err(ExportOptionError::Conflict { first, second, why });
+            }
+        }
+        if self.get("query").is_some() && self.value_is("content", "METADATA_ONLY") {
+            return Err(ExportOptionError::Conflict {
+                first: "query",
+                second: "content",
+                why: "CONTENT=METADATA_ONLY exports no rows for QUERY to filter",
+            });
+        }
+        if self.get("directory").is_none() {
+            return Err(ExportOptionError::Missing {
+                name: "directory",
+                why: "name the DIRECTORY object the server writes into (e.g. \"BIZAGIBACKUPPATH\") instead of relying on DATA_PUMP_DIR",
+            });
+        }
+        if self.dump_files().is_empty() && !self.is_yes("estimate_only") {
+            return Err(ExportOptionError::Missing {
+                name: "dumpfile",
+                why: "name the dump file (Oracle's default expdat.dmp collides with every other export)",
+            });
+        }
+        let parallel = match self.get("parallel") {
+            Some(Value::One(p)) => p.parse::<i64>().unwrap_or(1),
+            _ => 1,
+        };
+        let sized = self.get("filesize").is_some();
+        if (parallel > 1 || sized) && !self.dump_files().is_empty() {
+            let substituted = self.dump_files().iter().any(|f| {
+                let upper = f.to_uppercase();
+                upper.contains("%U") || upper.contains("%L")
+            });
+            if !substituted {
+                let why = if sized {
+                    "with FILESIZE the job needs more than one file and stops when the only one is full (ORA-39095)"
+                } else {
+                    "with PARALLEL > 1 each worker needs its own file; otherwise the workers wait on one"
+                };
+                return Err(ExportOptionError::BadValue {
+                    name: "dumpfile",
+                    problem: format!("needs the %U substitution variable: {why}"),
+                    suggestion: Some("write it like \"bizagi_%U.dmp\"".to_string()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        let index = SPECS.iter().position(|s| s.name == name)?;
+        self.values.get(&index)
+    }
+
+    fn set(&mut self, name: &str, value: Value) {
+        if let Some(index) = SPECS.iter().position(|s| s.name == name) {
+            self.values.insert(index, value);
+        }
+    }
+
+    fn value_is(&self, name: &str, expected: &str) -> bool {
+        matches!(self.get(name), Some(Value::One(v)) if v == expected)
+    }
+
+    fn is_yes(&self, name: &str) -> bool {
+        self.value_is(name, "YES")
+    }
+
+    /// The job name (bizscript's default unless the script chose one or switched it off).
+    pub fn job_name(&self) -> Option<&str> {
+        match self.get("job_name") {
+            Some(Value::One(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The DIRECTORY object name (upper-cased unless it was quoted).
+    pub fn directory(&self) -> Option<&str> {
+        match self.get("directory") {
+            Some(Value::One(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The dump file names as given, with their substitution variables (`bizagi_%U.dmp`).
+    pub fn dump_files(&self) -> &[String] {
+        match self.get("dumpfile") {
+            Some(Value::List(files)) => files,
+            _ => &[],
+        }
+    }
+
+    /// The log file name as given (`[directory:]file`).
+    pub fn log_file(&self) -> Option<&str> {
+        match self.get("logfile") {
+            Some(Value::One(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Every parameter set, in parameter-file order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.values
+            .iter()
+            .filter_map(|(index, value)| SPECS.get(*index).map(|s| (s.name, value)))
+    }
+}
+
+/// `BIZSCRIPT_EXP_YYYYMMDDHHMMSS`: a valid identifier of 28 bytes, unique per second, and
+/// recognisable in `dba_datapump_jobs` as ours.
+pub fn default_job_name(started: chrono::NaiveDateTime) -> String {
+    format!("BIZSCRIPT_EXP_{}", started.format("%Y%m%d%H%M%S"))
+}
+
+/// The log name a dump implies: `bizagi_%U.dmp` → `bizagi.log`, keeping a `dir:` prefix.
+fn log_name_for(dump: &str) -> String {
+    let stem = match dump.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => dump,
+    };
+    let mut stem = stem.to_string();
+    for variable in ["_%U", "_%u", "_%L", "_%l", "%U", "%u", "%L", "%l"] {
+        stem = stem.replace(variable, "");
+    }
+    format!("{stem}.log")
+}
+
+fn static_name(name: &str) -> &'static str {
+    SPECS
+        .iter()
+        .map(|s| s.name)
+        .chain(REFUSED.iter().map(|(n, _)| *n))
+        .find(|n| *n == name)
+        .unwrap_or("?")
+}
+
+fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
+    if let Some(found) = SPECS.iter().enumerate().find(|(_, s)| s.name == key) {
+        return Ok(found);
+    }
+    let lower = key.to_ascii_lowercase();
+    if let Some((_, reason)) = REFUSED.iter().find(|(name, _)| *name == lower) {
+        return Err(ExportOptionError::Refused {
+            name: key.to_string(),
+            reason,
+        });
+    }
+    let suggestion = if SPECS.iter().any(|s| s.name == lower) {
+        // `SCHEMAS`: the right name in the wrong case; map keys are lower case.
+        SPECS.iter().map(|s| s.name).find(|n| *n == lower)
+    } else {
+        nearest(&lower, SPECS.iter().map(|s| s.name))
+    };
+    Err(ExportOptionError::Unknown {
+        name: key.to_string(),
+        suggestion,
+    })
+}
+
+/// The candidate nearest to `word`, when it is close enough to be a typo (the same rule as
+/// `primitives::options::nearest`, which this layer may not import).
+fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn convert(spec: &Spec, value: OptionValue) -> Result<Value, ExportOptionError> {
+    let name = spec.name;
+    let wrong = |value: &OptionValue| ExportOptionError::WrongType {
+        name,
+        expected: spec.kind.expected(),
+        got: value.type_name(),
+    };
+    let bad = |problem: String| ExportOptionError::BadValue {
+        name,
+        problem,
+        suggestion: None,
+    };
+    match spec.kind {
+        Kind::YesNo => match &value {
+            OptionValue::Bool(b) => Ok(Value::One(if *b { "YES" } else { "NO" }.to_string())),
+            OptionValue::Text(t) => match t.trim().to_ascii_uppercase().as_str() {
+                "YES" | "Y" => Ok(Value::One("YES".to_string())),
+                "NO" | "N" => Ok(Value::One("NO".to_string())),
+                _ => Err(bad(format!("`{t}` is not yes or no"))),
+            },
+            other => Err(wrong(other)),
+        },
+        Kind::Choice(choices) => match &value {
+            OptionValue::Text(t) => {
+                let upper = t.trim().to_ascii_uppercase();
+                if choices.contains(&upper.as_str()) {
+                    Ok(Value::One(upper))
+                } else {
+                    let near = nearest(&upper.to_ascii_lowercase(), choices.iter().copied());
+                    Err(ExportOptionError::BadValue {
+                        name,
+                        problem: format!("`{t}` is not one of {}", choices.join(", ")),
+                        suggestion: near.map(|n| format!("did you mean \"{}\"?", n.to_lowercase())),
+                    })
+                }
+            }
+            other => Err(wrong(other)),
+        },
+        Kind::Integer { min } => match &value {
+            OptionValue::Int(i) if *i >= min => Ok(Value::One(i.to_string())),
+            OptionValue::Int(i) => Err(bad(format!("{i} is below the minimum {min}"))),
+            other => Err(wrong(other)),
+        },
+        Kind::Size => match &value {
+            OptionValue::Int(i) if *i >= 0 => Ok(Value::One(i.to_string())),
+            OptionValue::Int(i) => Err(bad(format!("{i} is negative"))),
+            OptionValue::Text(t) => {
+                parse_size(t)
+                    .map(Value::One)
+                    .ok_or_else(|| ExportOptionError::BadValue {
+                        name,
+                        problem: format!("`{t}` is not a size"),
+                        suggestion: Some(
+                            "write an integer with B, KB, MB, GB or TB, e.g. \"2GB\"".to_string(),
+                        ),
+                    })
+            }
+            other => Err(wrong(other)),
+        },
+        Kind::Name => match &value {
+            OptionValue::Text(t) => object_name(t, false).map(Value::One).map_err(bad),
+            other => Err(wrong(other)),
+        },
+        Kind::Names | Kind::Tables => {
+            let tables = matches!(spec.kind, Kind::Tables);
+            let items = texts(value, &wrong)?;
+            let names = items
+                .iter()
+                .map(|t| {
+                    if tables {
+                        table_name(t)
+                    } else {
+                        object_name(t, false)
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            check_list(name, &names)?;
+            Ok(Value::List(names))
+        }
+        Kind::Files => {
+            let items = texts(value, &wrong)?;
+            let files = items
+                .iter()
+                .map(|t| file_name(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            check_list(name, &files)?;
+            Ok(Value::List(files))
+        }
+        Kind::File => match &value {
+            OptionValue::Text(t) => file_name(t).map(Value::One).map_err(bad),
+            other => Err(wrong(other)),
+        },
+        Kind::Version => match &value {
+            OptionValue::Text(t) => {
+                let upper = t.trim().to_ascii_uppercase();
+                let release = !upper.is_empty()
+                    && upper.split('.').count() <= 5
+                    && upper
+                        .split('.')
+                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+                if upper == "COMPATIBLE" || upper == "LATEST" || release {
+                    Ok(Value::One(upper))
+                } else {
+                    Err(bad(format!(
+                        "`{t}` is not COMPATIBLE, LATEST or a release such as 12.2"
+                    )))
+                }
+            }
+            other => Err(wrong(other)),
+        },
+        Kind::Clause => match &value {
+            OptionValue::Text(t) => clause(t).map(Value::One).map_err(bad),
+            other => Err(wrong(other)),
+        },
+        Kind::Clauses => {
+            let items = texts(value, &wrong)?;
+            let clauses = items
+                .iter()
+                .map(|t| clause(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            Ok(Value::EachOnItsOwnLine(clauses))
+        }
+    }
+}
+
+/// A string, or an array of strings (never empty).
+fn texts(
+    value: OptionValue,
+    wrong: &dyn Fn(&OptionValue) -> ExportOptionError,
+) -> Result<Vec<String>, ExportOptionError> {
+    match value {
+        OptionValue::Text(t) => Ok(vec![t]),
+        OptionValue::List(items) if !items.is_empty() => items
+            .into_iter()
+            .map(|item| match item {
+                OptionValue::Text(t) => Ok(t),
+                other => Err(wrong(&other)),
+            })
+            .collect(),
+        other => Err(wrong(&other)),
+    }
+}
+
+fn check_list(name: &'static str, items: &[String]) -> Result<(), ExportOptionError> {
+    let length = items.iter().map(|i| i.len() + 1).sum::<usize>();
+    if length > MAX_LIST_CHARS {
+        return Err(ExportOptionError::BadValue {
+            name,
+            problem: format!(
+                "the list is {length} characters long; Oracle refuses more than {MAX_LIST_CHARS} (UDE-00019)"
+            ),
+            suggestion: Some("split the export, or use include/exclude filters".to_string()),
+        });
+    }
+    Ok(())
+}
+
+/// An object name as Oracle's identifier rules read it ([`Identifier`]): `name` is stored
+/// upper-cased, `"Quoted Name"` as written. A `#` is legal in a name but starts a comment in a
+/// parameter file, so such a name is written quoted (in the upper case Oracle would have given
+/// it unquoted). With `wildcard`, a table pattern such as `WF%` is accepted as Data Pump allows.
+fn object_name(text: &str, wildcard: bool) -> Result<String, String> {
+    let text = text.trim();
+    if wildcard && text.contains('%') && !text.starts_with('"') {
+        let valid = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '%')
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '%'));
+        return if valid && text.len() <= MAX_NAME_BYTES {
+            Ok(text.to_uppercase())
+        } else {
+            Err(format!("`{text}` is not a valid table name pattern"))
+        };
+    }
+    let name = Identifier::parse(text, NameLimit::From122).map_err(|e| e.to_string())?;
+    if name.is_quoted() || name.as_stored().contains('#') {
+        Ok(format!("\"{}\"", name.as_stored()))
+    } else {
+        Ok(name.as_stored().to_string())
+    }
+}
+
+/// `[schema.]table[:partition]`, with `%` wildcards in the table part.
+fn table_name(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let (qualified, partition) = match text.split_once(':') {
+        Some((q, p)) => (q, Some(p)),
+        None => (text, None),
+    };
+    let mut out = match qualified.split_once('.') {
+        Some((schema, table)) => format!(
+            "{}.{}",
+            object_name(schema, false)?,
+            object_name(table, true)?
+        ),
+        None => object_name(qualified, true)?,
+    };
+    if let Some(partition) = partition {
+        out.push(':');
+        out.push_str(&object_name(partition, false)?);
+    }
+    Ok(out)
+}
+
+/// `[directory:]file_name`: a plain file name (the server puts it in the directory's path;
+/// Oracle refuses a path with ORA-39088), substitution variables allowed.
+fn file_name(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let (directory, file) = match text.split_once(':') {
+        Some((d, f)) => (Some(object_name(d, false)?), f),
+        None => (None, text),
+    };
+    if file.is_empty() {
+        return Err(format!("`{text}` has no file name"));
+    }
+    if file.contains(['/', '\\']) {
+        return Err(format!(
+            "`{text}` contains a path; the server writes into the DIRECTORY object's path, so give only the file name (ORA-39088)"
+        ));
+    }
+    if !file
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '%' | '$'))
+    {
+        return Err(format!(
+            "`{text}` contains characters that need quoting in a parameter file; use letters, digits, _ - . and %U"
+        ));
+    }
+    Ok(match directory {
+        Some(d) => format!("{d}:{file}"),
+        None => file.to_string(),
+    })
+}
+
+/// Free text with Oracle's own quoting (`TABLE:"IN ('A','B')"`, `TO_TIMESTAMP(...)`): refused
+/// when it would break the parameter file.
+fn clause(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("the value is empty".to_string());
+    }
+    if text.contains(['\n', '\r', '\0']) {
+        return Err("a value cannot span lines in a parameter file".to_string());
+    }
+    if text.ends_with('\\') {
+        return Err("a trailing `\\` would continue the line in a parameter file".to_string());
+    }
+    let mut in_double = false;
+    let mut in_single = false;
+    for c in text.chars() {
+        match c {
+            '"' if !in_single => in_double = !in_double,
+            '\'' if !in_double => in_single = !in_single,
+            '#' if !in_double && !in_single => {
+                return Err(format!(
+                    "`{text}`: a `#` outside quotes starts a comment in a parameter file"
+                ))
+            }
+            _ => {}
+        }
+    }
+    if in_double || in_single {
+        return Err(format!("`{text}` has an unbalanced quote"));
+    }
+    // A value that carries its own double quotes is written as is, so a blank or comma outside
+    // them would split it into several values.
+    if text.contains('"') {
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if !quoted && (c.is_whitespace() || c == ',') => {
+                    return Err(format!(
+                        "`{text}`: a blank or comma outside the double quotes would split the value; put the whole expression inside them"
+                    ))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(text.to_string())
+}
+
+fn parse_size(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase().replace(' ', "");
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (number, unit) = upper.split_at(digits_end);
+    if number.is_empty() || !matches!(unit, "" | "B" | "KB" | "MB" | "GB" | "TB") {
+        return None;
+    }
+    number.parse::<u64>().ok()?;
+    Some(upper)
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::One(v) => f.write_str(v),
+            Value::List(items) | Value::EachOnItsOwnLine(items) => f.write_str(&items.join(",")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn started() -> chrono::NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+            .unwrap()
+            .and_hms_opt(1, 2, 3)
+            .unwrap()
+    }
+
+    fn text(s: &str) -> OptionValue {
+        OptionValue::Text(s.to_string())
+    }
+
+    fn base() -> Vec<(&'static str, OptionValue)> {
+        vec![
+            ("schemas", OptionValue::List(vec![text("bizagi")])),
+            ("directory", text("BizAgiBackupPath")),
+            ("dumpfile", text("bizagi.dmp")),
+        ]
+    }
+
+    fn parse(extra: Vec<(&'static str, OptionValue)>) -> Result<ExportOptions, ExportOptionError> {
+        let mut all = base();
+        all.extend(extra);
+        ExportOptions::parse(all, started())
+    }
+
+    fn rendered(options: &ExportOptions) -> Vec<String> {
+        options
+            .entries()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect()
+    }
+
+    #[test]
+    fn applies_the_dba_defaults() {
+        let options = parse(vec![]).unwrap();
+        assert_eq!(
+            rendered(&options),
+            [
+                "schemas=BIZAGI",
+                "directory=BIZAGIBACKUPPATH",
+                "dumpfile=bizagi.dmp",
+                "logfile=bizagi.log",
+                "job_name=BIZSCRIPT_EXP_20261124010203",
+                "flashback_time=systimestamp",
+                "logtime=ALL",
+                "metrics=YES",
+            ]
+        );
+        assert!(options.job_name().unwrap().len() <= 30);
+    }
+
+    #[test]
+    fn unit_switches_a_default_off_and_scn_replaces_the_time() {
+        let options = parse(vec![
+            ("metrics", OptionValue::Unset),
+            ("flashback_scn", OptionValue::Int(123456)),
+        ])
+        .unwrap();
+        let lines = rendered(&options);
+        assert!(!lines.iter().any(|l| l.starts_with("metrics")));
+        assert!(!lines.iter().any(|l| l.starts_with("flashback_time")));
+        assert!(lines.contains(&"flashback_scn=123456".to_string()));
+    }
+
+    #[test]
+    fn unknown_names_get_a_suggestion() {
+        let err = ExportOptions::parse([("shemas", text("X"))], started()).unwrap_err();
+        assert_eq!(err.to_string(), "unknown export parameter `shemas`");
+        assert_eq!(err.hint(), "did you mean `schemas`?");
+        let err = ExportOptions::parse([("PARALLEL", OptionValue::Int(2))], started()).unwrap_err();
+        assert_eq!(err.hint(), "did you mean `parallel`?");
+    }
+
+    #[test]
+    fn credentials_and_prompts_are_refused() {
+        for name in ["userid", "parfile", "encryption_password", "attach"] {
+            let err = ExportOptions::parse([(name, text("x"))], started()).unwrap_err();
+            assert!(matches!(err, ExportOptionError::Refused { .. }), "{name}");
+        }
+    }
+
+    #[test]
+    fn ill_typed_values_are_refused() {
+        let err = parse(vec![("parallel", text("4"))]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`parallel` expects an integer, got a string"
+        );
+        let err = parse(vec![("parallel", OptionValue::Int(0))]).unwrap_err();
+        assert!(err.to_string().contains("below the minimum 1"));
+        let err = parse(vec![("reuse_dumpfiles", OptionValue::Int(1))]).unwrap_err();
+        assert!(matches!(err, ExportOptionError::WrongType { .. }));
+        let err = parse(vec![("compression", text("alll"))]).unwrap_err();
+        assert_eq!(err.hint(), "did you mean \"all\"?");
+        let err = parse(vec![("filesize", text("2 parsecs"))]).unwrap_err();
+        assert!(err.to_string().contains("not a size"));
+    }
+
+    #[test]
+    fn parallel_or_filesize_need_a_substitution_variable() {
+        let err = parse(vec![("parallel", OptionValue::Int(4))]).unwrap_err();
+        assert!(err.to_string().contains("%U"), "{err}");
+        let err = parse(vec![("filesize", text("2GB"))]).unwrap_err();
+        assert!(err.to_string().contains("ORA-39095"), "{err}");
+        let ok = ExportOptions::parse(
+            [
+                ("schemas", text("BIZAGI")),
+                ("directory", text("D")),
+                ("dumpfile", text("bizagi_%U.dmp")),
+                ("parallel", OptionValue::Int(4)),
+                ("filesize", text("2gb")),
+            ],
+            started(),
+        )
+        .unwrap();
+        let lines = rendered(&ok);
+        assert!(lines.contains(&"logfile=bizagi.log".to_string()));
+        assert!(lines.contains(&"filesize=2GB".to_string()));
+    }
+
+    #[test]
+    fn conflicting_parameters_are_refused() {
+        let err = parse(vec![("full", OptionValue::Bool(true))]).unwrap_err();
+        assert!(err.to_string().contains("one mode"), "{err}");
+        let err = parse(vec![
+            ("include", text("TABLE")),
+            ("exclude", text("STATISTICS")),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ExportOptionError::Conflict { .. }));
+        let err = parse(vec![
+            ("flashback_time", text("systimestamp")),
+            ("flashback_scn", OptionValue::Int(1)),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ExportOptionError::Conflict { .. }));
+    }
+
+    #[test]
+    fn directory_and_dumpfile_are_required() {
+        let err = ExportOptions::parse([("dumpfile", text("a.dmp"))], started()).unwrap_err();
+        assert!(matches!(
+            err,
+            ExportOptionError::Missing {
+                name: "directory",
+                ..
+            }
+        ));
+        let err = ExportOptions::parse([("directory", text("D"))], started()).unwrap_err();
+        assert!(matches!(
+            err,
+            ExportOptionError::Missing {
+                name: "dumpfile",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn names_are_upper_cased_unless_quoted_and_hash_is_protected() {
+        let options = parse(vec![(
+            "tables",
+            OptionValue::List(vec![text("bizagi.wfcase"), text("\"Mixed\""), text("emp#")]),
+        )]);
+        // tables conflicts with schemas (one mode)
+        assert!(options.is_err());
+        let options = ExportOptions::parse(
+            [
+                (
+                    "tables",
+                    OptionValue::List(vec![text("bizagi.wfcase"), text("\"Mixed\""), text("emp#")]),
+                ),
+                ("directory", text("D")),
+                ("dumpfile", text("t.dmp")),
+            ],
+            started(),
+        )
+        .unwrap();
+        assert!(rendered(&options).contains(&"tables=BIZAGI.WFCASE,\"Mixed\",\"EMP#\"".to_string()));
+    }
+
+    #[test]
+    fn values_that_would_break_the_parfile_are_refused() {
+        for (name, value) in [
+            ("exclude", "STATISTICS\nuserid=evil"),
+            ("exclude", "TABLE # comment"),
+            ("include", "TABLE:\"IN ('A')"),
+            ("exclude", "TABLE:\"IN ('A')\", STATISTICS"),
+            ("flashback_time", "x\\"),
+            ("schemas", "BIZAGI, OTHER"),
+            ("dumpfile", "/tmp/x.dmp"),
+            ("dumpfile", "a b.dmp"),
+            ("directory", "X'; DROP"),
+        ] {
+            let mut all: Vec<(&str, OptionValue)> =
+                base().into_iter().filter(|(n, _)| *n != name).collect();
+            all.push((name, text(value)));
+            let result = ExportOptions::parse(all, started());
+            assert!(result.is_err(), "{name}={value:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn filters_keep_their_quotes_and_repeat() {
+        let options = parse(vec![(
+            "exclude",
+            OptionValue::List(vec![
+                text("STATISTICS"),
+                text("TABLE:\"IN ('WFCASE#', 'X')\""),
+            ]),
+        )])
+        .unwrap();
+        let exclude = options
+            .entries()
+            .find(|(n, _)| *n == "exclude")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        assert_eq!(
+            exclude,
+            Value::EachOnItsOwnLine(vec![
+                "STATISTICS".to_string(),
+                "TABLE:\"IN ('WFCASE#', 'X')\"".to_string()
+            ])
+        );
+    }
+
+    #[test]
+    fn qualified_service_and_link_names_are_kept() {
+        let options = parse(vec![
+            ("service_name", text("orcl.example.com")),
+            ("network_link", text("PROD.EXAMPLE.COM")),
+        ])
+        .unwrap();
+        let lines = rendered(&options);
+        assert!(lines.contains(&"service_name=orcl.example.com".to_string()));
+        assert!(lines.contains(&"network_link=PROD.EXAMPLE.COM".to_string()));
+    }
+
+    #[test]
+    fn the_log_name_follows_the_dump_name() {
+        assert_eq!(log_name_for("bizagi_%U.dmp"), "bizagi.log");
+        assert_eq!(log_name_for("D:full%u"), "D:full.log");
+        assert_eq!(log_name_for("x.y.dmp"), "x.y.log");
+    }
+}

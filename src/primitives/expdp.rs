@@ -1,0 +1,474 @@
+//! `expdp(db, opts)`: the export step of the procedure, a Data Pump export done the way a careful DBA does
+//! it by hand (oracle-facts §1-3).
+//!
+//! The flow: check the options (typed, before anything runs) → write the parameter file into a
+//! private 0600 file → run `$ORACLE_HOME/bin/expdp parfile=...` with its messages in English and
+//! its stdin a pipe → follow its console on stderr → remove the parameter file → read the log →
+//! return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
+//! are for what prevents running it. An interrupt kills the job through the client's
+//! interactive mode, so nothing is left running in the database, and ends the script; a job that
+//! started and did not complete is killed through a second, attached client (see
+//! [`super::expdp_cleanup`]).
+
+use super::errors::{misuse, script_error};
+use super::expdp_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
+use super::expdp_progress::ProgressDisplay;
+use super::options::check_keys;
+use super::{registration, PrimitiveDoc};
+use crate::host::context::HostCtx;
+use crate::oracle::connection::Connection;
+use crate::oracle::exit_code::DataPumpExit;
+use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, OptionValue};
+use crate::oracle::export_progress::ExportProgress;
+use crate::oracle::log;
+use crate::oracle::message_language::american_messages;
+use crate::oracle::parfile;
+use crate::process::capture::resolve_tool;
+use crate::process::datapump_client::{
+    self, ClientCommand, ClientError, ClientOutcome, KillOutcome,
+};
+use crate::process::private_parfile::PrivateParfile;
+use crate::secret::Secret;
+use rhai::{Dynamic, EvalAltResult, Map};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
+    name: "expdp",
+    signature: "expdp(db: Oracle, opts: Map) -> Map",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
+let backup = expdp(db, #{
+    schemas: ["BIZAGI"],
+    directory: "BIZAGIBACKUPPATH",
+    dumpfile: "bizagi_%U.dmp",
+    parallel: 2,
+    exclude: ["STATISTICS"],
+});
+print(`${backup.outcome}: ${backup.dump_files.len()} dump file(s), log ${backup.log_file}`);
+if backup.exit_code != 0 { print(backup.errors); }"#,
+};
+
+/// Options that belong to bizscript, not to Oracle.
+const CLIENT_LOG: &str = "client_log";
+
+/// The file name of the parameter file inside its private directory.
+const PARFILE_NAME: &str = "expdp.par";
+
+/// The map a script gets back.
+#[derive(Debug, Serialize)]
+struct ExportResult {
+    exit_code: i64,
+    outcome: String,
+    job: String,
+    dump_files: Vec<String>,
+    log_file: String,
+    client_log: String,
+    duration: f64,
+    errors: Vec<String>,
+    tables: u64,
+    rows: u64,
+    bytes: u64,
+    /// Which log `report` was made from: `server` or `client`.
+    report_source: String,
+    /// What was done about a job that did not complete: `not_needed`, `killed`,
+    /// `nothing_left`, `failed`.
+    cleanup: String,
+}
+
+/// Registers `expdp` for scripts; `Db` is the script-side connection type.
+pub fn register<Db>(
+    engine: &mut rhai::Engine,
+    ctx: &std::sync::Arc<HostCtx>,
+    connection: fn(&Db) -> &Connection,
+) where
+    Db: Clone + Send + Sync + 'static,
+{
+    let ctx = ctx.clone();
+    registration(&EXPDP, &["db: Oracle", "opts: Map", "Map"]).register_into_engine(
+        engine,
+        move |db: Db, opts: Map| -> Result<Map, Box<EvalAltResult>> {
+            expdp(&ctx, connection(&db), &opts)
+        },
+    );
+}
+
+/// Runs the export described by `opts` as `db`.
+pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
+    let started = chrono::Local::now().naive_local();
+    let (options, client_log) = read_options(opts, started)?;
+    if ctx.cancel.is_cancelled() {
+        // Starting a job only to kill it at once would leave work for nobody's benefit.
+        return Err(script_error(
+            "BZ-INTERRUPTED",
+            "expdp: not started, the run is being interrupted",
+            "",
+        ));
+    }
+    let program = client_program(ctx)?;
+    let job = options
+        .job_name()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("expdp_{}", started.format("%Y%m%d%H%M%S")));
+    let client_log = client_log.unwrap_or_else(|| PathBuf::from(format!("{job}.client.log")));
+
+    if ctx.dry_run() {
+        return Ok(dry_run(&program, &options, db, &job, &client_log));
+    }
+
+    let display = ProgressDisplay::new(ctx.interactive, &job);
+    let mut progress = ExportProgress::default();
+    let outcome = run_client(
+        ctx,
+        db,
+        &program,
+        &Zeroizing::new(parfile::render(&options, db)),
+        client_log,
+        false,
+        &display,
+        &mut |stream, line| {
+            let step = progress.feed(line);
+            display.line(stream, line, &step, &progress);
+        },
+    )?;
+    display.finish();
+
+    let owner_job = progress.job.clone().unwrap_or_else(|| match db.user() {
+        Some(user) => format!("{user}.{job}"),
+        None => job.clone(),
+    });
+    // A job that started and did not complete (client crash, fatal error, an interrupt that
+    // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
+    // master table: attach a second client and kill it, so no orphan is left behind.
+    let needs_cleanup = progress.job.is_some()
+        && !progress.completed()
+        && !ctx.cancel.is_forced()
+        && !matches!(outcome.kill, Some(KillOutcome::Killed));
+    let cleanup = if needs_cleanup {
+        let cleanup = clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display);
+        verify_gone(ctx, db, &owner_job, cleanup)
+    } else {
+        Cleanup::NotNeeded
+    };
+
+    if let Some(kill) = &outcome.kill {
+        let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
+        display.note(&message);
+        return Err(script_error("BZ-INTERRUPTED", message, hint));
+    }
+    Ok(result(
+        &options, &progress, &outcome, owner_job, &cleanup, db,
+    ))
+}
+
+/// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the
+/// file whatever happened (its Drop would do it on any other path).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_client(
+    ctx: &HostCtx,
+    db: &Connection,
+    program: &Path,
+    parfile_text: &str,
+    client_log: PathBuf,
+    kill_at_first_prompt: bool,
+    display: &ProgressDisplay,
+    on_line: &mut dyn FnMut(datapump_client::Stream, &str),
+) -> Result<ClientOutcome, Box<EvalAltResult>> {
+    let parfile = PrivateParfile::create(PARFILE_NAME, parfile_text).map_err(|e| {
+        script_error(
+            "BZ-EXPDP-PARFILE",
+            format!("cannot write the private parameter file: {e}"),
+            "check that the temporary directory (TMPDIR) is writable",
+        )
+    })?;
+    if !parfile::fits_the_command_line(parfile.path()) {
+        return Err(script_error(
+            "BZ-EXPDP-PARFILE",
+            format!(
+                "the parameter file's path {} holds characters the expdp command line splits on",
+                parfile.path().display()
+            ),
+            "set TMPDIR to a folder whose path has only letters, digits and / . _ -",
+        ));
+    }
+    let mut command = ClientCommand::new(
+        program.to_path_buf(),
+        vec![format!("parfile={}", parfile.path().display()).into()],
+        client_log,
+    );
+    // The run's environment (with a full home's lib on the library path), then English messages.
+    command.env = super::connection::child_env(ctx);
+    command.env.push((
+        "NLS_LANG".to_string(),
+        Some(american_messages(ctx.env.get("NLS_LANG").as_deref())),
+    ));
+    command.redact = db.password().cloned();
+    command.kill_at_first_prompt = kill_at_first_prompt;
+    display.note(&format!("expdp: running {}", command.display()));
+    let run = datapump_client::run(&command, &ctx.cancel, on_line);
+    if let Err(e) = parfile.remove() {
+        display.note(&format!(
+            "expdp: could not remove the private parameter file: {e} (it is mode 0600; delete it by hand)"
+        ));
+    }
+    let outcome = run.map_err(|e| match e {
+        ClientError::ClientLog { .. } => script_error(
+            "BZ-EXPDP-CLIENT-LOG",
+            format!("expdp: {e}"),
+            "set `client_log` to a file in a folder that exists and is writable",
+        ),
+        _ => script_error(
+            "BZ-EXPDP-CLIENT",
+            format!("expdp: {e}"),
+            "check ORACLE_HOME and that $ORACLE_HOME/bin/expdp is executable (check_env() tells)",
+        ),
+    })?;
+    if let Some(problem) = &outcome.client_log_error {
+        display.note(&format!("expdp: {problem}"));
+    }
+    Ok(outcome)
+}
+
+/// Converts the script's map into validated options, plus bizscript's own `client_log`.
+fn read_options(
+    opts: &Map,
+    started: chrono::NaiveDateTime,
+) -> Result<(ExportOptions, Option<PathBuf>), Box<EvalAltResult>> {
+    let mut allowed = parameter_names();
+    allowed.push(CLIENT_LOG);
+    let mut pairs = Vec::new();
+    let mut client_log = None;
+    for (key, value) in opts {
+        if key.as_str() == CLIENT_LOG {
+            let path = value.clone().into_string().map_err(|got| {
+                misuse(
+                    "expdp",
+                    format!("`client_log` expects a string, got {got}"),
+                    EXPDP.signature,
+                )
+            })?;
+            client_log = Some(PathBuf::from(path));
+            continue;
+        }
+        pairs.push((key.to_string(), option_value(value)));
+    }
+    // Parameters Oracle knows but scripts may not set get their reason, not a "did you mean".
+    if let Some((key, reason)) = opts
+        .keys()
+        .find_map(|k| refusal(k).map(|reason| (k, reason)))
+    {
+        return Err(script_error(
+            "BZ-EXPDP-OPTION",
+            format!("expdp: `{key}` cannot be set in the options: {reason}"),
+            "",
+        ));
+    }
+    let mut known = opts.clone();
+    known.remove(CLIENT_LOG);
+    check_keys("expdp", &known, &allowed)?;
+    let options = ExportOptions::parse(pairs, started)
+        .map_err(|e| script_error("BZ-EXPDP-OPTION", format!("expdp: {e}"), e.hint()))?;
+    Ok((options, client_log))
+}
+
+fn option_value(value: &Dynamic) -> OptionValue {
+    if value.is_unit() {
+        OptionValue::Unset
+    } else if let Some(b) = value.clone().try_cast::<bool>() {
+        OptionValue::Bool(b)
+    } else if let Some(i) = value.clone().try_cast::<i64>() {
+        OptionValue::Int(i)
+    } else if value.is_string() {
+        OptionValue::Text(value.to_string())
+    } else if let Some(items) = value.clone().try_cast::<rhai::Array>() {
+        OptionValue::List(items.iter().map(option_value).collect())
+    } else if value.is::<Secret>() {
+        OptionValue::Other("a Secret")
+    } else if value.is_map() {
+        OptionValue::Other("a map")
+    } else if value.is::<rhai::FLOAT>() {
+        OptionValue::Other("a float")
+    } else {
+        OptionValue::Other("an unsupported value")
+    }
+}
+
+/// `$ORACLE_HOME/bin/expdp`, from the run's environment (which `--simulate` points elsewhere).
+fn client_program(ctx: &HostCtx) -> Result<PathBuf, Box<EvalAltResult>> {
+    let home = ctx.env.oracle_home().ok_or_else(|| {
+        script_error(
+            "BZ-EXPDP-CLIENT",
+            "ORACLE_HOME is not set, so there is no expdp client to run",
+            "export ORACLE_HOME=/path/to/the/client/home (check_env() lists the homes it finds)",
+        )
+    })?;
+    // The client of ORACLE_HOME only, never another one found on PATH: the home decides the
+    // client's version and message files.
+    resolve_tool("expdp", Some(&home), None).ok_or_else(|| {
+        script_error(
+            "BZ-EXPDP-CLIENT",
+            format!(
+                "there is no expdp in ORACLE_HOME {} (looked in bin/ and, for Instant Client, the folder itself)",
+                home.display()
+            ),
+            "ORACLE_HOME must be a full client, or an Instant Client with the Tools package",
+        )
+    })
+}
+
+/// Says what would run, on stderr, and returns a map that says nothing ran.
+fn dry_run(
+    program: &Path,
+    options: &ExportOptions,
+    db: &Connection,
+    job: &str,
+    client_log: &Path,
+) -> Map {
+    let command_line = format!(
+        "{} parfile=<private temporary directory>/{PARFILE_NAME}",
+        program.display()
+    );
+    let masked = parfile::render_masked(options, db);
+    eprintln!("dry-run: expdp would run: {command_line}");
+    eprintln!("dry-run: with the parameter file (mode 0600, removed afterwards):");
+    for line in masked.lines() {
+        eprintln!("    {line}");
+    }
+    tracing::info!(target: "bizscript::expdp", command = %command_line, "dry-run");
+    let mut map = Map::new();
+    map.insert("exit_code".into(), Dynamic::from(0_i64));
+    map.insert("outcome".into(), Dynamic::from("dry_run".to_string()));
+    map.insert("job".into(), Dynamic::from(job.to_string()));
+    map.insert("dump_files".into(), Dynamic::from(rhai::Array::new()));
+    map.insert(
+        "log_file".into(),
+        Dynamic::from(options.log_file().unwrap_or_default().to_string()),
+    );
+    map.insert(
+        "client_log".into(),
+        Dynamic::from(client_log.display().to_string()),
+    );
+    map.insert("duration".into(), Dynamic::from(0.0 as rhai::FLOAT));
+    map.insert("command".into(), Dynamic::from(command_line));
+    map.insert("parfile".into(), Dynamic::from(masked));
+    map.insert("report".into(), Dynamic::UNIT);
+    map
+}
+
+fn result(
+    options: &ExportOptions,
+    progress: &ExportProgress,
+    outcome: &ClientOutcome,
+    job: String,
+    cleanup: &Cleanup,
+    db: &Connection,
+) -> Map {
+    let password = db.password();
+    let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
+    let mut errors = progress.errors.clone();
+    match cleanup {
+        Cleanup::NotNeeded => {}
+        Cleanup::Killed => errors.push(format!(
+            "job {job} did not complete; bizscript attached and killed it (KILL_JOB), so no orphan master table or partial dump remains"
+        )),
+        Cleanup::NothingLeft => errors.push(format!(
+            "job {job} did not complete and no longer exists in the database (ORA-31626)"
+        )),
+        Cleanup::Failed(why) => errors.push(format!(
+            "job {job} did not complete and could not be cleaned up ({why}); {}",
+            by_hand(&job, db)
+        )),
+    }
+    if progress.job.is_some() && progress.final_line.is_none() {
+        errors.push("the client ended without the job's final line".to_string());
+    }
+    if outcome.prompted_for_credentials {
+        errors.push(
+            "the client asked for a user name or password: the credentials in the parameter file were refused or incomplete".to_string(),
+        );
+    }
+    if let Some(problem) = &outcome.client_log_error {
+        errors.push(problem.clone());
+    }
+    let server_log = server_log_path(options, &progress.dump_files);
+    let log_file = match &server_log {
+        Some(path) => path.display().to_string(),
+        None => match (options.directory(), options.log_file()) {
+            (_, Some(file)) if file.contains(':') => file.to_string(),
+            (Some(dir), Some(file)) => format!("{dir}:{file}"),
+            _ => String::new(),
+        },
+    };
+    let readable_server_log = server_log.filter(|p| std::fs::File::open(p).is_ok());
+    let (report, report_source) = match &readable_server_log {
+        Some(path) => (log_report(path), "server"),
+        None => (log_report(&outcome.client_log), "client"),
+    };
+    let result = ExportResult {
+        exit_code: i64::from(exit.code()),
+        outcome: exit.outcome().to_string(),
+        job,
+        dump_files: progress.dump_files.clone(),
+        log_file,
+        client_log: outcome.client_log.display().to_string(),
+        duration: outcome.duration.as_secs_f64(),
+        errors: errors
+            .iter()
+            .map(|e| password.map(|p| p.redact(e)).unwrap_or_else(|| e.clone()))
+            .collect(),
+        tables: progress.tables,
+        rows: progress.rows,
+        bytes: progress.bytes,
+        report_source: report_source.to_string(),
+        cleanup: cleanup.word().to_string(),
+    };
+    let mut map = rhai::serde::to_dynamic(&result)
+        .ok()
+        .and_then(|d| d.try_cast::<Map>())
+        .unwrap_or_default();
+    map.insert("report".into(), report);
+    map
+}
+
+/// The server-side log, when the dump files show where the directory is: Data Pump prints the
+/// directory's full server path in the dump-file-set lines, the most honest source there is.
+fn server_log_path(options: &ExportOptions, dump_files: &[String]) -> Option<PathBuf> {
+    let directory = options.directory()?;
+    let in_directory = |name: &str| match name.split_once(':') {
+        Some((dir, _)) => dir == directory,
+        None => true,
+    };
+    // The dump files' folder is the directory object's path only when every dump file is in
+    // that directory object; otherwise the log's folder is not known from here.
+    if !options.dump_files().iter().all(|d| in_directory(d)) {
+        return None;
+    }
+    let log = options.log_file()?;
+    if !in_directory(log) {
+        return None;
+    }
+    let file = log.split_once(':').map_or(log, |(_, file)| file);
+    let first = dump_files.first()?;
+    Some(Path::new(first).parent()?.join(file))
+}
+
+/// What the log parser makes of `path` (the default verdict policy), or `()` when the log
+/// cannot be read: a missing report must never pass for a clean one.
+fn log_report(path: &Path) -> Dynamic {
+    match log::parse_file(path, &log::Policy::default()) {
+        Ok(report) => rhai::serde::to_dynamic(&report).unwrap_or(Dynamic::UNIT),
+        Err(e) => {
+            tracing::warn!(target: "bizscript::expdp", "cannot read the log {}: {e}", path.display());
+            Dynamic::UNIT
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+#[path = "expdp_tests.rs"]
+mod tests;
+
+#[cfg(all(test, unix))]
+#[path = "expdp_sim_tests.rs"]
+mod sim_tests;

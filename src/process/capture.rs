@@ -1,0 +1,359 @@
+//! Run a tool to completion and capture what it said.
+//!
+//! For short conversations with Oracle's tools (`sqlplus` running a few statements, `expdp -help`):
+//!
+//! * the program path is resolved by the caller (see [`resolve_tool`]); argv never holds a secret;
+//! * the child's environment is the parent's plus plain-data overrides (the host's `OracleEnv`
+//!   flattened), so this layer knows nothing of the host;
+//! * stdin text is written then closed: that is where a password travels;
+//! * stdout and stderr are captured whole, and every secret is redacted from them before they
+//!   reach the caller (and so any error, log or report);
+//! * a timeout and the run's [`Cancel`] flag kill the child (and its process group on Unix).
+
+use crate::cancel::Cancel;
+use crate::secret::Secret;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
+
+/// How often the waiting loop checks the timeout and the cancel flag.
+const POLL: Duration = Duration::from_millis(10);
+
+/// What to run.
+#[derive(Clone)]
+pub struct Invocation {
+    /// The program, by absolute path.
+    pub program: PathBuf,
+    /// Its arguments: never a secret.
+    pub args: Vec<String>,
+    /// Environment changes: `Some(value)` sets, `None` removes.
+    pub env: Vec<(String, Option<String>)>,
+    /// Text written to stdin, then stdin is closed. `None`: stdin is empty. It may hold a
+    /// password, so it is wiped from memory when dropped and never shown by `Debug`.
+    pub stdin: Option<Zeroizing<String>>,
+    /// The longest the child may run.
+    pub timeout: Duration,
+    /// Secrets to redact from the captured output.
+    pub secrets: Vec<Secret>,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("program", &self.program)
+            .field("args", &self.args)
+            .field("env", &self.env)
+            .field(
+                "stdin",
+                &self.stdin.as_ref().map(|s| format!("<{} bytes>", s.len())),
+            )
+            .field("timeout", &self.timeout)
+            .field("secrets", &self.secrets)
+            .finish()
+    }
+}
+
+impl Invocation {
+    /// A program with arguments, no stdin, a 60-second timeout.
+    pub fn new(program: impl Into<PathBuf>, args: &[&str]) -> Self {
+        Self {
+            program: program.into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: Vec::new(),
+            stdin: None,
+            timeout: Duration::from_secs(60),
+            secrets: Vec::new(),
+        }
+    }
+}
+
+/// What the child did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    /// The exit code; `None` when a signal ended the child.
+    pub exit_code: Option<i32>,
+    /// Its standard output, secrets redacted.
+    pub stdout: String,
+    /// Its standard error, secrets redacted.
+    pub stderr: String,
+    /// How long it ran.
+    pub elapsed: Duration,
+}
+
+/// Why a child did not run to completion.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("cannot start {program}: {source}")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("{program} did not finish within {seconds} s and was stopped")]
+    Timeout {
+        program: String,
+        seconds: u64,
+        /// What it printed before it was stopped (redacted).
+        partial: Box<Captured>,
+    },
+    #[error("{program} was stopped because the run was interrupted")]
+    Cancelled { program: String },
+    #[error("lost contact with {program}: {source}")]
+    Io {
+        program: String,
+        source: std::io::Error,
+    },
+}
+
+/// Finds `tool` the way bizscript runs Oracle's tools: `ORACLE_HOME/bin/tool` (a full home),
+/// `ORACLE_HOME/tool` (an Instant Client folder), else the first `tool` on `path_var`.
+pub fn resolve_tool(
+    tool: &str,
+    oracle_home: Option<&Path>,
+    path_var: Option<&str>,
+) -> Option<PathBuf> {
+    let name = format!("{tool}{}", std::env::consts::EXE_SUFFIX);
+    if let Some(home) = oracle_home {
+        for candidate in [home.join("bin").join(&name), home.join(&name)] {
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    std::env::split_paths(path_var?)
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| d.join(&name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Runs the invocation to completion. `cancel` stops it early.
+pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, CaptureError> {
+    let program = invocation.program.display().to_string();
+    let started = Instant::now();
+    let mut command = Command::new(&invocation.program);
+    command
+        .args(&invocation.args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in &invocation.env {
+        match value {
+            Some(v) => command.env(name, v),
+            None => command.env_remove(name),
+        };
+    }
+    #[cfg(unix)]
+    {
+        // Its own process group: the terminal's Ctrl-C reaches bizscript only (bizscript decides
+        // what to stop), and a timeout can kill the child's own children too.
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command.spawn().map_err(|source| CaptureError::Spawn {
+        program: program.clone(),
+        source,
+    })?;
+
+    let stdin_text = invocation.stdin.clone().unwrap_or_default();
+    let stdin = child.stdin.take();
+    // Written from a thread so that a child that prints a lot before reading cannot deadlock us.
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        if let Some(mut stdin) = stdin {
+            stdin.write_all(stdin_text.as_bytes())?;
+            // Dropping `stdin` closes the pipe: the child sees end of input.
+        }
+        Ok(())
+    });
+    let stdout = reader(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+
+    let outcome = wait(&mut child, invocation.timeout, cancel);
+    let stdout = collect(stdout);
+    let stderr = collect(stderr);
+    // A child that exits without reading its stdin breaks the pipe; that is its business, not
+    // an error of ours.
+    let _ = writer.join();
+
+    let redact = |text: String| {
+        invocation
+            .secrets
+            .iter()
+            .fold(text, |text, secret| secret.redact(&text))
+    };
+    let captured = Captured {
+        exit_code: None,
+        stdout: redact(stdout),
+        stderr: redact(stderr),
+        elapsed: started.elapsed(),
+    };
+    match outcome {
+        Waited::Exited(code) => Ok(Captured {
+            exit_code: code,
+            ..captured
+        }),
+        Waited::TimedOut => Err(CaptureError::Timeout {
+            program,
+            seconds: invocation.timeout.as_secs(),
+            partial: Box::new(captured),
+        }),
+        Waited::Cancelled => Err(CaptureError::Cancelled { program }),
+        Waited::Failed(source) => Err(CaptureError::Io { program, source }),
+    }
+}
+
+enum Waited {
+    Exited(Option<i32>),
+    TimedOut,
+    Cancelled,
+    Failed(std::io::Error),
+}
+
+fn wait(child: &mut Child, timeout: Duration, cancel: &Cancel) -> Waited {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Waited::Exited(status.code()),
+            Ok(None) => {}
+            Err(e) => {
+                kill(child);
+                return Waited::Failed(e);
+            }
+        }
+        if cancel.is_cancelled() {
+            kill(child);
+            return Waited::Cancelled;
+        }
+        if Instant::now() >= deadline {
+            kill(child);
+            return Waited::TimedOut;
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Kills the child's process group (Unix) or the child, then reaps it.
+fn kill(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        if let Ok(pid) = i32::try_from(child.id()) {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn reader<R: Read + Send + 'static>(pipe: Option<R>) -> Option<JoinHandle<Vec<u8>>> {
+    pipe.map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut buffer = Vec::new();
+            let _ = pipe.read_to_end(&mut buffer);
+            buffer
+        })
+    })
+}
+
+fn collect(handle: Option<JoinHandle<Vec<u8>>>) -> String {
+    handle
+        .and_then(|h| h.join().ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Invocation {
+        Invocation::new("/bin/sh", &["-c", script])
+    }
+
+    #[test]
+    fn captures_stdout_stderr_and_the_exit_code() {
+        let got = capture(&sh("echo out; echo err >&2; exit 3"), &Cancel::new()).unwrap();
+        assert_eq!(got.stdout, "out\n");
+        assert_eq!(got.stderr, "err\n");
+        assert_eq!(got.exit_code, Some(3));
+    }
+
+    #[test]
+    fn stdin_is_written_then_closed_and_secrets_are_redacted() {
+        let mut run = sh("cat; echo done");
+        run.stdin = Some(Zeroizing::new("CONNECT u/\"hunter2\"@db\n".into()));
+        run.secrets = vec![Secret::new("hunter2", "test")];
+        assert!(!format!("{run:?}").contains("hunter2"));
+        let got = capture(&run, &Cancel::new()).unwrap();
+        assert_eq!(got.stdout, "CONNECT u/\"***\"@db\ndone\n");
+    }
+
+    #[test]
+    fn environment_overrides_apply() {
+        let mut run = sh("echo \"$BZ_SET|${BZ_GONE-unset}\"");
+        run.env = vec![
+            ("BZ_SET".into(), Some("yes".into())),
+            ("BZ_GONE".into(), None),
+        ];
+        assert_eq!(capture(&run, &Cancel::new()).unwrap().stdout, "yes|unset\n");
+    }
+
+    #[test]
+    fn a_timeout_kills_the_child() {
+        let mut run = sh("echo started; sleep 30");
+        run.timeout = Duration::from_millis(300);
+        let started = Instant::now();
+        match capture(&run, &Cancel::new()) {
+            Err(CaptureError::Timeout { partial, .. }) => assert_eq!(partial.stdout, "started\n"),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn cancel_kills_the_child() {
+        let cancel = Cancel::new();
+        let trigger = cancel.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            trigger.interrupt();
+        });
+        let started = Instant::now();
+        let result = capture(&sh("sleep 30"), &cancel);
+        assert!(matches!(result, Err(CaptureError::Cancelled { .. })));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_missing_program_is_a_spawn_error() {
+        let run = Invocation::new("/nonexistent/sqlplus", &[]);
+        assert!(matches!(
+            capture(&run, &Cancel::new()),
+            Err(CaptureError::Spawn { .. })
+        ));
+    }
+
+    #[test]
+    fn resolves_tools_from_the_home_then_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        std::fs::create_dir_all(home.join("bin")).unwrap();
+        std::fs::write(home.join("bin/sqlplus"), "").unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("expdp"), "").unwrap();
+        let path = elsewhere.display().to_string();
+        assert_eq!(
+            resolve_tool("sqlplus", Some(&home), Some(&path)),
+            Some(home.join("bin/sqlplus"))
+        );
+        assert_eq!(
+            resolve_tool("expdp", Some(&home), Some(&path)),
+            Some(elsewhere.join("expdp"))
+        );
+        assert_eq!(resolve_tool("impdp", Some(&home), Some(&path)), None);
+    }
+}

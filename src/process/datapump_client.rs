@@ -1,0 +1,644 @@
+//! Running a Data Pump client (`expdp` / `impdp`) so that it can neither hang nor be abandoned.
+//!
+//! * The child gets its own process group, so a Ctrl-C at the terminal reaches bizscript only and
+//!   bizscript decides what the client is told.
+//! * Its stdin is a pipe bizscript owns, never the terminal: the client can never wait on a
+//!   prompt nobody sees. If it asks for a user name or password anyway, the pipe is closed and
+//!   the client fails instead of hanging.
+//! * Its stdout and stderr are streamed line by line to a callback and copied to a client-side
+//!   log (written under a temporary name, renamed when the run ends).
+//! * On the first interrupt the job must not just be left running in the database (oracle-facts
+//!   §3.1): the client gets SIGINT, which puts it in interactive-command mode (`Export>`), and is
+//!   told `KILL_JOB` and `yes`; then bizscript waits, bounded, for it to exit. A second interrupt
+//!   kills the client at once. The outcome says which of these happened.
+//!
+//! This layer knows nothing of Rhai or the host: it takes plain data.
+
+use crate::cancel::Cancel;
+use crate::secret::Secret;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct ClientCommand {
+    /// The client binary (`$ORACLE_HOME/bin/expdp`).
+    pub program: PathBuf,
+    /// Its arguments: only `parfile=...`, never a credential.
+    pub args: Vec<OsString>,
+    /// Environment changes for the child, applied in order (`None` removes the variable).
+    pub env: Vec<(String, Option<String>)>,
+    /// Where the copy of the console output goes.
+    pub client_log: PathBuf,
+    /// A secret to mask in the console copy and the callback, as a last line of defence.
+    pub redact: Option<Secret>,
+    /// How long to wait for each interactive prompt after an interrupt.
+    pub prompt_wait: Duration,
+    /// How long to wait for the client to exit after `KILL_JOB` was confirmed.
+    pub kill_wait: Duration,
+    /// An attached client (`ATTACH=`) for clean-up: answer its first `Export>` prompt with
+    /// `KILL_JOB` without waiting for an interrupt.
+    pub kill_at_first_prompt: bool,
+}
+
+impl ClientCommand {
+    /// A command with the default waits (10 s per prompt, 60 s for the kill).
+    pub fn new(program: PathBuf, args: Vec<OsString>, client_log: PathBuf) -> Self {
+        Self {
+            program,
+            args,
+            env: Vec::new(),
+            client_log,
+            redact: None,
+            prompt_wait: Duration::from_secs(10),
+            kill_wait: Duration::from_secs(60),
+            kill_at_first_prompt: false,
+        }
+    }
+
+    /// The command line as a user would type it (no secret is ever in it).
+    pub fn display(&self) -> String {
+        let mut parts = vec![self.program.display().to_string()];
+        parts.extend(self.args.iter().map(|a| a.to_string_lossy().into_owned()));
+        parts.join(" ")
+    }
+}
+
+/// Which stream a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What the kill protocol (interactive mode, `KILL_JOB`, `yes`) achieved, when bizscript ran it:
+/// after an interrupt, or on a client attached (`ATTACH=`) to clean a job up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KillOutcome {
+    /// `KILL_JOB` was sent and confirmed, and the client exited: the job is gone (its master
+    /// table and dump files deleted by Data Pump; the log kept).
+    Killed,
+    /// The kill could not be confirmed: the job may still exist in the database.
+    Unconfirmed { reason: String },
+    /// A second interrupt: the client was killed without waiting; the job may still exist.
+    Forced,
+}
+
+/// How a client run ended.
+#[derive(Debug, Clone)]
+pub struct ClientOutcome {
+    /// The exit code, when the client exited normally.
+    pub code: Option<i32>,
+    /// The signal that ended it, otherwise.
+    pub signal: Option<i32>,
+    /// Set when bizscript tried to kill the job (an interrupt, or an attach for clean-up).
+    pub kill: Option<KillOutcome>,
+    /// True when the client asked for a user name or password and its stdin was closed.
+    pub prompted_for_credentials: bool,
+    /// Wall-clock time from spawn to exit.
+    pub duration: Duration,
+    /// The client-side log (the console copy).
+    pub client_log: PathBuf,
+    /// Set when the client log could not be written completely (the run itself went on).
+    pub client_log_error: Option<String>,
+}
+
+/// Why the client could not be run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot start {program}: {source}")]
+    Spawn {
+        program: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot write the client log {path}: {source}")]
+    ClientLog {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("lost track of the client process: {0}")]
+    Wait(#[source] io::Error),
+}
+
+enum Event {
+    Line(Stream, String),
+    Prompt(Stream, String),
+    Closed,
+}
+
+/// Where the interrupt protocol stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Running,
+    AwaitingPrompt(Instant),
+    AwaitingConfirmation(Instant),
+    AwaitingExit(Instant),
+    Forced,
+    GaveUp,
+}
+
+/// Runs the client to its end, streaming each console line to `on_line`.
+pub fn run(
+    command: &ClientCommand,
+    cancel: &Cancel,
+    on_line: &mut dyn FnMut(Stream, &str),
+) -> Result<ClientOutcome, ClientError> {
+    let log_error = |source| ClientError::ClientLog {
+        path: command.client_log.display().to_string(),
+        source,
+    };
+    let partial = partial_name(&command.client_log);
+    let mut log = BufWriter::new(File::create(&partial).map_err(log_error)?);
+
+    let started = Instant::now();
+    let mut child = match spawn(command) {
+        Ok(child) => child,
+        Err(e) => {
+            drop(log);
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    let mut stdin = child.stdin.take();
+    let (tx, rx) = mpsc::channel();
+    let mut open_streams = 0;
+    if let Some(out) = child.stdout.take() {
+        reader(out, Stream::Stdout, tx.clone());
+        open_streams += 1;
+    }
+    if let Some(err) = child.stderr.take() {
+        reader(err, Stream::Stderr, tx.clone());
+        open_streams += 1;
+    }
+    drop(tx);
+
+    let mut session = Session {
+        // An attached client shows the job's status and then its `Export>` prompt by itself.
+        phase: if command.kill_at_first_prompt {
+            Phase::AwaitingPrompt(Instant::now())
+        } else {
+            Phase::Running
+        },
+        kill: None,
+        prompted_for_credentials: false,
+        command,
+    };
+    // A failing client log must not make us abandon a running job: note it, finish, report it.
+    let mut log_failure: Option<io::Error> = None;
+    let mut exited_at: Option<Instant> = None;
+    let mut status = None;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Event::Line(stream, text)) => {
+                let text = redact(command, &text);
+                keep(&mut log_failure, writeln!(log, "{text}"));
+                on_line(stream, &text);
+            }
+            Ok(Event::Prompt(stream, text)) => {
+                let text = redact(command, &text);
+                keep(&mut log_failure, writeln!(log, "{text}"));
+                on_line(stream, &text);
+                session.on_prompt(&text, &mut stdin);
+            }
+            Ok(Event::Closed) => open_streams -= 1,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => open_streams = 0,
+        }
+        if status.is_none() {
+            session.on_tick(cancel, &mut child, &mut stdin);
+            let exited = match child.try_wait() {
+                Ok(exited) => exited,
+                Err(e) => {
+                    // Without a handle on the client nothing can be watched or killed cleanly:
+                    // stop it rather than leave it running unobserved.
+                    kill_group(child.id(), true);
+                    let _ = child.kill();
+                    return Err(ClientError::Wait(e));
+                }
+            };
+            if let Some(s) = exited {
+                status = Some(s);
+                exited_at = Some(Instant::now());
+                session.on_exit();
+            }
+        }
+        // After the exit, drain what the pipes still hold; a grandchild holding them open must
+        // not keep us here, hence the bound.
+        if let Some(at) = exited_at {
+            if open_streams == 0 || at.elapsed() > Duration::from_secs(2) {
+                break;
+            }
+        }
+    }
+    drop(stdin);
+    keep(&mut log_failure, log.flush());
+    drop(log);
+    keep(
+        &mut log_failure,
+        std::fs::rename(&partial, &command.client_log),
+    );
+
+    let (code, signal) = match status {
+        Some(s) => (s.code(), exit_signal(&s)),
+        None => (None, None),
+    };
+    Ok(ClientOutcome {
+        code,
+        signal,
+        kill: session.kill,
+        prompted_for_credentials: session.prompted_for_credentials,
+        duration: started.elapsed(),
+        client_log: command.client_log.clone(),
+        client_log_error: log_failure.map(|e| log_error(e).to_string()),
+    })
+}
+
+fn keep(failure: &mut Option<io::Error>, result: io::Result<()>) {
+    if let Err(e) = result {
+        failure.get_or_insert(e);
+    }
+}
+
+struct Session<'a> {
+    phase: Phase,
+    kill: Option<KillOutcome>,
+    prompted_for_credentials: bool,
+    command: &'a ClientCommand,
+}
+
+impl Session<'_> {
+    fn on_prompt(&mut self, prompt: &str, stdin: &mut Option<ChildStdin>) {
+        let interactive = prompt.contains("Export>") || prompt.contains("Import>");
+        let confirmation = prompt.contains("([yes]/no)");
+        let credentials = prompt.contains("Password:") || prompt.contains("Username:");
+        match self.phase {
+            Phase::AwaitingPrompt(_) if interactive => {
+                tracing::info!("client in interactive mode: sending KILL_JOB");
+                send(stdin, "KILL_JOB");
+                self.phase = Phase::AwaitingConfirmation(Instant::now());
+            }
+            Phase::AwaitingConfirmation(_) if confirmation => {
+                tracing::info!("confirming KILL_JOB");
+                send(stdin, "yes");
+                self.phase = Phase::AwaitingExit(Instant::now());
+            }
+            Phase::Running if credentials => {
+                // The parameter file carries the credentials; a prompt means they were refused
+                // or missing. Closing stdin makes the client fail now instead of waiting forever.
+                tracing::warn!("the client prompted for credentials; closing its input");
+                self.prompted_for_credentials = true;
+                *stdin = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn on_tick(&mut self, cancel: &Cancel, child: &mut Child, stdin: &mut Option<ChildStdin>) {
+        let group = child.id();
+        if cancel.is_forced() && !matches!(self.phase, Phase::Forced | Phase::GaveUp) {
+            tracing::warn!("second interrupt: killing the client");
+            kill_group(group, true);
+            let _ = child.kill();
+            self.phase = Phase::Forced;
+            self.kill = Some(KillOutcome::Forced);
+            return;
+        }
+        let wait = self.command.prompt_wait;
+        match self.phase {
+            Phase::Running if cancel.is_cancelled() => {
+                tracing::info!("interrupt: asking the client for its interactive mode");
+                kill_group(group, false);
+                self.phase = Phase::AwaitingPrompt(Instant::now());
+            }
+            // The prompt may have been missed (no trailing blank, merged output): say it anyway.
+            Phase::AwaitingPrompt(since) if since.elapsed() > wait => {
+                send(stdin, "KILL_JOB");
+                self.phase = Phase::AwaitingConfirmation(Instant::now());
+            }
+            Phase::AwaitingConfirmation(since) if since.elapsed() > wait => {
+                send(stdin, "yes");
+                self.phase = Phase::AwaitingExit(Instant::now());
+            }
+            Phase::AwaitingExit(since) if since.elapsed() > self.command.kill_wait => {
+                tracing::warn!("the client did not exit after KILL_JOB; killing it");
+                kill_group(group, true);
+                let _ = child.kill();
+                self.phase = Phase::GaveUp;
+                self.kill = Some(KillOutcome::Unconfirmed {
+                    reason: format!(
+                        "the client did not exit within {} s of KILL_JOB",
+                        self.command.kill_wait.as_secs()
+                    ),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn on_exit(&mut self) {
+        self.kill = match (self.phase, self.kill.take()) {
+            (_, Some(already)) => Some(already),
+            (Phase::AwaitingExit(_), None) => Some(KillOutcome::Killed),
+            (Phase::AwaitingPrompt(_) | Phase::AwaitingConfirmation(_), None) => {
+                Some(KillOutcome::Unconfirmed {
+                    reason: "the client exited before KILL_JOB was confirmed".to_string(),
+                })
+            }
+            (_, None) => None,
+        };
+    }
+}
+
+fn spawn(command: &ClientCommand) -> Result<Child, ClientError> {
+    let mut cmd = Command::new(&command.program);
+    cmd.args(&command.args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in &command.env {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    cmd.spawn().map_err(|source| ClientError::Spawn {
+        program: command.program.display().to_string(),
+        source,
+    })
+}
+
+/// Reads one pipe on its own thread, sending complete lines, and a trailing partial line when it
+/// looks like a prompt (`Export> `, `...([yes]/no): `), which never ends with a newline.
+fn reader(mut pipe: impl Read + Send + 'static, stream: Stream, tx: Sender<Event>) {
+    std::thread::spawn(move || {
+        let mut pending: Vec<u8> = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => pending.extend_from_slice(&chunk[..n]),
+            }
+            while let Some(pos) = pending.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=pos).collect();
+                let text = String::from_utf8_lossy(&line);
+                let text = text.trim_end_matches(['\n', '\r']).to_string();
+                if tx.send(Event::Line(stream, text)).is_err() {
+                    return;
+                }
+            }
+            let partial = String::from_utf8_lossy(&pending);
+            if looks_like_prompt(&partial) {
+                let text = partial.trim_end().to_string();
+                pending.clear();
+                if tx.send(Event::Prompt(stream, text)).is_err() {
+                    return;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let text = String::from_utf8_lossy(&pending).trim_end().to_string();
+            let _ = tx.send(Event::Line(stream, text));
+        }
+        let _ = tx.send(Event::Closed);
+    });
+}
+
+/// The prompts a Data Pump client prints without a newline. Only these count: a pipe may hand
+/// over any fragment of an ordinary line, and one ending in `:` must not be taken for a prompt.
+fn looks_like_prompt(partial: &str) -> bool {
+    let t = partial.trim_end();
+    t.ends_with("Export>")
+        || t.ends_with("Import>")
+        || t.ends_with("([yes]/no):")
+        || t.ends_with("Password:")
+        || t.ends_with("Username:")
+}
+
+fn send(stdin: &mut Option<ChildStdin>, line: &str) {
+    if let Some(pipe) = stdin {
+        if let Err(e) = writeln!(pipe, "{line}").and_then(|_| pipe.flush()) {
+            tracing::warn!("cannot write `{line}` to the client: {e}");
+        }
+    }
+}
+
+fn redact(command: &ClientCommand, text: &str) -> String {
+    match &command.redact {
+        Some(secret) => secret.redact(text),
+        None => text.to_string(),
+    }
+}
+
+fn partial_name(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".part");
+    PathBuf::from(name)
+}
+
+#[cfg(unix)]
+fn kill_group(group: u32, force: bool) {
+    use nix::sys::signal::{killpg, Signal};
+    use nix::unistd::Pid;
+    let signal = if force {
+        Signal::SIGKILL
+    } else {
+        Signal::SIGINT
+    };
+    if let Ok(pid) = i32::try_from(group) {
+        if let Err(e) = killpg(Pid::from_raw(pid), signal) {
+            tracing::debug!("signal {signal} to process group {pid}: {e}");
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_group: u32, _force: bool) {}
+
+#[cfg(unix)]
+fn exit_signal(status: &std::process::ExitStatus) -> Option<i32> {
+    std::os::unix::process::ExitStatusExt::signal(status)
+}
+
+#[cfg(not(unix))]
+fn exit_signal(_status: &std::process::ExitStatus) -> Option<i32> {
+    None
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A stand-in client written in sh: prints lines, and on SIGINT acts like expdp's
+    /// interactive mode (prompt, KILL_JOB, confirmation).
+    const FAKE_CLIENT: &str = r#"#!/bin/sh
+interactive() {
+  printf 'Export> '
+  read cmd
+  echo "command: $cmd"
+  if [ "$cmd" = KILL_JOB ]; then
+    printf 'Are you sure you wish to stop this job ([yes]/no): '
+    read answer
+    echo "answer: $answer"
+    [ "$answer" = yes ] && exit 1
+  fi
+}
+trap interactive INT
+echo "Starting \"U\".\"J\":  u/******** $1"
+echo "NLS_LANG=$NLS_LANG"
+echo "to stderr" >&2
+i=0
+while [ $i -lt ${LINES_TO_PRINT:-3} ]; do
+  echo "line $i password=tiger"
+  sleep ${PAUSE:-0}
+  i=$((i+1))
+done
+exit ${EXIT_CODE:-0}
+"#;
+
+    fn fake(dir: &Path, script: &str) -> PathBuf {
+        let path = dir.join("expdp");
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    fn command(dir: &Path, env: &[(&str, &str)]) -> ClientCommand {
+        let mut cmd = ClientCommand::new(
+            fake(dir, FAKE_CLIENT),
+            vec!["parfile=/x/expdp.par".into()],
+            dir.join("client.log"),
+        );
+        cmd.env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect();
+        cmd.redact = Some(Secret::new("tiger", "test"));
+        cmd.prompt_wait = Duration::from_secs(3);
+        cmd.kill_wait = Duration::from_secs(5);
+        cmd
+    }
+
+    #[test]
+    fn streams_lines_keeps_a_redacted_copy_and_reports_the_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = command(
+            dir.path(),
+            &[
+                ("EXIT_CODE", "5"),
+                ("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8"),
+            ],
+        );
+        let mut seen = Vec::new();
+        let outcome = run(&cmd, &Cancel::new(), &mut |s, l| {
+            seen.push((s, l.to_string()))
+        })
+        .unwrap();
+        assert_eq!(outcome.code, Some(5));
+        assert!(outcome.kill.is_none());
+        assert!(seen.contains(&(Stream::Stdout, "NLS_LANG=AMERICAN_AMERICA.AL32UTF8".into())));
+        assert!(seen.contains(&(Stream::Stderr, "to stderr".into())));
+        assert!(seen.contains(&(Stream::Stdout, "line 2 password=***".into())));
+        let log = std::fs::read_to_string(dir.path().join("client.log")).unwrap();
+        assert!(log.contains("Starting \"U\".\"J\":  u/******** parfile=/x/expdp.par"));
+        assert!(!log.contains("tiger"));
+        assert!(!dir.path().join("client.log.part").exists());
+    }
+
+    #[test]
+    fn an_interrupt_kills_the_job_through_interactive_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = command(dir.path(), &[("LINES_TO_PRINT", "100"), ("PAUSE", "0.1")]);
+        let cancel = Cancel::new();
+        let trigger = cancel.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            trigger.interrupt();
+        });
+        let mut seen = Vec::new();
+        let started = Instant::now();
+        let outcome = run(&cmd, &cancel, &mut |_, l| seen.push(l.to_string())).unwrap();
+        assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
+        assert_eq!(outcome.code, Some(1));
+        assert!(seen.contains(&"command: KILL_JOB".to_string()), "{seen:?}");
+        assert!(seen.contains(&"answer: yes".to_string()), "{seen:?}");
+        assert!(started.elapsed() < Duration::from_secs(8));
+    }
+
+    #[test]
+    fn an_attached_client_is_told_to_kill_at_its_first_prompt() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = "#!/bin/sh\necho 'Job: J'\necho '  State: IDLING'\nprintf 'Export> '\nread cmd\necho \"command: $cmd\"\nprintf 'Are you sure you wish to stop this job ([yes]/no): '\nread answer\necho \"answer: $answer\"\nexit 0\n";
+        let mut cmd = command(dir.path(), &[]);
+        cmd.program = fake(dir.path(), script);
+        cmd.kill_at_first_prompt = true;
+        let mut seen = Vec::new();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, l| seen.push(l.to_string())).unwrap();
+        assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
+        assert!(seen.contains(&"command: KILL_JOB".to_string()));
+        assert!(seen.contains(&"answer: yes".to_string()));
+    }
+
+    #[test]
+    fn a_second_interrupt_forces() {
+        let dir = tempfile::tempdir().unwrap();
+        // This client ignores SIGINT entirely, as a hung one would.
+        let script = FAKE_CLIENT.replace("trap interactive INT", "trap '' INT");
+        let mut cmd = command(dir.path(), &[("LINES_TO_PRINT", "300"), ("PAUSE", "0.1")]);
+        cmd.program = fake(dir.path(), &script);
+        let cancel = Cancel::new();
+        let trigger = cancel.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            trigger.interrupt();
+            std::thread::sleep(Duration::from_millis(500));
+            trigger.interrupt();
+        });
+        let started = Instant::now();
+        let outcome = run(&cmd, &cancel, &mut |_, _| {}).unwrap();
+        assert_eq!(outcome.kill, Some(KillOutcome::Forced));
+        assert_eq!(outcome.signal, Some(9));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_credential_prompt_fails_instead_of_hanging() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = "#!/bin/sh\nprintf 'Password: '\nread pw || { echo 'UDE-00005: unexpected End-Of-File encountered while reading input'; exit 1; }\nexit 0\n";
+        let mut cmd = command(dir.path(), &[]);
+        cmd.program = fake(dir.path(), script);
+        let mut seen = Vec::new();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, l| seen.push(l.to_string())).unwrap();
+        assert!(outcome.prompted_for_credentials);
+        assert_eq!(outcome.code, Some(1));
+        assert!(seen.iter().any(|l| l.starts_with("UDE-00005")), "{seen:?}");
+    }
+
+    #[test]
+    fn only_known_prompts_count_as_prompts() {
+        assert!(looks_like_prompt("Export> "));
+        assert!(looks_like_prompt(
+            "Are you sure you wish to stop this job ([yes]/no): "
+        ));
+        assert!(!looks_like_prompt("Dump file set for U.J is:"));
+        assert!(!looks_like_prompt("24-NOV-26 01:02:03.123:"));
+    }
+
+    #[test]
+    fn a_missing_client_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = command(dir.path(), &[]);
+        cmd.program = dir.path().join("no-such-expdp");
+        let err = run(&cmd, &Cancel::new(), &mut |_, _| {}).unwrap_err();
+        assert!(matches!(err, ClientError::Spawn { .. }));
+    }
+}

@@ -1,0 +1,250 @@
+//! The simulator's logs look like real ones: bizscript's log grammar finds in them only the
+//! kinds of lines it finds in the real corpus (`../shared/datapump-logs/`), the core kinds a
+//! real job log has, and the outcome each scenario stands for.
+
+use bizscript::oracle::log::grammar::{classify, Line};
+use bizscript::oracle::log::lines::{decode, SliceLines};
+use bizscript::oracle::log::{parse_bytes, Outcome, Policy, Verdict};
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Lines real logs have that the grammar rightly leaves unclassified.
+/// Dump file names follow the `Dump file set ... is:` line, one path per line; operating-system
+/// errors continue an ORA- message's stack (as in ORA-27072 / ORA-29283).
+const KNOWN_OTHER: &[&str] = &[
+    "Copyright (c)",
+    ";;;",
+    "/",
+    "Linux-x86_64 Error:",
+    "Additional information:",
+];
+
+fn kind(line: &Line) -> &'static str {
+    match line {
+        Line::Blank => "blank",
+        Line::Banner { .. } => "banner",
+        Line::Version(_) => "version",
+        Line::Connected => "connected",
+        Line::Parfile { .. } => "parfile",
+        Line::Header => "header",
+        Line::Starting { .. } => "starting",
+        Line::MasterTable { .. } => "master_table",
+        Line::ObjectPath(_) => "object_path",
+        Line::Row(_) => "row",
+        Line::Message { .. } => "message",
+        Line::Resumable { .. } => "resumable",
+        Line::Final(_) => "final",
+        Line::DumpFileSet => "dump_file_set",
+        Line::Datafiles => "datafiles",
+        Line::FailingSql => "failing_sql",
+        Line::Trace { .. } => "trace",
+        Line::Separator => "separator",
+        Line::Progress => "progress",
+        Line::Warning(_) => "warning",
+        Line::Other(_) => "other",
+    }
+}
+
+/// The kinds of lines in a log.
+fn kinds(bytes: &[u8]) -> BTreeSet<&'static str> {
+    SliceLines::new(bytes)
+        .map(|l| kind(&classify(decode(l).text)))
+        .collect()
+}
+
+fn corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datapump-logs");
+    dir.is_dir().then_some(dir)
+}
+
+fn oracle_sim() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim")
+}
+
+/// Runs one export (and, for import scenarios, an import of an `ok` dump) in a fresh simulated
+/// home and returns the server-side logs it wrote.
+fn simulated_logs(scenario: &str, tool: &str) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let init = Command::new(oracle_sim())
+        .arg("init")
+        .arg(&home)
+        .args(["--scenario", scenario])
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let server = home.join("server/BizAgiBackupPath");
+    if tool == "impdp" {
+        // An import needs a dump: the simulator accepts any file it wrote with expdp, so make
+        // one in an `ok` home and copy it over.
+        let ok = simulated_dump();
+        std::fs::copy(
+            ok.path().join("home/server/BizAgiBackupPath/SRC.dmp"),
+            server.join("SRC.dmp"),
+        )
+        .unwrap();
+    }
+    let parfile = dir.path().join("job.par");
+    let body = if tool == "expdp" {
+        "userid=bizagiadmon/pw@//localhost:1521/BIZAGIPDB\nschemas=BIZAGI\ndirectory=BIZAGIBACKUPPATH\ndumpfile=FID.dmp\nlogfile=FID.log\nlogtime=all\nmetrics=yes\n"
+    } else {
+        "userid=bizagiadmon/pw@//localhost:1521/BIZAGIPDB\nschemas=BIZAGI\ndirectory=BIZAGIBACKUPPATH\ndumpfile=SRC.dmp\nlogfile=FID.log\nremap_schema=BIZAGI:BIZAGI_COPY\n"
+    };
+    std::fs::write(&parfile, body).unwrap();
+    std::fs::set_permissions(&parfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let _ = Command::new(home.join("bin").join(tool))
+        .arg(format!("parfile={}", parfile.display()))
+        .env("ORACLE_HOME", &home)
+        .env("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let mut logs = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&server) {
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|e| e == "log") {
+                logs.push(std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    logs
+}
+
+fn simulated_dump() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let init = Command::new(oracle_sim())
+        .arg("init")
+        .arg(&home)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let parfile = dir.path().join("src.par");
+    std::fs::write(
+        &parfile,
+        "userid=bizagiadmon/pw\nschemas=BIZAGI\ndirectory=BIZAGIBACKUPPATH\ndumpfile=SRC.dmp\nlogfile=SRC.log\n",
+    )
+    .unwrap();
+    let out = Command::new(home.join("bin/expdp"))
+        .arg(format!("parfile={}", parfile.display()))
+        .env("ORACLE_HOME", &home)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    dir
+}
+
+#[test]
+fn simulator_logs_have_the_shapes_of_real_logs() {
+    let Some(corpus) = corpus() else {
+        eprintln!("skipped: ../shared/datapump-logs is not beside the checkout");
+        return;
+    };
+    let mut real = BTreeSet::new();
+    for entry in std::fs::read_dir(&corpus).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "log") {
+            real.extend(kinds(&std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    let core = [
+        "banner",
+        "starting",
+        "object_path",
+        "row",
+        "master_table",
+        "dump_file_set",
+        "final",
+    ];
+    for kind in core {
+        assert!(
+            real.contains(kind),
+            "the corpus has no {kind} line: the grammar changed?"
+        );
+    }
+
+    let cases = [
+        ("ok", "expdp", Outcome::Success, Verdict::Ok),
+        (
+            "warnings",
+            "expdp",
+            Outcome::CompletedWithErrors,
+            Verdict::Review,
+        ),
+        ("fatal", "expdp", Outcome::Fatal, Verdict::Failed),
+        ("crash", "expdp", Outcome::Incomplete, Verdict::Failed),
+        ("disk_full", "expdp", Outcome::Fatal, Verdict::Failed),
+        ("ok", "impdp", Outcome::Success, Verdict::Ok),
+        (
+            "warnings",
+            "impdp",
+            Outcome::CompletedWithErrors,
+            Verdict::Review,
+        ),
+        (
+            "tablespace_full",
+            "impdp",
+            Outcome::CompletedWithErrors,
+            Verdict::Failed,
+        ),
+    ];
+    for (scenario, tool, outcome, verdict) in cases {
+        let logs = simulated_logs(scenario, tool);
+        assert!(!logs.is_empty(), "{scenario}/{tool}: no log written");
+        let log = &logs[0];
+        let found = kinds(log);
+        // The server-side .log file starts with `;;;` header and parfile lines that a console
+        // transcript lacks (oracle-facts 4.1); the corpus holds mostly transcripts.
+        let invented: Vec<_> = found
+            .difference(&real)
+            .filter(|k| !matches!(**k, "header" | "parfile"))
+            .collect();
+        assert!(
+            invented.is_empty(),
+            "{scenario}/{tool}: line kinds no real log has: {invented:?}\n{}",
+            String::from_utf8_lossy(log)
+        );
+        let unknown: Vec<String> = SliceLines::new(log)
+            .map(|l| decode(l).text)
+            .filter(|t| matches!(classify(t), Line::Other(_)))
+            .map(|t| String::from_utf8_lossy(t).trim().to_string())
+            .filter(|t| !KNOWN_OTHER.iter().any(|k| t.starts_with(k)))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{scenario}/{tool}: lines the grammar does not recognise: {unknown:#?}"
+        );
+        for kind in ["banner", "starting"] {
+            assert!(found.contains(kind), "{scenario}/{tool}: no {kind} line");
+        }
+        let report = parse_bytes(log, &Policy::default());
+        let expected_outcome = if scenario == "disk_full" {
+            // ORA-27072 may end the job as fatal or as stopped, as real servers do.
+            matches!(report.outcome, Outcome::Fatal | Outcome::Stopped)
+        } else {
+            report.outcome == outcome
+        };
+        assert!(
+            expected_outcome,
+            "{scenario}/{tool}: outcome {:?}, expected {outcome:?}\n{}",
+            report.outcome,
+            String::from_utf8_lossy(log)
+        );
+        assert_eq!(
+            report.verdict, verdict,
+            "{scenario}/{tool}: reasons {:?}",
+            report.reasons
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! `bizscript log`: the verdict of a Data Pump log, its exit code, and its JSON.
+
+use crate::support::{bizscript, ScriptDir};
+use predicates::prelude::*;
+
+const EXPORT_WITH_WARNING: &str = "\
+Export: Release 19.0.0.0.0 - Production on Tue Nov 24 01:02:03 2026
+Version 19.27.0.0.0
+
+Connected to: Oracle Database 19c Enterprise Edition Release 19.0.0.0.0 - Production
+Starting \"BIZAGIADMON\".\"SYS_EXPORT_SCHEMA_01\":  bizagiadmon/******** schemas=BIZAGI directory=BIZAGIBACKUPPATH
+Processing object type SCHEMA_EXPORT/TABLE/TABLE_DATA
+. . exported \"BIZAGI\".\"WFCASE\"                           412.7 KB    3187 rows
+ORA-39173: Encrypted data has been stored unencrypted in dump file set.
+Master table \"BIZAGIADMON\".\"SYS_EXPORT_SCHEMA_01\" successfully loaded/unloaded
+******************************************************************************
+Dump file set for BIZAGIADMON.SYS_EXPORT_SCHEMA_01 is:
+  /u01/backup/BIZAGI.dmp
+Job \"BIZAGIADMON\".\"SYS_EXPORT_SCHEMA_01\" completed with 1 error(s) at Tue Nov 24 01:02:09 2026 elapsed 0 00:00:06
+";
+
+#[test]
+fn review_log_exits_3_and_allow_makes_it_ok() {
+    let dir = ScriptDir::new();
+    let log = dir.write("export.log", EXPORT_WITH_WARNING);
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::starts_with("REVIEW"))
+        .stdout(predicate::str::contains("ORA-39173"));
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .args(["--allow", "ORA-39173"])
+        .assert()
+        .code(0);
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .args(["--deny", "ORA-39173"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let dir = ScriptDir::new();
+    let log = dir.write("export.log", EXPORT_WITH_WARNING);
+    let output = bizscript()
+        .arg("log")
+        .arg(&log)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for field in [
+        "tool",
+        "version",
+        "job",
+        "outcome",
+        "reported_errors",
+        "codes",
+        "messages",
+        "tables",
+        "dump_files",
+        "verdict",
+        "reasons",
+    ] {
+        assert!(json.get(field).is_some(), "missing {field}: {json}");
+    }
+    assert_eq!(json["verdict"], "review");
+    assert_eq!(json["reported_errors"], 1);
+    assert_eq!(json["codes"][0], "ORA-39173");
+}
+
+#[test]
+fn truncated_log_fails_and_missing_file_is_a_usage_error() {
+    let dir = ScriptDir::new();
+    let cut = EXPORT_WITH_WARNING.split("Master table").next().unwrap();
+    let log = dir.write("cut.log", cut);
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("FAILED"));
+    bizscript()
+        .args(["log", "no/such/file.log"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read the log"));
+}

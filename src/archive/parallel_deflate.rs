@@ -277,21 +277,26 @@ fn deflate_block(
 }
 
 /// Bits per byte above which a block is taken for already-compressed data (LOBs holding PDF,
-/// JPEG or ZIP content). Random bytes measure about 7.998 over a block; deflate cannot shrink
-/// them, and trying costs more time than everything else put together.
+/// JPEG or ZIP content). Random bytes measure about 7.994 over the 32 KiB sampled; deflate
+/// cannot shrink them, and trying costs more time than everything else put together.
 const INCOMPRESSIBLE_BITS_PER_BYTE: f64 = 7.99;
 
 /// True when the block's byte distribution is so flat that deflate would only waste time.
-/// Blocks too small to measure are always deflated.
+/// Measured on four 8 KiB samples spread over the block (a quarter of it: the full histogram
+/// cost 6% of the run time). Blocks too small to measure are always deflated.
 fn looks_incompressible(block: &[u8]) -> bool {
-    if block.len() < 16 * 1024 {
+    const SAMPLE: usize = 8 * 1024;
+    if block.len() < 4 * SAMPLE {
         return false;
     }
     let mut counts = [0u32; 256];
-    for &byte in block {
-        counts[usize::from(byte)] += 1;
+    let stride = block.len() / 4;
+    for start in [0, stride, 2 * stride, 3 * stride] {
+        for &byte in &block[start..start + SAMPLE] {
+            counts[usize::from(byte)] += 1;
+        }
     }
-    let len = block.len() as f64;
+    let len = (4 * SAMPLE) as f64;
     let entropy: f64 = counts
         .iter()
         .filter(|&&c| c > 0)

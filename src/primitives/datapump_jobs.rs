@@ -8,7 +8,7 @@
 //! orphan only, after confirmation.
 
 use super::connection::Oracle;
-use super::errors::script_error;
+use super::errors::{misuse, script_error};
 use super::sqlplus::{run_sql, sql_error};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
@@ -16,7 +16,7 @@ use crate::host::context::HostCtx;
 use crate::oracle::identifier::{Identifier, NameLimit};
 use crate::oracle::sqlplus_output::{Row, SqlplusError};
 use crate::oracle::sqlplus_script::SqlplusScript;
-use rhai::{Dynamic, Engine, EvalAltResult};
+use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
@@ -33,11 +33,11 @@ for job in datapump_jobs(db) {
 
 pub const CLEANUP_JOB: PrimitiveDoc = PrimitiveDoc {
     name: "cleanup_job",
-    signature: "cleanup_job(db: Oracle, owner: string, job: string) -> Map",
-    summary: "Drops the master table of an orphaned Data Pump job (DROP TABLE owner.job PURGE), the documented clean-up for a NOT RUNNING job with no attached session. Refuses a job that is running or attached, or that is not in dba_datapump_jobs. Asks y/N on a terminal; an unattended run needs --yes, otherwise it fails with a clear error. Returns #{ owner, job, dropped, still_listed, statements }. Under --dry-run it prints the SQL and changes nothing.",
+    signature: "cleanup_job(db: Oracle, job: Map) -> Map\ncleanup_job(db: Oracle, owner: string, job: string) -> Map",
+    summary: "Drops the master table of an orphaned Data Pump job (DROP TABLE owner.job PURGE), the documented clean-up for a NOT RUNNING job with no attached session. Refuses a job that is running or attached, or that is not in dba_datapump_jobs. Asks y/N on a terminal; an unattended run needs --yes, otherwise it fails with a clear error. Give it a job map from datapump_jobs(db) (its names are used exactly as stored), or the owner and job names, which follow Oracle's rules: unquoted names are upper-cased, so a mixed-case job name goes in double quotes (`\"\\\"MyJob\\\"\"`). Returns #{ owner, job, dropped, still_listed, dry_run, statements }. Under --dry-run it prints the SQL and changes nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 for job in datapump_jobs(db) {
-    if job.orphan { cleanup_job(db, job.owner, job.job); }
+    if job.orphan { cleanup_job(db, job); }
 }"#,
 };
 
@@ -96,21 +96,60 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     .register_into_engine(
         engine,
         move |db: Oracle, owner: &str, job: &str| -> Result<Dynamic, Box<EvalAltResult>> {
-            let owner = name("owner", owner)?;
-            let job = name("job", job)?;
-            let step = Step::start(
-                &c,
-                &format!(
-                    "cleanup_job: checking {}.{}",
-                    owner.as_stored(),
-                    job.as_stored()
-                ),
-            );
-            let cleanup = cleanup_job(&c, &db, &owner, &job, &mut confirmation(&c, &step))?;
-            step.finish(&cleanup_summary(&cleanup));
-            rhai::serde::to_dynamic(&cleanup)
+            run_cleanup(&c, &db, name("owner", owner)?, name("job", job)?)
         },
     );
+    let c = Arc::clone(ctx);
+    registration(&CLEANUP_JOB, &["db: Oracle", "job: Map", "Map"]).register_into_engine(
+        engine,
+        move |db: Oracle, job: Map| -> Result<Dynamic, Box<EvalAltResult>> {
+            let (owner, job) = listed_job(&job)?;
+            run_cleanup(&c, &db, owner, job)
+        },
+    );
+}
+
+fn run_cleanup(
+    ctx: &HostCtx,
+    db: &Oracle,
+    owner: Identifier,
+    job: Identifier,
+) -> Result<Dynamic, Box<EvalAltResult>> {
+    let step = Step::start(
+        ctx,
+        &format!(
+            "cleanup_job: checking {}.{}",
+            owner.as_stored(),
+            job.as_stored()
+        ),
+    );
+    let cleanup = cleanup_job(ctx, db, &owner, &job, &mut confirmation(ctx, &step))?;
+    step.finish(&cleanup_summary(&cleanup));
+    rhai::serde::to_dynamic(&cleanup)
+}
+
+/// The owner and job of a map from `datapump_jobs(db)`: exact, as Oracle stores them.
+fn listed_job(job: &Map) -> Result<(Identifier, Identifier), Box<EvalAltResult>> {
+    let field = |key: &str| -> Result<Identifier, Box<EvalAltResult>> {
+        let value = job
+            .get(key)
+            .and_then(|v| v.clone().into_string().ok())
+            .ok_or_else(|| {
+                misuse(
+                    "cleanup_job",
+                    format!("the job map has no `{key}` string"),
+                    "cleanup_job(db, job) with a job from datapump_jobs(db)",
+                )
+            })?;
+        Identifier::stored(&value, NameLimit::From122).map_err(|e| {
+            script_error(
+                "BZ-JOB-NAME",
+                format!("cleanup_job: invalid {key}: {e}"),
+                "pass a job from datapump_jobs(db)",
+            )
+        })
+    };
+    Ok((field("owner")?, field("job")?))
 }
 
 const LIST_SQL: &str = "SELECT operation || '|' || job_mode || '|' || state || '|' || TO_CHAR(attached_sessions) || '|' || owner_name || '|' || job_name FROM dba_datapump_jobs ORDER BY owner_name, job_name";
@@ -378,6 +417,23 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_job_keeps_its_exact_names() {
+        let map = |owner: &str, job: &str| -> Map {
+            [("owner", owner), ("job", job), ("state", "NOT RUNNING")]
+                .into_iter()
+                .map(|(k, v)| (k.into(), Dynamic::from(v.to_string())))
+                .collect()
+        };
+        let (owner, job) = listed_job(&map("BIZAGIADMON", "My Job")).unwrap();
+        assert_eq!(quoted(&owner), "\"BIZAGIADMON\"");
+        assert_eq!(quoted(&job), "\"My Job\"");
+        assert!(listed_job(&map("BIZAGIADMON", "X\"; DROP TABLE Y; --")).is_err());
+        let mut incomplete = map("BIZAGIADMON", "J");
+        incomplete.remove("job");
+        assert!(listed_job(&incomplete).is_err());
+    }
+
+    #[test]
     fn names_go_into_sql_as_literals_and_quoted_identifiers() {
         let owner = Identifier::stored("BIZAGIADMON", NameLimit::From122).unwrap();
         let job = Identifier::stored("My'Job", NameLimit::From122).unwrap();
@@ -429,7 +485,7 @@ mod sim_tests {
         assert_eq!(job["orphan"].as_bool(), Ok(true));
 
         let r: Map = sim
-            .run(r#"cleanup_job(db, "BIZAGIADMON", "BZ_CRASHED")"#)
+            .run("cleanup_job(db, datapump_jobs(db)[0])")
             .unwrap()
             .cast();
         assert_eq!(r["dropped"].as_bool(), Ok(true));

@@ -381,7 +381,7 @@ impl ExportOptions {
                 why: "an export has one mode (UDE-00010)",
             });
         }
-        let exclusive: [(&str, &str, &str); 4] = [
+        let exclusive: [(&'static str, &'static str, &'static str); 4] = [
             (
                 "include",
                 "exclude",
@@ -399,12 +399,10 @@ impl ExportOptions {
                 "ESTIMATE_ONLY cannot be combined with QUERY",
             ),
         ];
+        // `nologfile=no` or `estimate_only=no` is the default said aloud, not a conflict.
+        let in_force = |name: &str| self.get(name).is_some() && !self.value_is(name, "NO");
         for (first, second, why) in exclusive {
-            if first == "logfile" && !self.is_yes("nologfile") {
-                continue;
-            }
-            if self.get(first).is_some() && self.get(second).is_some() {
-                let (first, second) = (static_name(first), static_name(second));
+            if in_force(first) && in_force(second) {
                 return Err(ExportOptionError::Conflict { first, second, why });
             }
         }
@@ -529,15 +527,6 @@ fn log_name_for(dump: &str) -> String {
         stem = stem.replace(variable, "");
     }
     format!("{stem}.log")
-}
-
-fn static_name(name: &str) -> &'static str {
-    SPECS
-        .iter()
-        .map(|s| s.name)
-        .chain(REFUSED.iter().map(|(n, _)| *n))
-        .find(|n| *n == name)
-        .unwrap_or("?")
 }
 
 fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
@@ -1024,6 +1013,22 @@ mod tests {
         ])
         .unwrap_err();
         assert!(matches!(err, ExportOptionError::Conflict { .. }));
+    }
+
+    #[test]
+    fn a_yes_no_parameter_set_to_no_conflicts_with_nothing() {
+        assert!(parse(vec![
+            ("query", text("BIZAGI.WFCASE:\"WHERE 1=1\"")),
+            ("estimate_only", OptionValue::Bool(false)),
+            ("logfile", text("x.log")),
+            ("nologfile", OptionValue::Bool(false)),
+        ])
+        .is_ok());
+        assert!(parse(vec![
+            ("logfile", text("x.log")),
+            ("nologfile", OptionValue::Bool(true)),
+        ])
+        .is_err());
     }
 
     #[test]

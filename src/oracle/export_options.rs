@@ -381,7 +381,7 @@ impl ExportOptions {
                 why: "an export has one mode (UDE-00010)",
             });
         }
-        let exclusive: [(&'static str, &'static str, &'static str); 4] = [
+        let exclusive: [(&'static str, &'static str, &'static str); 5] = [
             (
                 "include",
                 "exclude",
@@ -397,6 +397,11 @@ impl ExportOptions {
                 "query",
                 "estimate_only",
                 "ESTIMATE_ONLY cannot be combined with QUERY",
+            ),
+            (
+                "dumpfile",
+                "estimate_only",
+                "ESTIMATE_ONLY writes no dump file (UDE-00011)",
             ),
         ];
         // `nologfile=no` or `estimate_only=no` is the default said aloud, not a conflict.
@@ -1029,6 +1034,16 @@ mod tests {
             ("nologfile", OptionValue::Bool(true)),
         ])
         .is_err());
+        assert!(parse(vec![("estimate_only", OptionValue::Bool(true))]).is_err());
+        let estimate = ExportOptions::parse(
+            [
+                ("schemas", text("BIZAGI")),
+                ("directory", text("D")),
+                ("estimate_only", OptionValue::Bool(true)),
+            ],
+            started(),
+        );
+        assert!(estimate.is_ok(), "{estimate:?}");
     }
 
     #[test]

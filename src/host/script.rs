@@ -131,7 +131,9 @@ pub fn evaluate(
     }
 }
 
-fn is_terminated(err: &EvalAltResult) -> bool {
+/// True when the error is the engine stopping the script (Ctrl-C through `on_progress`), however
+/// deep in function calls or modules it surfaced.
+pub fn is_terminated(err: &EvalAltResult) -> bool {
     match err {
         EvalAltResult::ErrorTerminated(..) => true,
         EvalAltResult::ErrorInFunctionCall(_, _, inner, _)

@@ -41,7 +41,7 @@ impl rustyline::completion::Candidate for Candidate {
 
 /// The completion for `line` with the cursor at byte `pos`.
 pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> Completion {
-    let before = &line[..pos.min(line.len())];
+    let before = line.get(..pos).unwrap_or(line);
     let command_line = before.trim_start();
     if command_line.starts_with(':') {
         return complete_command(vocabulary, before);
@@ -49,14 +49,23 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> Completion {
     if inside_string(current_line(before)) {
         return Completion::FileName;
     }
-    let token_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
-        .last()
-        .map(|(i, _)| i)
-        .unwrap_or(before.len());
+    let token_start = name_start(before, true);
     let token = &before[token_start..];
+    if let Some((alias, partial)) = token.rsplit_once("::") {
+        let start = before.len() - partial.len();
+        let candidates = vocabulary
+            .modules
+            .get(alias)
+            .map(|functions| {
+                functions
+                    .iter()
+                    .filter(|f| f.name.starts_with(partial))
+                    .map(call)
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Completion::Words { start, candidates };
+    }
     if let Some((path, partial)) = token.rsplit_once('.') {
         let start = before.len() - partial.len();
         let candidates = vocabulary
@@ -99,13 +108,8 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> Completion {
 /// The signature to show while the arguments of a call are typed (or its name is complete).
 pub fn signature_hint(vocabulary: &Vocabulary, before: &str) -> Option<String> {
     let name = open_call(before).or_else(|| {
-        let token_start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-            .last()
-            .map(|(i, _)| i)?;
-        Some(&before[token_start..])
+        let token = &before[name_start(before, false)..];
+        (!token.is_empty()).then_some(token)
     })?;
     vocabulary.callable(name).map(|c| c.signature.clone())
 }
@@ -131,14 +135,31 @@ fn open_call(before: &str) -> Option<&str> {
     // The innermost open parenthesis that belongs to a call (not a grouping like `(1 + 2`).
     opens.iter().rev().find_map(|&open| {
         let head = before[..open].trim_end();
-        let start = head
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-            .last()
-            .map(|(i, _)| i)?;
-        Some(&head[start..])
+        let name = &head[name_start(head, false)..];
+        (!name.is_empty()).then_some(name)
     })
+}
+
+/// Where the name ending at the end of `text` starts: letters, digits, `_`, a module path's
+/// `::`, and (with `with_dots`) the `.` of a map path. A lone `:` (as in `#{ key: value }`)
+/// ends it.
+fn name_start(text: &str, with_dots: bool) -> usize {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut start = text.len();
+    let mut i = chars.len();
+    while i > 0 {
+        let (at, c) = chars[i - 1];
+        if c.is_alphanumeric() || c == '_' || (with_dots && c == '.') {
+            start = at;
+            i -= 1;
+        } else if c == ':' && i >= 2 && chars[i - 2].1 == ':' {
+            start = chars[i - 2].0;
+            i -= 2;
+        } else {
+            break;
+        }
+    }
+    start
 }
 
 fn complete_command(vocabulary: &Vocabulary, before: &str) -> Completion {
@@ -265,6 +286,23 @@ mod tests {
     }
 
     #[test]
+    fn every_primitive_completes_from_its_prefix() {
+        // `check_e` → `check_env()` (no arguments), `secret_e` → `secret_env(`: for all of them.
+        let v = vocabulary();
+        for doc in crate::primitives::all_docs() {
+            let prefix = &doc.name[..doc.name.len() - 1];
+            let expected = if doc.signature.starts_with(&format!("{}()", doc.name)) {
+                format!("{}()", doc.name)
+            } else {
+                format!("{}(", doc.name)
+            };
+            let (start, found) = replacements(complete(&v, prefix, prefix.len()));
+            assert_eq!(start, 0);
+            assert!(found.contains(&expected), "{prefix}: {found:?}");
+        }
+    }
+
+    #[test]
     fn functions_variables_and_builtins_complete() {
         let v = vocabulary();
         assert_eq!(replacements(complete(&v, "twi", 3)).1, ["twice("]);
@@ -286,6 +324,28 @@ mod tests {
             ["dump_files", "verdict"]
         );
         assert!(replacements(complete(&v, "nothing.", 8)).1.is_empty());
+    }
+
+    #[test]
+    fn module_functions_complete_after_their_alias() {
+        let mut v = vocabulary();
+        v.add_module(
+            "bizagi",
+            ["start(params)", "finish(run)", "stop(run, name)"],
+        );
+        assert_eq!(
+            replacements(complete(&v, "let run = bizagi::st", 20)),
+            (18, vec!["start(".to_string(), "stop(".to_string()])
+        );
+        assert_eq!(
+            signature_hint(&v, "bizagi::finish(").as_deref(),
+            Some("bizagi::finish(run)")
+        );
+        // A map literal's `key:` is not a module path.
+        assert_eq!(
+            replacements(complete(&v, "#{ verdict:run_i", 16)).1,
+            ["run_info()"]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 /// The helper given to rustyline.
 #[derive(Helper)]
 pub struct ReplHelper {
-    engine: Arc<Engine>,
+    engine: Arc<RwLock<Engine>>,
     vocabulary: Arc<RwLock<Vocabulary>>,
     files: FilenameCompleter,
     colour: bool,
@@ -24,7 +24,11 @@ pub struct ReplHelper {
 
 impl ReplHelper {
     /// A helper reading names from `vocabulary` and parsing with `engine`.
-    pub fn new(engine: Arc<Engine>, vocabulary: Arc<RwLock<Vocabulary>>, colour: bool) -> Self {
+    pub fn new(
+        engine: Arc<RwLock<Engine>>,
+        vocabulary: Arc<RwLock<Vocabulary>>,
+        colour: bool,
+    ) -> Self {
         Self {
             engine,
             vocabulary,
@@ -138,7 +142,11 @@ impl Validator for ReplHelper {
                 scope.push_dynamic(name, rhai::Dynamic::UNIT);
             }
         }
-        Ok(match completeness(&self.engine, &scope, ctx.input()) {
+        let engine = self
+            .engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(match completeness(&engine, &scope, ctx.input()) {
             Completeness::Complete => ValidationResult::Valid(None),
             Completeness::Incomplete => ValidationResult::Incomplete,
         })

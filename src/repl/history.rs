@@ -53,10 +53,20 @@ impl SecretValues {
     }
 }
 
-/// Whether `line` may be written to the history file.
+/// Whether `line` may be written to the history file: it names no secret source (the markers,
+/// or any primitive that returns a `Secret`) and holds no secret value.
 pub fn may_save(line: &str, secrets: &SecretValues) -> bool {
     let lower = line.to_lowercase();
-    !SECRET_MARKERS.iter().any(|m| lower.contains(m)) && !secrets.appear_in(line)
+    let sources = crate::primitives::all_docs()
+        .into_iter()
+        .filter(|doc| doc.signature.contains("-> Secret"))
+        .map(|doc| doc.name);
+    let mentions_source = SECRET_MARKERS
+        .iter()
+        .copied()
+        .chain(sources)
+        .any(|marker| lower.contains(marker));
+    !mentions_source && !secrets.appear_in(line)
 }
 
 /// Writes `entries` to `path` in rustyline's format (`#V2`, then one entry per line with `\n`
@@ -115,6 +125,8 @@ mod tests {
         assert!(!may_save("let pw = secret_file(\"pw.txt\")", &none));
         assert!(!may_save("let p = secret_prompt(\"db\")", &none));
         assert!(!may_save("let Password = \"x\";", &none));
+        // Any primitive returning a Secret counts, not only the ones listed today.
+        assert!(!may_save("let pw = secret_for_simulation();", &none));
         assert!(may_save("let n = 1 + 2;", &none));
     }
 

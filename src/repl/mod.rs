@@ -24,11 +24,10 @@ pub mod validator;
 pub mod vocabulary;
 
 use crate::cancel::Cancel;
-use crate::host::docs;
 use crate::host::error::HostError;
 use crate::host::outcome::ExitStatus;
 use crate::host::script::{host_context, oracle_env};
-use commands::Command;
+use commands::Flow;
 use helper::ReplHelper;
 use print::Palette;
 use rustyline::error::ReadlineError;
@@ -78,7 +77,9 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
         session.vocabulary(),
         palette.colour(),
     )));
-    let history_file = history::history_path();
+    // Only a person at a terminal builds a history; lines piped in are a script, not a session.
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let mut history_file = history::history_path().filter(|_| interactive);
     if let Some(path) = history_file.as_ref().filter(|p| p.is_file()) {
         if let Err(err) = editor.load_history(path) {
             eprintln!(
@@ -95,6 +96,12 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
     if options.dry_run {
         eprintln!("bizscript: DRY RUN: primitives say what they would do and change nothing");
     }
+    tracing::info!(
+        simulate = options.simulate.as_deref().unwrap_or("no"),
+        dry_run = options.dry_run,
+        history = %history_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        "repl started"
+    );
 
     loop {
         let prompt = if session.ctx().dry_run() {
@@ -118,7 +125,7 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
             continue;
         }
         let quit = handle(&mut session, &input, palette);
-        remember(&mut editor, &session, &input, history_file.as_ref());
+        remember(&mut editor, &session, &input, &mut history_file);
         if quit {
             break;
         }
@@ -131,104 +138,46 @@ pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplErro
 fn handle(session: &mut Session, input: &str, palette: Palette) -> bool {
     if input.trim_start().starts_with(':') {
         return match commands::parse(input) {
-            Ok(command) => run_command(session, command, palette),
+            Ok(command) => commands::execute(session, command, palette) == Flow::Quit,
             Err(err) => {
                 eprintln!("bizscript: {err}");
                 false
             }
         };
     }
-    show(session.eval(input), palette);
+    let outcome = session.eval(input);
+    show(session, outcome, palette);
     false
 }
 
-fn show(outcome: Outcome, palette: Palette) {
+/// Prints how an input ended: its value on stdout, errors and interruptions on stderr.
+fn show(session: &Session, outcome: Outcome, palette: Palette) {
     match outcome {
         Outcome::Value(value) => {
-            if let Some(text) = print::render(&value, palette) {
+            let text = session
+                .host_type_text(&value)
+                .or_else(|| print::render(&value, palette));
+            if let Some(text) = text {
                 println!("{text}");
             }
         }
         Outcome::Failed(rendered) => eprintln!("{}", rendered.trim_end()),
-        Outcome::Interrupted => eprintln!("bizscript: interrupted; back at the prompt"),
-    }
-}
-
-fn run_command(session: &mut Session, command: Command, palette: Palette) -> bool {
-    match command {
-        Command::Help(None) => print!("{}", general_help()),
-        Command::Help(Some(name)) => help_on(session, &name),
-        Command::Vars => println!("{}", session.describe_vars()),
-        Command::Load(path) => show(session.load(&path), palette),
-        Command::Reset => {
-            session.reset();
-            eprintln!("bizscript: variables and functions forgotten");
+        Outcome::Interrupted(report) => {
+            if let Some(report) = report {
+                eprintln!("{}", report.trim_end());
+            }
+            eprintln!("bizscript: interrupted; back at the prompt");
         }
-        Command::DryRun(Some(on)) => {
-            session.ctx().set_dry_run(on);
-            eprintln!(
-                "bizscript: dry run {}",
-                if on {
-                    "on: primitives say what they would do and change nothing"
-                } else {
-                    "off: primitives act"
-                }
-            );
-        }
-        Command::DryRun(None) => eprintln!(
-            "bizscript: dry run is {}",
-            if session.ctx().dry_run() { "on" } else { "off" }
-        ),
-        Command::Quit => return true,
-    }
-    false
-}
-
-/// `:help` without a name: the commands, the keys and the primitives.
-fn general_help() -> String {
-    let mut out = String::from("Commands:\n");
-    for (command, text) in commands::HELP {
-        out.push_str(&format!("  {command:<18}{text}\n"));
-    }
-    out.push_str(
-        "\nKeys: Tab completes (primitives, functions, variables, `x.` map keys, `params.`),\n\
-         Enter on an unfinished function, block, map or string continues on the next line,\n\
-         Ctrl-C cancels the running input or clears the line, Ctrl-D leaves.\n\
-         Lines starting with a space, and lines handling passwords, stay out of the history.\n\
-         \nPrimitives (`:help NAME` for one):\n",
-    );
-    for doc in crate::primitives::all_docs() {
-        out.push_str(&format!("  {}\n", doc.signature.replace('\n', "\n  ")));
-    }
-    out
-}
-
-/// `:help NAME`: a primitive's doc (as `bizscript doc NAME`), a guide topic, or a script function.
-fn help_on(session: &Session, name: &str) {
-    if let Some(doc) = crate::primitives::doc(name) {
-        print!("{}", docs::render_doc(doc));
-    } else if name == "site-scripts" {
-        print!("{}", docs::SITE_SCRIPTS_GUIDE);
-    } else if let Some(text) = session.describe_function(name) {
-        print!("{text}");
-    } else {
-        let topics = docs::topics();
-        let hint = crate::primitives::options::nearest(name, &topics)
-            .map(|n| format!(" (did you mean `{n}`?)"))
-            .unwrap_or_default();
-        eprintln!(
-            "bizscript: no primitive, topic or function named `{name}`{hint}; known: {}",
-            topics.join(", ")
-        );
     }
 }
 
-/// Adds `input` to the history and saves it, unless it handles a credential.
+/// Adds `input` to the history and saves it, unless it handles a credential. When the file
+/// cannot be written, says so once and keeps the history in memory for the rest of the session.
 fn remember(
     editor: &mut Editor<ReplHelper, FileHistory>,
     session: &Session,
     input: &str,
-    file: Option<&PathBuf>,
+    file: &mut Option<PathBuf>,
 ) {
     if !history::may_save(input, session.secrets()) {
         return;
@@ -237,7 +186,7 @@ fn remember(
         Ok(true) => {}
         _ => return,
     }
-    let Some(path) = file else { return };
+    let Some(path) = file.as_ref() else { return };
     let entries: Vec<&str> = editor.history().iter().map(String::as_str).collect();
     // Entries loaded from an older session may hold a secret typed before it was known.
     let entries: Vec<&str> = entries
@@ -246,8 +195,10 @@ fn remember(
         .collect();
     if let Err(err) = history::save(path, entries) {
         eprintln!(
-            "bizscript: cannot save the history {}: {err}",
+            "bizscript: cannot save the history {}: {err}; keeping it in memory only",
             path.display()
         );
+        tracing::warn!(path = %path.display(), error = %err, "history not saved");
+        *file = None;
     }
 }

@@ -1,8 +1,11 @@
 //! One REPL session: the engine, the scope and the script functions that persist between lines.
 //!
 //! Each input is compiled against the scope, merged with the functions defined so far and run;
-//! afterwards only the function definitions are kept (as Rhai's own REPL does), so `fn`s, `let`s
-//! and `import`ed modules' variables live on while statements run once.
+//! afterwards only the function definitions are kept (as Rhai's own REPL does), so `fn`s and
+//! `let`s live on while statements run once. Rhai forgets a module alias when an evaluation
+//! ends, so after an input with `import "bizagi" as bizagi;` runs, the session registers the
+//! module under its alias in the engine: `bizagi::start(params)` works on the next line, and
+//! the parser (which checks module names under strict variables) knows the alias too.
 
 use super::history::SecretValues;
 use super::vocabulary::Vocabulary;
@@ -10,14 +13,15 @@ use crate::host::context::HostCtx;
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
 use crate::host::report::to_json;
-use crate::host::script::{compile, initial_scope};
+use crate::host::script::{compile, initial_scope, is_terminated};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
+use crate::primitives::connection::Oracle;
 use crate::secret::Secret;
-use rhai::{Dynamic, Engine, EvalAltResult, Map, Scope, AST};
+use rhai::{Dynamic, Engine, EvalAltResult, Expr, Map, Scope, Stmt, AST};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// How one input ended.
 pub enum Outcome {
@@ -25,13 +29,15 @@ pub enum Outcome {
     Value(Dynamic),
     /// It did not compile, threw, or a primitive failed: the rendered diagnostic.
     Failed(String),
-    /// Ctrl-C stopped it.
-    Interrupted,
+    /// Ctrl-C stopped it; with what the interrupted primitive reported, if it said more than
+    /// "interrupted" (an export says whether the job was stopped and what was cleaned up).
+    Interrupted(Option<String>),
 }
 
 /// The state of one session.
 pub struct Session {
-    engine: Arc<Engine>,
+    /// Shared with the editor's validator; written only between inputs (imports, `:reset`).
+    engine: Arc<RwLock<Engine>>,
     ctx: Arc<HostCtx>,
     sources: SourceMap,
     scope: Scope<'static>,
@@ -49,10 +55,10 @@ impl Session {
     /// A fresh session sharing `ctx` with the primitives.
     pub fn new(ctx: Arc<HostCtx>) -> Self {
         let sources = SourceMap::new();
-        let engine = Arc::new(EngineBuilder::new(ctx.clone(), sources.clone()).build());
+        let engine = EngineBuilder::new(ctx.clone(), sources.clone()).build();
         let vocabulary = Vocabulary::new(known_function_names(&engine));
         let mut session = Self {
-            engine,
+            engine: Arc::new(RwLock::new(engine)),
             ctx,
             sources,
             scope: initial_scope(Map::new()),
@@ -67,8 +73,16 @@ impl Session {
     }
 
     /// The engine, for the editor's validator (parsing only).
-    pub fn engine(&self) -> Arc<Engine> {
+    pub fn engine(&self) -> Arc<RwLock<Engine>> {
         self.engine.clone()
+    }
+
+    /// The engine for this input. A panic while it was written cannot leave it half-changed
+    /// (registering a module is one map insert), so a poisoned lock is still usable.
+    fn engine_ref(&self) -> RwLockReadGuard<'_, Engine> {
+        self.engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The names the editor completes, refreshed after every input.
@@ -101,12 +115,21 @@ impl Session {
         }
     }
 
-    /// Forgets every variable and function (`:reset`). Secrets seen stay remembered, so their
-    /// values still never reach the history.
+    /// Forgets every variable, function and imported module (`:reset`). Secrets seen stay
+    /// remembered, so their values still never reach the history.
     pub fn reset(&mut self) {
+        // Rhai cannot unregister a module, so the engine is built afresh.
+        let engine = EngineBuilder::new(self.ctx.clone(), self.sources.clone()).build();
+        match self.engine.write() {
+            Ok(mut slot) => *slot = engine,
+            Err(poisoned) => *poisoned.into_inner() = engine,
+        }
         self.scope = initial_scope(Map::new());
         self.functions = AST::empty();
         self.defined_in.clear();
+        if let Ok(mut vocabulary) = self.vocabulary.write() {
+            vocabulary.clear_modules();
+        }
         self.refresh_vocabulary();
     }
 
@@ -116,11 +139,16 @@ impl Session {
             .scope
             .iter_raw()
             .map(|(name, constant, value)| {
-                let mut kind = self.engine.map_type_name(value.type_name()).to_string();
+                let mut kind = self
+                    .engine_ref()
+                    .map_type_name(value.type_name())
+                    .to_string();
                 if constant {
                     kind = format!("const {kind}");
                 }
-                let mut text = serde_json::to_string(&to_json(value)).unwrap_or_default();
+                let mut text = self
+                    .host_type_text(value)
+                    .unwrap_or_else(|| serde_json::to_string(&to_json(value)).unwrap_or_default());
                 if text.chars().count() > 70 {
                     text = text.chars().take(67).collect::<String>() + "...";
                 }
@@ -148,6 +176,26 @@ impl Session {
         lines.join("\n")
     }
 
+    /// The text of a value of a host type (`Oracle`, `Lock`...) as the type's own `to_string`
+    /// gives it (masked by design, e.g. `BIZAGIADMON/"***"@//db:1521/ORCL`), with the type's
+    /// name; `None` for Rhai's own types and Secrets, which the printer shows itself.
+    pub fn host_type_text(&self, value: &Dynamic) -> Option<String> {
+        // Host types are known to Rhai by their Rust path; Rhai's own types by short names.
+        if !value.type_name().contains("::") || value.is::<Secret>() {
+            return None;
+        }
+        let engine = self.engine_ref();
+        let mut scope = Scope::new();
+        scope.push_dynamic("value", value.clone());
+        let text = engine
+            .eval_with_scope::<String>(&mut scope, "to_string(value)")
+            .ok()?;
+        Some(format!(
+            "{text} ({})",
+            engine.map_type_name(value.type_name())
+        ))
+    }
+
     /// The doc comments and signature of a script function defined in the session.
     pub fn describe_function(&self, name: &str) -> Option<String> {
         let function = self.functions.iter_functions().find(|f| f.name == name)?;
@@ -160,7 +208,11 @@ impl Session {
 
     fn run(&mut self, source: ScriptSource) -> Outcome {
         self.ctx.cancel.reset();
-        let ast = match compile(&self.engine, &self.scope, &source, &self.sources) {
+        let engine = self.engine.clone();
+        let engine = engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let ast = match compile(&engine, &self.scope, &source, &self.sources) {
             Ok(ast) => ast,
             Err(diagnostic) => return Outcome::Failed(diagnostic.render(Style::for_stderr())),
         };
@@ -171,30 +223,44 @@ impl Session {
         // This input's statements run with every function defined so far (later definitions of
         // the same name and arity replace earlier ones).
         let mut program = self.functions.merge(&ast);
-        let result = self
-            .engine
-            .eval_ast_with_scope::<Dynamic>(&mut self.scope, &program);
+        let result = engine.eval_ast_with_scope::<Dynamic>(&mut self.scope, &program);
         program.clear_statements();
         self.functions = program;
 
         let outcome = match result {
-            Ok(_) if self.ctx.cancel.is_cancelled() => Outcome::Interrupted,
+            // A primitive that finished its work despite the interrupt returns its result.
             Ok(value) => Outcome::Value(value),
-            Err(_) if self.ctx.cancel.is_cancelled() => Outcome::Interrupted,
-            Err(err) if is_terminated(&err) => Outcome::Interrupted,
+            Err(err) if is_terminated(&err) => Outcome::Interrupted(None),
             Err(mut err) => {
                 self.point_into_definitions(&mut err, &source.id);
                 let diagnostic = diagnostics::eval_error(
                     &err,
                     &source.id,
                     &self.sources,
-                    &known_function_names(&self.engine),
+                    &known_function_names(&engine),
                 );
-                Outcome::Failed(diagnostic.render(Style::for_stderr()))
+                let rendered = diagnostic.render(Style::for_stderr());
+                if self.ctx.cancel.is_cancelled() {
+                    Outcome::Interrupted(Some(rendered))
+                } else {
+                    Outcome::Failed(rendered)
+                }
             }
         };
+        drop(engine);
+        // The input's text is not logged: a DBA may have typed a password into it.
+        tracing::debug!(
+            input = %source.id,
+            outcome = match &outcome {
+                Outcome::Value(_) => "value",
+                Outcome::Failed(_) => "failed",
+                Outcome::Interrupted(_) => "interrupted",
+            },
+            "repl input evaluated"
+        );
         if let Outcome::Value(value) = &outcome {
             remember_secrets(value, &mut self.secrets);
+            self.keep_imports(&ast, &source.id);
         }
         for (_, _, value) in self.scope.iter_raw() {
             remember_secrets(value, &mut self.secrets);
@@ -204,6 +270,52 @@ impl Session {
         // (the signal handler leaves the process on a third interrupt that is never reset).
         self.ctx.cancel.reset();
         outcome
+    }
+
+    /// Registers the modules the input imported (`import "x" as y;` at top level) under their
+    /// aliases, so later inputs can use them.
+    fn keep_imports(&mut self, ast: &AST, source_id: &str) {
+        let mut modules = Vec::new();
+        {
+            let engine = self.engine_ref();
+            for stmt in ast.statements() {
+                let Stmt::Import(import, position) = stmt else {
+                    continue;
+                };
+                let (Expr::StringConstant(path, _), alias) = import.as_ref() else {
+                    continue;
+                };
+                if alias.name.is_empty() {
+                    continue;
+                }
+                let resolved = engine.module_resolver().resolve(
+                    &engine,
+                    Some(source_id),
+                    path.as_str(),
+                    *position,
+                );
+                // It was just imported successfully; if it fails now, the alias is simply
+                // not kept and using it says "undefined module".
+                if let Ok(module) = resolved {
+                    modules.push((alias.name.to_string(), module));
+                }
+            }
+        }
+        if modules.is_empty() {
+            return;
+        }
+        if let Ok(mut vocabulary) = self.vocabulary.write() {
+            for (alias, module) in &modules {
+                vocabulary.add_module(alias, module.gen_fn_signatures_with_mapper(|t| t.into()));
+            }
+        }
+        let mut engine = self
+            .engine
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (alias, module) in modules {
+            engine.register_static_module(alias.as_str(), module);
+        }
     }
 
     /// Rhai names the *calling* input as the source of an error inside a script function; the
@@ -227,15 +339,6 @@ impl Session {
     }
 }
 
-fn is_terminated(err: &EvalAltResult) -> bool {
-    match err {
-        EvalAltResult::ErrorTerminated(..) => true,
-        EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
-        | EvalAltResult::ErrorInModule(_, inner, _) => is_terminated(inner),
-        _ => false,
-    }
-}
-
 /// Records every Secret reachable from `value` (directly, in maps and arrays, or inside a
 /// connection).
 fn remember_secrets(value: &Dynamic, secrets: &mut SecretValues) {
@@ -243,6 +346,10 @@ fn remember_secrets(value: &Dynamic, secrets: &mut SecretValues) {
         secrets.remember(&secret);
     } else if let Some(connection) = value.read_lock::<Connection>() {
         if let Some(secret) = connection.password() {
+            secrets.remember(secret);
+        }
+    } else if let Some(db) = value.read_lock::<Oracle>() {
+        if let Some(secret) = db.connection.password() {
             secrets.remember(secret);
         }
     } else if let Some(array) = value.read_lock::<rhai::Array>() {
@@ -264,7 +371,7 @@ mod tests {
         match outcome {
             Outcome::Value(v) => v,
             Outcome::Failed(text) => panic!("failed: {text}"),
-            Outcome::Interrupted => panic!("interrupted"),
+            Outcome::Interrupted(_) => panic!("interrupted"),
         }
     }
 
@@ -312,6 +419,39 @@ mod tests {
     }
 
     #[test]
+    fn help_on_a_script_function_shows_its_signature_and_doc_comment() {
+        let mut session = Session::new(HostCtx::for_tests());
+        ran(session.eval("/// Doubles the size.\nfn grow(size, factor) { size * factor }"));
+        let text = session.describe_function("grow").unwrap();
+        assert_eq!(text, "fn grow(size, factor)\n    /// Doubles the size.\n");
+        assert!(session.describe_function("shrink").is_none());
+    }
+
+    #[test]
+    fn an_imported_module_stays_available() {
+        let mut session = Session::new(HostCtx::for_tests());
+        ran(session.eval("import \"bizagi\" as bizagi;"));
+        let dirname = session
+            .vocabulary()
+            .read()
+            .unwrap()
+            .callable("bizagi::dirname")
+            .cloned();
+        assert_eq!(dirname.unwrap().signature, "bizagi::dirname(path)");
+        assert_eq!(
+            value(session.eval("bizagi::dirname(\"/u01/backup/x.dmp\")"))
+                .into_string()
+                .unwrap(),
+            "/u01/backup"
+        );
+        // An import that failed is not replayed.
+        let _ = failure(session.eval("import \"no_such_module\" as gone;"));
+        ran(session.eval("let still = 1;"));
+        session.reset();
+        assert!(failure(session.eval("bizagi::dirname(\"/a/b\")")).contains("bizagi"));
+    }
+
+    #[test]
     fn reset_forgets_variables_and_functions() {
         let mut session = Session::new(HostCtx::for_tests());
         ran(session.eval("let x = 1; fn f() { 2 }"));
@@ -330,10 +470,39 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(200));
             cancel.interrupt();
         });
-        assert!(matches!(session.eval("loop {}"), Outcome::Interrupted));
+        assert!(matches!(
+            session.eval("loop {}"),
+            Outcome::Interrupted(None)
+        ));
         stopper.join().unwrap();
         assert!(!ctx.cancel.is_cancelled());
         assert_eq!(value(session.eval("1 + 1")).as_int().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_primitive_stopped_by_ctrl_c_keeps_its_report() {
+        let ctx = HostCtx::for_tests();
+        let mut session = Session::new(ctx.clone());
+        // Stands in for expdp: on Ctrl-C it stops its job and says what it cleaned up.
+        let cancel = ctx.cancel.clone();
+        session.engine.write().unwrap().register_fn(
+            "long_export",
+            move || -> Result<(), Box<EvalAltResult>> {
+                cancel.interrupt();
+                Err(crate::primitives::errors::script_error(
+                    "BZ-EXPDP-INTERRUPTED",
+                    "job EXP_1 killed; parameter file removed",
+                    "",
+                ))
+            },
+        );
+        match session.eval("long_export()") {
+            Outcome::Interrupted(Some(report)) => {
+                assert!(report.contains("job EXP_1 killed"), "{report}")
+            }
+            _ => panic!("expected an interruption with the primitive's report"),
+        }
+        assert!(!ctx.cancel.is_cancelled());
     }
 
     #[test]
@@ -345,6 +514,28 @@ mod tests {
         ran(session.eval("let kept = #{ inner: [pw] };"));
         assert!(session.secrets().appear_in("x Tiger#42 y"));
         assert_eq!(session.secrets().len(), 1);
+    }
+
+    #[test]
+    fn a_connection_shows_masked_and_its_password_is_remembered() {
+        let mut session = Session::new(HostCtx::for_tests());
+        session
+            .scope
+            .push("pw", Secret::new("Tiger#42", "env:TEST"));
+        let db = value(session.eval(
+            "let db = oracle(#{ user: \"BIZAGIADMON\", password: pw, connect: \"//db:1521/ORCL\" }); db",
+        ));
+        let text = session.host_type_text(&db).unwrap();
+        assert_eq!(text, "BIZAGIADMON/\"***\"@//db:1521/ORCL (Oracle)");
+        // Forget the variable holding the Secret: the connection still brings it in.
+        let mut fresh = Session::new(HostCtx::for_tests());
+        fresh.scope.push("db", db);
+        ran(fresh.eval("1"));
+        assert!(fresh.secrets().appear_in("Tiger#42"));
+        assert!(fresh
+            .describe_vars()
+            .contains("BIZAGIADMON/\"***\"@//db:1521/ORCL (Oracle)"));
+        assert_eq!(session.host_type_text(&Dynamic::from(1_i64)), None);
     }
 
     #[test]

@@ -56,7 +56,10 @@ fn string_continues(position: Position, text: &str) -> bool {
     let opening = position
         .line()
         .zip(position.position())
-        .and_then(|(line, column)| text.lines().nth(line - 1)?.chars().nth(column - 1));
+        .and_then(|(line, column)| {
+            let line = text.lines().nth(line.checked_sub(1)?)?;
+            line.chars().nth(column.checked_sub(1)?)
+        });
     match opening {
         Some('`') => true,
         Some('"') => text.ends_with('\\'),

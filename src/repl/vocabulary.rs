@@ -38,6 +38,8 @@ pub struct Vocabulary {
     pub variables: Vec<String>,
     /// Keys of the maps in scope, by path: `"x"` → keys of `x`, `"x.a"` → keys of `x.a`.
     pub map_keys: BTreeMap<String, Vec<String>>,
+    /// The functions of imported modules, by alias (`bizagi` → `start`, `finish`...).
+    pub modules: BTreeMap<String, Vec<Callable>>,
 }
 
 impl Vocabulary {
@@ -48,8 +50,16 @@ impl Vocabulary {
         let primitives = all_docs()
             .into_iter()
             .map(|doc| {
-                // Several signatures are one per line; the hint shows them side by side.
-                let signature = doc.signature.lines().collect::<Vec<_>>().join("  |  ");
+                // Several signatures are one per line; the hint shows the first (a hint that
+                // wraps over the terminal hides what is being typed) and says there are more.
+                let variants: Vec<&str> = doc.signature.lines().collect();
+                let signature = match variants.as_slice() {
+                    [] => doc.name.to_string(),
+                    [one] => one.to_string(),
+                    [first, rest @ ..] => {
+                        format!("{first}  (+{} more: :help {})", rest.len(), doc.name)
+                    }
+                };
                 Callable {
                     name: doc.name.to_string(),
                     no_arguments: doc
@@ -96,8 +106,38 @@ impl Vocabulary {
             .collect();
     }
 
-    /// The primitive or script function called `name`.
+    /// Records the functions of a module imported as `alias`, from signatures such as
+    /// `start(params)` (Rhai's `gen_fn_signatures`).
+    pub fn add_module<S: AsRef<str>>(
+        &mut self,
+        alias: &str,
+        signatures: impl IntoIterator<Item = S>,
+    ) {
+        let functions = signatures
+            .into_iter()
+            .filter_map(|signature| {
+                let signature = signature.as_ref();
+                let name = signature.split('(').next()?.trim();
+                (!name.is_empty()).then(|| Callable {
+                    name: name.to_string(),
+                    signature: format!("{alias}::{signature}"),
+                    no_arguments: signature.contains(&format!("{name}()")),
+                })
+            })
+            .collect();
+        self.modules.insert(alias.to_string(), functions);
+    }
+
+    /// Forgets the imported modules (`:reset`).
+    pub fn clear_modules(&mut self) {
+        self.modules.clear();
+    }
+
+    /// The primitive, script function or module function (`alias::name`) called `name`.
     pub fn callable(&self, name: &str) -> Option<&Callable> {
+        if let Some((alias, function)) = name.rsplit_once("::") {
+            return self.modules.get(alias)?.iter().find(|c| c.name == function);
+        }
         // A script function shadows nothing in Rhai's lookup for primitives with other arities,
         // but the DBA most likely means the one defined in this session.
         self.functions
@@ -139,6 +179,27 @@ mod tests {
         assert_eq!(env.signature, "secret_env(name: string) -> Secret");
         assert!(!env.no_arguments);
         assert!(vocabulary.callable("run_info").unwrap().no_arguments);
+    }
+
+    #[test]
+    fn several_signatures_hint_the_first_and_count_the_rest() {
+        let vocabulary = Vocabulary::new(Vec::new());
+        let Some(doc) = all_docs()
+            .into_iter()
+            .find(|d| d.signature.lines().count() > 1)
+        else {
+            return;
+        };
+        let callable = vocabulary.callable(doc.name).unwrap();
+        let first = doc.signature.lines().next().unwrap();
+        assert!(
+            callable.signature.starts_with(first),
+            "{}",
+            callable.signature
+        );
+        assert!(callable
+            .signature
+            .contains(&format!("more: :help {}", doc.name)));
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! machine does not fail the tests. Results are chosen so they cannot appear in the echo of what
 //! was typed (`triple(1111)` prints `3333`).
 
-use crate::support::repo_root;
 use expectrl::session::{OsProcess, OsStream};
 use expectrl::stream::log::LogStream;
 use expectrl::{ControlCode, Eof, Expect, Session};
@@ -126,6 +125,12 @@ fn a_function_typed_over_several_lines_can_be_called_later() {
     repl.session.send_line("let two = `first").unwrap();
     repl.statement("second`;");
     repl.run("two.len()", "12");
+    // A pasted function arrives whole (bracketed paste) and runs on Enter.
+    repl.session
+        .send("\x1b[200~fn quadruple(x) {\n    x * 4\n}\x1b[201~")
+        .unwrap();
+    repl.statement("");
+    repl.run("quadruple(1111)", "4444");
     repl.quit();
 }
 
@@ -149,6 +154,7 @@ fn help_shows_a_primitive_doc_and_unknown_names_get_a_suggestion() {
         ":help secret_env",
         "Reads a password from the environment variable `name`",
     );
+    repl.run(":help expdp", "Runs a Data Pump export");
     repl.run(":help secret_evn", "did you mean `secret_env`?");
     repl.run(":help", ":dry-run on|off");
     repl.quit();
@@ -159,12 +165,19 @@ fn tab_completes_a_primitive_with_its_parenthesis() {
     let mut repl = Repl::start(&[]);
     repl.session.send("secret_e\t").unwrap();
     repl.expect("secret_env(");
+    // The hint shows the signature while the arguments are typed.
+    repl.expect("secret_env(name: string) -> Secret");
     // Finish the call: the completion really is in the line.
     repl.run(&format!("\"{PASSWORD_VAR}\")"), "*** (Secret from env:");
     repl.statement("let report = #{ verdict: \"ok\" };");
     repl.session.send("report.ver\t").unwrap();
     repl.expect("report.verdict");
     repl.run("", "\"ok\"");
+    // A primitive without arguments completes with both parentheses.
+    repl.session.send("check_e\t").unwrap();
+    repl.expect("check_env()");
+    repl.session.send(ControlCode::EndOfText).unwrap();
+    repl.expect(READY);
     repl.quit();
 }
 
@@ -260,7 +273,7 @@ fn ctrl_d_leaves() {
 fn oracle_sim() -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
     let candidates = [
         Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim"),
         target.join("debug").join("oracle-sim"),
@@ -279,5 +292,68 @@ fn simulate_points_the_session_at_the_simulated_client() {
     });
     repl.run("run_info().simulate", "true");
     repl.run("run_info().scenario", "\"ok\"");
+    repl.quit();
+}
+
+#[test]
+fn lines_piped_in_are_evaluated_and_leave_no_history() {
+    let data = tempfile::tempdir().unwrap();
+    crate::support::bizscript()
+        .arg("repl")
+        .env("XDG_DATA_HOME", data.path())
+        .write_stdin("6 * 7\nfn twice(x) {\n  x * 2\n}\ntwice(21)\n#{ verdict: \"ok\" }\n")
+        .assert()
+        .success()
+        .stdout("42\n42\nverdict  ok\n");
+    assert!(
+        !data.path().join("bizscript").exists(),
+        "a piped session wrote a history"
+    );
+}
+
+#[test]
+fn an_unwritable_history_is_reported_once_and_the_session_goes_on() {
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    // The data folder is a file, so bizscript/history cannot be created under it.
+    let mut repl = Repl::start_with(&[], |c| {
+        c.env("XDG_DATA_HOME", blocker.path());
+    });
+    repl.session.send_line("6 * 7").unwrap();
+    repl.expect("42");
+    repl.expect("keeping it in memory only");
+    repl.expect(READY);
+    repl.run("7 * 7", "49");
+    // Up recalls from memory.
+    repl.session.send("\x1b[A").unwrap();
+    repl.expect("7 * 7");
+    repl.run("", "49");
+    repl.quit();
+}
+
+#[test]
+fn ctrl_c_during_an_export_kills_the_job_and_the_session_goes_on() {
+    let Some(sim) = oracle_sim() else {
+        eprintln!("skipped: oracle-sim is not built (cargo build -p oracle-sim)");
+        return;
+    };
+    let mut repl = Repl::start_with(&["--simulate=slow"], |c| {
+        c.env("BIZSCRIPT_ORACLE_SIM", &sim);
+    });
+    repl.statement(&format!(
+        "let db = oracle(#{{ user: \"BIZAGIADMON\", password: secret_env(\"{PASSWORD_VAR}\") }});"
+    ));
+    repl.session
+        .send_line(
+            "let r = expdp(db, #{ schemas: [\"BIZAGI\"], directory: \"BIZAGIBACKUPPATH\", dumpfile: \"slow_%U.dmp\" });",
+        )
+        .unwrap();
+    // The progress line names the object path once the job runs.
+    repl.expect("SCHEMA_EXPORT");
+    repl.session.send(ControlCode::EndOfText).unwrap();
+    repl.expect("KILL_JOB");
+    repl.expect("back at the prompt");
+    repl.expect(READY);
+    // Data Pump dropped the killed job: no orphan is left behind.
+    repl.run("datapump_jobs(db).len() == 0", "true");
     repl.quit();
 }

@@ -2,11 +2,15 @@
 //!
 //! * a map of plain values: an aligned `key  value` table;
 //! * an array of such maps (dump files, directories, jobs): a table with a header row;
-//! * anything deeper: indented JSON;
+//! * a Data Pump log report: its summary (see [`log_report`]);
+//! * anything deeper: indented JSON, or, when that would run past a screen, a table whose nested
+//!   values show as `[N items]` / `#{N keys}` (the DBA drills down with `x.key`);
 //! * a Secret: `***` and where it came from, never its value.
 //!
 //! Values go through [`crate::host::report::to_json`] first, the same conversion the run report
 //! uses, so a Secret nested anywhere is already `***` before any text is built.
+
+pub mod log_report;
 
 use crate::host::report::to_json;
 use crate::secret::{Secret, MASK};
@@ -15,6 +19,12 @@ use serde_json::Value;
 
 /// The widest a nested value may be to stay inside a table cell (as compact JSON).
 const CELL_WIDTH: usize = 60;
+
+/// The longest indented JSON shown whole; beyond it a map shows as a table of summaries.
+const JSON_LINES: usize = 40;
+
+/// The widest list of scalars shown on one line.
+const LIST_WIDTH: usize = 100;
 
 /// ANSI styles, or none when the output is not a terminal (or NO_COLOR is set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +73,16 @@ impl Palette {
     fn quiet(self, text: &str) -> String {
         self.paint("2", text)
     }
+
+    /// `text` in the colour of `verdict` (`ok` green, `review` yellow, `failed` red).
+    fn verdict(self, verdict: &str, text: &str) -> String {
+        match verdict {
+            "ok" => self.paint("1;32", text),
+            "review" => self.paint("1;33", text),
+            "failed" => self.paint("1;31", text),
+            _ => text.to_string(),
+        }
+    }
 }
 
 /// The text for a result, or `None` for `()` (statements, `print`, function definitions).
@@ -83,13 +103,24 @@ pub fn render(value: &Dynamic, palette: Palette) -> Option<String> {
 /// Renders a converted value.
 pub fn render_json(json: &Value, palette: Palette) -> String {
     match json {
-        Value::Object(map) if !map.is_empty() && map.values().all(fits_in_cell) => {
-            key_value_table(map, palette)
-        }
-        Value::Array(rows) if is_record_list(rows) => record_table(rows, palette),
-        Value::Array(items) if items.iter().all(is_scalar) => compact(json),
+        Value::Object(map) if log_report::is_log_report(map) => log_report::summary(map, palette),
         Value::Object(map) if map.is_empty() => "#{}".to_string(),
-        other => serde_json::to_string_pretty(other).unwrap_or_else(|_| compact(other)),
+        Value::Object(map) if map.values().all(fits_in_cell) => key_value_table(map, palette),
+        Value::Array(rows) if is_record_list(rows) => record_table(rows, palette),
+        Value::Array(items)
+            if items.iter().all(is_scalar) && width(&compact(json)) <= LIST_WIDTH =>
+        {
+            compact(json)
+        }
+        other => {
+            let pretty = serde_json::to_string_pretty(other).unwrap_or_else(|_| compact(other));
+            match other {
+                Value::Object(map) if pretty.lines().count() > JSON_LINES => {
+                    key_value_table(map, palette)
+                }
+                _ => pretty,
+            }
+        }
     }
 }
 
@@ -98,7 +129,11 @@ fn is_scalar(value: &Value) -> bool {
 }
 
 fn fits_in_cell(value: &Value) -> bool {
-    is_scalar(value) || compact(value).chars().count() <= CELL_WIDTH
+    match value {
+        // A log report has its own one-line form.
+        Value::Object(map) if log_report::is_log_report(map) => true,
+        other => is_scalar(other) || width(&compact(other)) <= CELL_WIDTH,
+    }
 }
 
 /// An array of maps whose values all fit in cells.
@@ -114,11 +149,25 @@ fn compact(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// A cell's text: strings without quotes, `()` for null, compact JSON for small nested values.
+/// A cell's text: strings without quotes, `()` for null, compact JSON for small nested values,
+/// and a summary for large ones.
 fn cell(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => "()".to_string(),
+        Value::Object(map) if log_report::is_log_report(map) => log_report::one_line(map),
+        Value::Object(map) if width(&compact(value)) > CELL_WIDTH => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).take(4).collect();
+            let more = if map.len() > keys.len() { ", ..." } else { "" };
+            format!("#{{{} keys: {}{more}}}", map.len(), keys.join(", "))
+        }
+        Value::Array(items) if width(&compact(value)) > CELL_WIDTH => {
+            format!(
+                "[{} {}]",
+                items.len(),
+                if items.len() == 1 { "item" } else { "items" }
+            )
+        }
         other => compact(other),
     }
 }
@@ -254,10 +303,43 @@ mod tests {
 
     #[test]
     fn deep_values_are_indented_json() {
-        let long: Vec<Dynamic> = (0..40).map(|i| Dynamic::from(i as i64)).collect();
-        let value = map(&[("numbers", Dynamic::from_array(long))]);
+        let numbers: Vec<Dynamic> = (0..30).map(|i| Dynamic::from(i as i64)).collect();
+        let value = map(&[("numbers", Dynamic::from_array(numbers))]);
         let text = render(&value, Palette::PLAIN).unwrap();
         assert!(text.starts_with("{\n  \"numbers\": [\n    0,"), "{text}");
+    }
+
+    #[test]
+    fn a_map_too_long_for_a_screen_summarizes_its_nested_values() {
+        let tables: Vec<Dynamic> = (0..500)
+            .map(|i| map(&[("name", Dynamic::from(format!("BIZAGI.T{i}")))]))
+            .collect();
+        let value = map(&[
+            ("exit_code", Dynamic::from(0_i64)),
+            ("tables", Dynamic::from_array(tables)),
+        ]);
+        let text = render(&value, Palette::PLAIN).unwrap();
+        assert_eq!(text, "exit_code  0\ntables     [500 items]");
+    }
+
+    #[test]
+    fn a_log_report_prints_as_its_summary() {
+        let report = crate::oracle::log::parse_bytes(
+            b"Job \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\" successfully completed at Tue Nov 24 01:03:04 2026 elapsed 0 00:01:01\n",
+            &crate::oracle::log::Policy::default(),
+        );
+        let value = rhai::serde::to_dynamic(&report).unwrap();
+        let text = render(&value, Palette::PLAIN).unwrap();
+        let verdict = report.verdict.as_str().to_uppercase();
+        assert!(text.starts_with(&verdict), "{text}");
+        assert!(text.contains("success"), "{text}");
+        // Nested in an expdp result, it is one line of the table.
+        let result = map(&[("exit_code", Dynamic::from(0_i64)), ("report", value)]);
+        let text = render(&result, Palette::PLAIN).unwrap();
+        assert!(
+            text.contains(&format!("report     {}: success", report.verdict.as_str())),
+            "{text}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! that would start a comment, unbalanced quotes, a trailing `\` that would continue the line),
 //! so [`crate::oracle::parfile`] can render them without second-guessing.
 
-use crate::oracle::identifier::{Identifier, NameLimit};
+use crate::oracle::datapump_values::{clause, file_name, object_name, parse_size, table_name};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -218,9 +218,6 @@ const MODES: &[&str] = &[
 /// Oracle's limit on one parameter's value list (UDE-00019 beyond it).
 const MAX_LIST_CHARS: usize = 4000;
 
-/// The longest table-name pattern (bytes), as the 12.2 identifier limit.
-const MAX_NAME_BYTES: usize = 128;
-
 /// The valid parameter names, for did-you-mean and help texts.
 pub fn parameter_names() -> Vec<&'static str> {
     SPECS.iter().map(|s| s.name).collect()
@@ -381,7 +378,7 @@ impl ExportOptions {
                 why: "an export has one mode (UDE-00010)",
             });
         }
-        let exclusive: [(&str, &str, &str); 4] = [
+        let exclusive: [(&'static str, &'static str, &'static str); 5] = [
             (
                 "include",
                 "exclude",
@@ -398,13 +395,16 @@ impl ExportOptions {
                 "estimate_only",
                 "ESTIMATE_ONLY cannot be combined with QUERY",
             ),
+            (
+                "dumpfile",
+                "estimate_only",
+                "ESTIMATE_ONLY writes no dump file (UDE-00011)",
+            ),
         ];
+        // `nologfile=no` or `estimate_only=no` is the default said aloud, not a conflict.
+        let in_force = |name: &str| self.get(name).is_some() && !self.value_is(name, "NO");
         for (first, second, why) in exclusive {
-            if first == "logfile" && !self.is_yes("nologfile") {
-                continue;
-            }
-            if self.get(first).is_some() && self.get(second).is_some() {
-                let (first, second) = (static_name(first), static_name(second));
+            if in_force(first) && in_force(second) {
                 return Err(ExportOptionError::Conflict { first, second, why });
             }
         }
@@ -529,15 +529,6 @@ fn log_name_for(dump: &str) -> String {
         stem = stem.replace(variable, "");
     }
     format!("{stem}.log")
-}
-
-fn static_name(name: &str) -> &'static str {
-    SPECS
-        .iter()
-        .map(|s| s.name)
-        .chain(REFUSED.iter().map(|(n, _)| *n))
-        .find(|n| *n == name)
-        .unwrap_or("?")
 }
 
 fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
@@ -733,148 +724,6 @@ fn check_list(name: &'static str, items: &[String]) -> Result<(), ExportOptionEr
     Ok(())
 }
 
-/// An object name as Oracle's identifier rules read it ([`Identifier`]): `name` is stored
-/// upper-cased, `"Quoted Name"` as written. A `#` is legal in a name but starts a comment in a
-/// parameter file, so such a name is written quoted (in the upper case Oracle would have given
-/// it unquoted). With `wildcard`, a table pattern such as `WF%` is accepted as Data Pump allows.
-fn object_name(text: &str, wildcard: bool) -> Result<String, String> {
-    let text = text.trim();
-    if wildcard && text.contains('%') && !text.starts_with('"') {
-        let valid = text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '%')
-            && text
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '%'));
-        return if valid && text.len() <= MAX_NAME_BYTES {
-            Ok(text.to_uppercase())
-        } else {
-            Err(format!("`{text}` is not a valid table name pattern"))
-        };
-    }
-    let name = Identifier::parse(text, NameLimit::From122).map_err(|e| e.to_string())?;
-    if name.is_quoted() || name.as_stored().contains('#') {
-        Ok(format!("\"{}\"", name.as_stored()))
-    } else {
-        Ok(name.as_stored().to_string())
-    }
-}
-
-/// `[schema.]table[:partition]`, with `%` wildcards in the table part.
-fn table_name(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    let (qualified, partition) = match text.split_once(':') {
-        Some((q, p)) => (q, Some(p)),
-        None => (text, None),
-    };
-    let mut out = match qualified.split_once('.') {
-        Some((schema, table)) => format!(
-            "{}.{}",
-            object_name(schema, false)?,
-            object_name(table, true)?
-        ),
-        None => object_name(qualified, true)?,
-    };
-    if let Some(partition) = partition {
-        out.push(':');
-        out.push_str(&object_name(partition, false)?);
-    }
-    Ok(out)
-}
-
-/// `[directory:]file_name`: a plain file name (the server puts it in the directory's path;
-/// Oracle refuses a path with ORA-39088), substitution variables allowed.
-fn file_name(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    let (directory, file) = match text.split_once(':') {
-        Some((d, f)) => (Some(object_name(d, false)?), f),
-        None => (None, text),
-    };
-    if file.is_empty() {
-        return Err(format!("`{text}` has no file name"));
-    }
-    if file.contains(['/', '\\']) {
-        return Err(format!(
-            "`{text}` contains a path; the server writes into the DIRECTORY object's path, so give only the file name (ORA-39088)"
-        ));
-    }
-    if !file
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '%' | '$'))
-    {
-        return Err(format!(
-            "`{text}` contains characters that need quoting in a parameter file; use letters, digits, _ - . and %U"
-        ));
-    }
-    Ok(match directory {
-        Some(d) => format!("{d}:{file}"),
-        None => file.to_string(),
-    })
-}
-
-/// Free text with Oracle's own quoting (`TABLE:"IN ('A','B')"`, `TO_TIMESTAMP(...)`): refused
-/// when it would break the parameter file.
-fn clause(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("the value is empty".to_string());
-    }
-    if text.contains(['\n', '\r', '\0']) {
-        return Err("a value cannot span lines in a parameter file".to_string());
-    }
-    if text.ends_with('\\') {
-        return Err("a trailing `\\` would continue the line in a parameter file".to_string());
-    }
-    let mut in_double = false;
-    let mut in_single = false;
-    for c in text.chars() {
-        match c {
-            '"' if !in_single => in_double = !in_double,
-            '\'' if !in_double => in_single = !in_single,
-            '#' if !in_double && !in_single => {
-                return Err(format!(
-                    "`{text}`: a `#` outside quotes starts a comment in a parameter file"
-                ))
-            }
-            _ => {}
-        }
-    }
-    if in_double || in_single {
-        return Err(format!("`{text}` has an unbalanced quote"));
-    }
-    // A value that carries its own double quotes is written as is, so a blank or comma outside
-    // them would split it into several values.
-    if text.contains('"') {
-        let mut quoted = false;
-        for c in text.chars() {
-            match c {
-                '"' => quoted = !quoted,
-                c if !quoted && (c.is_whitespace() || c == ',') => {
-                    return Err(format!(
-                        "`{text}`: a blank or comma outside the double quotes would split the value; put the whole expression inside them"
-                    ))
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(text.to_string())
-}
-
-fn parse_size(text: &str) -> Option<String> {
-    let upper = text.trim().to_ascii_uppercase().replace(' ', "");
-    let digits_end = upper
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(upper.len());
-    let (number, unit) = upper.split_at(digits_end);
-    if number.is_empty() || !matches!(unit, "" | "B" | "KB" | "MB" | "GB" | "TB") {
-        return None;
-    }
-    number.parse::<u64>().ok()?;
-    Some(upper)
-}
-
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -1024,6 +873,32 @@ mod tests {
         ])
         .unwrap_err();
         assert!(matches!(err, ExportOptionError::Conflict { .. }));
+    }
+
+    #[test]
+    fn a_yes_no_parameter_set_to_no_conflicts_with_nothing() {
+        assert!(parse(vec![
+            ("query", text("BIZAGI.WFCASE:\"WHERE 1=1\"")),
+            ("estimate_only", OptionValue::Bool(false)),
+            ("logfile", text("x.log")),
+            ("nologfile", OptionValue::Bool(false)),
+        ])
+        .is_ok());
+        assert!(parse(vec![
+            ("logfile", text("x.log")),
+            ("nologfile", OptionValue::Bool(true)),
+        ])
+        .is_err());
+        assert!(parse(vec![("estimate_only", OptionValue::Bool(true))]).is_err());
+        let estimate = ExportOptions::parse(
+            [
+                ("schemas", text("BIZAGI")),
+                ("directory", text("D")),
+                ("estimate_only", OptionValue::Bool(true)),
+            ],
+            started(),
+        );
+        assert!(estimate.is_ok(), "{estimate:?}");
     }
 
     #[test]

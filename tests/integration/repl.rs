@@ -273,7 +273,7 @@ fn ctrl_d_leaves() {
 fn oracle_sim() -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        .unwrap_or_else(|| crate::support::repo_root().join("target"));
     let candidates = [
         Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim"),
         target.join("debug").join("oracle-sim"),

@@ -357,3 +357,16 @@ fn ctrl_c_during_an_export_kills_the_job_and_the_session_goes_on() {
     repl.run("datapump_jobs(db).len() == 0", "true");
     repl.quit();
 }
+
+#[test]
+fn dry_run_flag_starts_the_session_in_dry_run_mode() {
+    let data = tempfile::tempdir().unwrap();
+    crate::support::bizscript()
+        .args(["repl", "--dry-run"])
+        .env("XDG_DATA_HOME", data.path())
+        .write_stdin("run_info().dry_run\n:dry-run off\nrun_info().dry_run\n")
+        .assert()
+        .success()
+        .stdout("true\nfalse\n")
+        .stderr(predicates::str::contains("DRY RUN"));
+}

@@ -1,15 +1,18 @@
 //! Ctrl-C for the Data Pump clients: the first SIGINT asks the running job loop to enter
 //! interactive-command mode; the loop polls [`interrupted`] between lines and during pauses.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-static COUNT: AtomicU32 = AtomicU32::new(0);
+static IN_INTERACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Installs the SIGINT handler (SIGTERM keeps its default: the client dies, as the real one).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
-        COUNT.fetch_add(1, Ordering::SeqCst);
+        if IN_INTERACTIVE.load(Ordering::SeqCst) {
+            // A second Ctrl-C forces the client out; the job is left behind, as after SIGTERM.
+            std::process::exit(1);
+        }
         INTERRUPTED.store(true, Ordering::SeqCst);
     });
 }
@@ -22,6 +25,11 @@ pub fn interrupted() -> bool {
 /// Acknowledges the interrupt (the client is now in interactive mode).
 pub fn clear() {
     INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// Marks whether the client is in interactive-command mode (where Ctrl-C forces an exit).
+pub fn set_interactive(on: bool) {
+    IN_INTERACTIVE.store(on, Ordering::SeqCst);
 }
 
 /// Sleeps `ms` milliseconds, returning early (true) when interrupted.

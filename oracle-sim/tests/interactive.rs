@@ -211,3 +211,36 @@ fn attach_to_unknown_job_is_ora_31626() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("ORA-31626: job does not exist"));
 }
+
+#[test]
+fn second_ctrl_c_forces_the_client_out_and_orphans_the_job() {
+    let sim = Sim::new("slow");
+    let mut child = start_slow(&sim, "BK_TWICE");
+    sigint(&child);
+    std::thread::sleep(Duration::from_millis(400));
+    sigint(&child);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(job_rows(&sim).trim(), "BK_TWICE|NOT RUNNING|0");
+}
+
+#[test]
+fn another_session_attaches_and_kills_a_running_job() {
+    let sim = Sim::new("slow");
+    let child = start_slow(&sim, "BK_OTHER");
+    let out = sim.run(
+        "expdp",
+        &["system/pw", "attach=bizagiadmon.bk_other"],
+        "KILL_JOB\nyes\n",
+    );
+    assert!(
+        stdout(&out).contains("State: EXECUTING"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(job_rows(&sim).trim(), "");
+    // The first client notices its job is gone.
+    let (text, code) = finish(child, "");
+    assert_eq!(code, Some(1));
+    assert!(text.contains("ORA-31626: job does not exist"), "{text}");
+}

@@ -19,6 +19,8 @@ mod error;
 mod parallel_deflate;
 mod space;
 mod stream;
+#[cfg(test)]
+mod tests;
 mod verify;
 mod zip_writer;
 mod zstd_stream;

@@ -22,7 +22,7 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Uncompressed bytes per block (pigz's default).
 pub const BLOCK_SIZE: usize = 128 * 1024;
@@ -68,7 +68,9 @@ where
     let workers = workers.max(1);
     let in_flight = 2 * workers + 2;
     let (job_tx, job_rx) = sync_channel::<Job>(workers);
-    let job_rx = Mutex::new(job_rx);
+    // Shared by the workers only: when the last worker stops, the receiver is dropped and a
+    // reader blocked on a full queue wakes up with an error instead of waiting forever.
+    let job_rx = Arc::new(Mutex::new(job_rx));
     let (done_tx, done_rx) = channel::<Done>();
     // A counting semaphore: the reader sends a permit per block, the writer takes one back per
     // block written, so no more than `in_flight` blocks ever exist at once.
@@ -77,10 +79,11 @@ where
         let reader = scope.spawn(move || read_blocks(input, job_tx, permit_tx, cancel));
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let job_rx = &job_rx;
-            scope.spawn(move || compress_blocks(job_rx, done_tx, level));
+            let job_rx = Arc::clone(&job_rx);
+            scope.spawn(move || compress_blocks(&job_rx, done_tx, level));
         }
         drop(done_tx);
+        drop(job_rx);
 
         let written = write_in_order(done_rx, permit_rx, output, on_progress);
         // `done_rx` and `permit_rx` are gone now: a reader or worker still running sees its

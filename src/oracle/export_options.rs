@@ -12,6 +12,7 @@
 //! that would start a comment, unbalanced quotes, a trailing `\` that would continue the line),
 //! so [`crate::oracle::parfile`] can render them without second-guessing.
 
+use crate::oracle::identifier::{Identifier, NameLimit};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -176,10 +177,11 @@ const SPECS: &[Spec] = &[
     spec("estimate", Kind::Choice(&["BLOCKS", "STATISTICS"])),
     spec("estimate_only", Kind::YesNo),
     spec("keep_master", Kind::YesNo),
-    spec("network_link", Kind::Name),
+    // Database link and service names may be qualified with a domain (`link.example.com`).
+    spec("network_link", Kind::Clause),
     spec("remap_data", Kind::Clauses),
     spec("sample", Kind::Clauses),
-    spec("service_name", Kind::Name),
+    spec("service_name", Kind::Clause),
     spec("source_edition", Kind::Name),
     spec("status", Kind::Integer { min: 0 }),
     spec("transport_full_check", Kind::YesNo),
@@ -216,7 +218,7 @@ const MODES: &[&str] = &[
 /// Oracle's limit on one parameter's value list (UDE-00019 beyond it).
 const MAX_LIST_CHARS: usize = 4000;
 
-/// The longest identifier since 12.2 (bytes).
+/// The longest table-name pattern (bytes), as the 12.2 identifier limit.
 const MAX_NAME_BYTES: usize = 128;
 
 /// The valid parameter names, for did-you-mean and help texts.
@@ -561,7 +563,8 @@ fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
     })
 }
 
-/// The candidate nearest to `word`, when it is close enough to be a typo.
+/// The candidate nearest to `word`, when it is close enough to be a typo (the same rule as
+/// `primitives::options::nearest`, which this layer may not import).
 fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(word, &c.to_ascii_lowercase()), c))
@@ -730,41 +733,31 @@ fn check_list(name: &'static str, items: &[String]) -> Result<(), ExportOptionEr
     Ok(())
 }
 
-/// An object name: `NAME` (upper-cased, as Oracle does), or `"Quoted Name"` kept as written.
-/// A `#` is legal in a name but starts a comment in a parameter file, so such a name is written
-/// quoted and upper-cased (which is what Oracle would have made of it unquoted).
+/// An object name as Oracle's identifier rules read it ([`Identifier`]): `name` is stored
+/// upper-cased, `"Quoted Name"` as written. A `#` is legal in a name but starts a comment in a
+/// parameter file, so such a name is written quoted (in the upper case Oracle would have given
+/// it unquoted). With `wildcard`, a table pattern such as `WF%` is accepted as Data Pump allows.
 fn object_name(text: &str, wildcard: bool) -> Result<String, String> {
     let text = text.trim();
-    if text.is_empty() {
-        return Err("a name is empty".to_string());
+    if wildcard && text.contains('%') && !text.starts_with('"') {
+        let valid = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '%')
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '%'));
+        return if valid && text.len() <= MAX_NAME_BYTES {
+            Ok(text.to_uppercase())
+        } else {
+            Err(format!("`{text}` is not a valid table name pattern"))
+        };
     }
-    if text.len() > MAX_NAME_BYTES + 2 {
-        return Err(format!(
-            "`{text}` is longer than Oracle's {MAX_NAME_BYTES}-byte limit for names"
-        ));
-    }
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        if inner.is_empty() || inner.contains(['"', '\n', '\r', '\0']) {
-            return Err(format!("`{text}` is not a valid quoted name"));
-        }
-        return Ok(text.to_string());
-    }
-    let mut chars = text.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || (wildcard && c == '%'));
-    let rest_ok = chars
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#') || (wildcard && c == '%'));
-    if !first_ok || !rest_ok {
-        return Err(format!(
-            "`{text}` is not a valid Oracle name (a letter, then letters, digits, _ $ #; quote it as \"\\\"Name\\\"\" to keep other characters)"
-        ));
-    }
-    let upper = text.to_uppercase();
-    if upper.contains('#') {
-        Ok(format!("\"{upper}\""))
+    let name = Identifier::parse(text, NameLimit::From122).map_err(|e| e.to_string())?;
+    if name.is_quoted() || name.as_stored().contains('#') {
+        Ok(format!("\"{}\"", name.as_stored()))
     } else {
-        Ok(upper)
+        Ok(name.as_stored().to_string())
     }
 }
 
@@ -849,6 +842,22 @@ fn clause(text: &str) -> Result<String, String> {
     }
     if in_double || in_single {
         return Err(format!("`{text}` has an unbalanced quote"));
+    }
+    // A value that carries its own double quotes is written as is, so a blank or comma outside
+    // them would split it into several values.
+    if text.contains('"') {
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if !quoted && (c.is_whitespace() || c == ',') => {
+                    return Err(format!(
+                        "`{text}`: a blank or comma outside the double quotes would split the value; put the whole expression inside them"
+                    ))
+                }
+                _ => {}
+            }
+        }
     }
     Ok(text.to_string())
 }
@@ -1066,6 +1075,7 @@ mod tests {
             ("exclude", "STATISTICS\nuserid=evil"),
             ("exclude", "TABLE # comment"),
             ("include", "TABLE:\"IN ('A')"),
+            ("exclude", "TABLE:\"IN ('A')\", STATISTICS"),
             ("flashback_time", "x\\"),
             ("schemas", "BIZAGI, OTHER"),
             ("dumpfile", "/tmp/x.dmp"),
@@ -1102,6 +1112,18 @@ mod tests {
                 "TABLE:\"IN ('WFCASE#', 'X')\"".to_string()
             ])
         );
+    }
+
+    #[test]
+    fn qualified_service_and_link_names_are_kept() {
+        let options = parse(vec![
+            ("service_name", text("orcl.example.com")),
+            ("network_link", text("PROD.EXAMPLE.COM")),
+        ])
+        .unwrap();
+        let lines = rendered(&options);
+        assert!(lines.contains(&"service_name=orcl.example.com".to_string()));
+        assert!(lines.contains(&"network_link=PROD.EXAMPLE.COM".to_string()));
     }
 
     #[test]

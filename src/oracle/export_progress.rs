@@ -2,13 +2,15 @@
 //! how many tables, rows and bytes are done, where the dump files are, how the job ended.
 //!
 //! This is a running tally for the progress display and the result map, fed one line at a time
-//! while the client prints. The verdict is not made here: that is the log parser's job
-//! (`crate::oracle::log`), over the whole log.
+//! while the client prints. The lines are read with the log parser's own grammar
+//! ([`crate::oracle::log::grammar`]), so the console and the log are understood alike; the
+//! verdict is the log parser's job, over the whole log.
 
-use serde::Serialize;
+use crate::oracle::log::grammar::{classify, Ending, Line};
+use crate::oracle::log::lines::decode;
 
 /// What the console has told so far.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportProgress {
     /// `OWNER.JOB` from the `Starting "OWNER"."JOB":` line.
     pub job: Option<String>,
@@ -24,9 +26,10 @@ pub struct ExportProgress {
     pub dump_files: Vec<String>,
     /// The final `Job "..." ...` line, when the job got that far.
     pub final_line: Option<String>,
-    /// Error lines (`ORA-`, `UDE-`, `LRM-`, `KUP-`...), in order: the reasons when a job fails.
+    /// How the final line says the job ended.
+    pub ending: Option<Ending>,
+    /// Message lines (`ORA-`, `UDE-`, `LRM-`, `KUP-`...), in order: the reasons when a job fails.
     pub errors: Vec<String>,
-    #[serde(skip)]
     in_dump_file_set: bool,
 }
 
@@ -45,121 +48,59 @@ pub enum Step {
 impl ExportProgress {
     /// Takes one console line into account and says what it was.
     pub fn feed(&mut self, raw: &str) -> Step {
-        let line = strip_prefixes(raw.trim_end_matches(['\r', '\n']));
-        if self.in_dump_file_set {
-            if let Some(path) = line.strip_prefix("  ") {
-                let path = path.trim();
-                if !path.is_empty() && !path.starts_with("Job ") {
-                    self.dump_files.push(path.to_string());
-                    return Step::DumpFile;
+        let text = decode(raw.as_bytes()).text;
+        let in_dump_file_set = std::mem::take(&mut self.in_dump_file_set);
+        match classify(text) {
+            Line::Starting { owner, job, .. } => {
+                self.job = Some(format!("{}.{}", lossy(owner), lossy(job)));
+                Step::Started
+            }
+            Line::ObjectPath(path) => {
+                self.object_path = Some(lossy(path));
+                Step::ObjectPath
+            }
+            Line::Row(row) => {
+                let bytes = row.bytes.unwrap_or(0);
+                self.tables += 1;
+                self.rows += row.rows;
+                self.bytes += bytes;
+                Step::Table {
+                    name: lossy(row.name),
+                    rows: row.rows,
+                    bytes,
                 }
             }
-            self.in_dump_file_set = false;
-        }
-        let text = line.trim_start();
-        if let Some(rest) = text.strip_prefix("Starting ") {
-            self.job = quoted_pair(rest);
-            return Step::Started;
-        }
-        if let Some(path) = text.strip_prefix("Processing object type ") {
-            self.object_path = Some(path.trim().to_string());
-            return Step::ObjectPath;
-        }
-        if let Some(rest) = text.strip_prefix(". . exported ") {
-            if let Some((name, bytes, rows)) = exported(rest) {
-                self.tables += 1;
-                self.rows += rows;
-                self.bytes += bytes;
-                return Step::Table { name, rows, bytes };
+            Line::DumpFileSet => {
+                self.in_dump_file_set = true;
+                Step::Other
             }
-        }
-        if text.starts_with("Dump file set for ") && text.ends_with("is:") {
-            self.in_dump_file_set = true;
-            return Step::Other;
-        }
-        if text.starts_with("Job \"")
-            && (text.contains(" successfully completed at ")
-                || text.contains(" completed with ")
-                || text.contains(" stopped due to fatal error at ")
-                || text.contains(" stopped by user request at "))
-        {
-            self.final_line = Some(text.to_string());
-            return Step::Finished;
-        }
-        if is_error_line(text) {
-            self.errors.push(text.to_string());
-            return Step::Error;
-        }
-        Step::Other
-    }
-}
-
-/// Removes the LOGTIME prefix (`24-NOV-26 01:02:03.123: `) and the METRICS worker tag (`W-1 `).
-fn strip_prefixes(line: &str) -> &str {
-    let mut rest = line;
-    // DD-MON-YY HH24:MI:SS.FF3: — 24 characters including the trailing blank.
-    if rest.len() >= 24 && rest.as_bytes().get(22) == Some(&b':') && rest.as_bytes()[2] == b'-' {
-        if let Some(after) = rest.get(24..) {
-            rest = after;
-        }
-    }
-    let trimmed = rest.trim_start();
-    if let Some(after_w) = trimmed.strip_prefix("W-") {
-        let digits = after_w.chars().take_while(char::is_ascii_digit).count();
-        if digits > 0 {
-            if let Some(after) = after_w.get(digits..).and_then(|a| a.strip_prefix(' ')) {
-                return after;
+            // The files follow the `Dump file set` line, one a line, until anything else.
+            Line::Other(path) if in_dump_file_set => {
+                self.dump_files.push(lossy(path).trim().to_string());
+                self.in_dump_file_set = true;
+                Step::DumpFile
             }
+            Line::Final(last) => {
+                self.ending = Some(last.ending);
+                self.final_line = Some(lossy(text));
+                Step::Finished
+            }
+            Line::Message { .. } | Line::Resumable { .. } => {
+                self.errors.push(lossy(text));
+                Step::Error
+            }
+            _ => Step::Other,
         }
     }
-    rest
-}
 
-/// `ORA-39002: invalid operation`, `UDE-00014: ...`, `LRM-00101: ...`: a facility, a dash, five
-/// digits and a colon.
-fn is_error_line(text: &str) -> bool {
-    let Some((facility, rest)) = text.split_once('-') else {
-        return false;
-    };
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    (2..=4).contains(&facility.len())
-        && facility.chars().all(|c| c.is_ascii_uppercase())
-        && digits >= 4
-        && rest[digits..].starts_with(':')
-}
-
-/// `"OWNER"."JOB"...` → `OWNER.JOB`.
-fn quoted_pair(text: &str) -> Option<String> {
-    let mut parts = text.split('"');
-    parts.next()?;
-    let owner = parts.next()?;
-    if parts.next()? != "." {
-        return None;
+    /// True when the final line says the job ran to its end (with or without errors).
+    pub fn completed(&self) -> bool {
+        matches!(self.ending, Some(Ending::Success | Ending::Errors(_)))
     }
-    let job = parts.next()?;
-    Some(format!("{owner}.{job}"))
 }
 
-/// `"S"."T":"P"   1.234 MB  12345 rows[ in 0 seconds using direct_path]`.
-fn exported(rest: &str) -> Option<(String, u64, u64)> {
-    let close = rest.rfind('"')?;
-    let name = rest[..=close].to_string();
-    let mut words = rest[close + 1..].split_whitespace();
-    let size: f64 = words.next()?.parse().ok()?;
-    let unit = words.next()?;
-    let rows: u64 = words.next()?.parse().ok()?;
-    if words.next()? != "rows" {
-        return None;
-    }
-    let factor = match unit {
-        "B" => 1.0,
-        "KB" => 1024.0,
-        "MB" => 1024.0 * 1024.0,
-        "GB" => 1024.0 * 1024.0 * 1024.0,
-        "TB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => return None,
-    };
-    Some((name, (size * factor).round() as u64, rows))
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(test)]
@@ -194,6 +135,7 @@ Job "BIZAGIADMON"."BIZSCRIPT_EXP_20261124010203" successfully completed at Tue N
         assert_eq!(p.tables, 2);
         assert_eq!(p.rows, 12355);
         assert_eq!(p.bytes, 1_572_864 + 2048);
+        assert!(p.completed());
         assert_eq!(
             p.dump_files,
             ["/srv/backup/bizagi_01.dmp", "/srv/backup/bizagi_02.dmp"]

@@ -6,17 +6,13 @@
 //! the user configured: it says how the client encodes what it sends and shows, and changing it
 //! would change the data path, not just the messages.
 
+use crate::oracle::nls_lang::NlsLang;
+
 /// `AMERICAN_AMERICA.<charset of nls_lang>`; the charset is Oracle's default US7ASCII when
-/// NLS_LANG is unset or names none.
+/// NLS_LANG is unset or names none (read as [`NlsLang`] reads it).
 pub fn american_messages(nls_lang: Option<&str>) -> String {
-    // The charset is the text after the last `.` (language and territory names may hold blanks
-    // and dots never appear in them).
-    let charset = nls_lang
-        .and_then(|v| v.rsplit_once('.'))
-        .map(|(_, charset)| charset.trim())
-        .filter(|c| !c.is_empty())
-        .unwrap_or("US7ASCII");
-    format!("AMERICAN_AMERICA.{}", charset.to_uppercase())
+    let nls = NlsLang::resolve(nls_lang, None);
+    format!("AMERICAN_AMERICA.{}", nls.effective_charset())
 }
 
 #[cfg(test)]

@@ -92,6 +92,9 @@ pub struct HomeLayout {
     /// True when Data Pump's message files (`rdbms/mesg/ude*.msb`) are present; Instant Client
     /// carries its messages inside its libraries, so this is true for it.
     pub has_messages: bool,
+    /// True when SQL*Plus's message files (`sqlplus/mesg/sp1*.msb`) are present (Instant Client:
+    /// always), without which sqlplus stops with SP2-0667.
+    pub has_sqlplus_messages: bool,
 }
 
 impl HomeLayout {
@@ -116,17 +119,20 @@ impl HomeLayout {
             .filter(|t| !has_tool(&tools_dir, t))
             .map(|t| format!("{t}{EXE_SUFFIX}"))
             .collect();
-        let has_messages = match kind {
-            HomeKind::Full => has_datapump_messages(&dir.join("rdbms").join("mesg")),
+        let messages = |product: &str, prefix: &str| match kind {
+            HomeKind::Full => has_message_file(&dir.join(product).join("mesg"), prefix),
             HomeKind::InstantClient => true,
             HomeKind::NotAClient => false,
         };
+        let has_messages = messages("rdbms", "ude");
+        let has_sqlplus_messages = messages("sqlplus", "sp1");
         Self {
             dir: dir.to_path_buf(),
             kind,
             bin: tools_dir,
             missing_tools,
             has_messages,
+            has_sqlplus_messages,
         }
     }
 
@@ -148,13 +154,13 @@ fn is_instant_client(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// `udeus.msb` (English) or another language's `ude<lang>.msb`.
-fn has_datapump_messages(mesg: &Path) -> bool {
+/// A message file `<prefix><lang>.msb` in `mesg` (`udeus.msb` is Data Pump export's English one).
+fn has_message_file(mesg: &Path, prefix: &str) -> bool {
     std::fs::read_dir(mesg)
         .map(|entries| {
             entries.flatten().any(|e| {
                 let name = e.file_name().to_string_lossy().to_lowercase();
-                name.starts_with("ude") && name.ends_with(".msb")
+                name.starts_with(prefix) && name.ends_with(".msb")
             })
         })
         .unwrap_or(false)
@@ -168,6 +174,84 @@ pub fn oracle_library_dirs(library_path: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// One Oracle home registered under `HKLM\SOFTWARE\ORACLE\KEY_<HomeName>` (Windows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegistryHome {
+    /// The registry key, e.g. `HKEY_LOCAL_MACHINE\SOFTWARE\ORACLE\KEY_OraClient19Home1`.
+    pub key: String,
+    pub oracle_home: Option<String>,
+    pub nls_lang: Option<String>,
+}
+
+impl RegistryHome {
+    /// True when this is the key `oracle.key` names (`SOFTWARE\ORACLE\KEY_...`), compared
+    /// without the hive prefix and case.
+    pub fn is_key(&self, oracle_key: &str) -> bool {
+        let wanted = oracle_key.trim().trim_matches('\\').to_ascii_uppercase();
+        !wanted.is_empty() && self.key.to_ascii_uppercase().ends_with(&wanted)
+    }
+}
+
+/// Parses the output of `reg query HKLM\SOFTWARE\ORACLE /s`: key lines start with `HKEY_`,
+/// value lines are `    NAME    REG_SZ    DATA`. Only keys holding ORACLE_HOME or NLS_LANG count.
+pub fn parse_reg_query(text: &str) -> Vec<RegistryHome> {
+    let mut homes: Vec<RegistryHome> = Vec::new();
+    let mut current: Option<RegistryHome> = None;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.starts_with("HKEY_") {
+            homes.extend(current.take());
+            current = Some(RegistryHome {
+                key: line.to_string(),
+                oracle_home: None,
+                nls_lang: None,
+            });
+            continue;
+        }
+        let mut fields = line.trim_start().splitn(3, "    ");
+        let (Some(name), Some(kind), Some(data)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if !kind.trim().starts_with("REG_") {
+            continue;
+        }
+        if let Some(home) = current.as_mut() {
+            let data = Some(data.trim().to_string()).filter(|d| !d.is_empty());
+            match name.trim().to_ascii_uppercase().as_str() {
+                "ORACLE_HOME" => home.oracle_home = data,
+                "NLS_LANG" => home.nls_lang = data,
+                _ => {}
+            }
+        }
+    }
+    homes.extend(current);
+    homes.retain(|h| h.oracle_home.is_some() || h.nls_lang.is_some());
+    homes
+}
+
+/// The NLS_LANG the registry gives the home in use: the key `ORACLE_HOME\bin\oracle.key` names
+/// (`oracle_key`), else the key whose ORACLE_HOME is `oracle_home` (oracle-facts 7.1).
+pub fn registry_nls_lang(
+    homes: &[RegistryHome],
+    oracle_home: Option<&Path>,
+    oracle_key: Option<&str>,
+) -> Option<String> {
+    let by_key = oracle_key.and_then(|key| homes.iter().find(|h| h.is_key(key)));
+    let by_home = || {
+        let wanted = oracle_home?
+            .to_string_lossy()
+            .trim_end_matches('\\')
+            .to_ascii_uppercase();
+        homes.iter().find(|h| {
+            h.oracle_home
+                .as_deref()
+                .is_some_and(|p| p.trim_end_matches('\\').to_ascii_uppercase() == wanted)
+        })
+    };
+    by_key.or_else(by_home)?.nls_lang.clone()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +259,56 @@ mod tests {
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, b"").unwrap();
+    }
+
+    #[test]
+    fn parses_reg_query_output() {
+        let text = "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\ORACLE\r\n    inst_loc    REG_SZ    C:\\Program Files\\Oracle\\Inventory\r\n\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\ORACLE\\KEY_OraClient19Home1\r\n    ORACLE_HOME    REG_SZ    C:\\app\\client\\product\\19.0.0\\client_1\r\n    NLS_LANG    REG_SZ    MEXICAN SPANISH_MEXICO.WE8MSWIN1252\r\n\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\ORACLE\\KEY_OraDB19Home1\r\n    ORACLE_HOME    REG_SZ    D:\\db\\home\r\n";
+        let homes = parse_reg_query(text);
+        assert_eq!(homes.len(), 2);
+        assert_eq!(
+            homes[0].oracle_home.as_deref(),
+            Some("C:\\app\\client\\product\\19.0.0\\client_1")
+        );
+        assert_eq!(
+            homes[0].nls_lang.as_deref(),
+            Some("MEXICAN SPANISH_MEXICO.WE8MSWIN1252")
+        );
+        assert!(homes[0].is_key("SOFTWARE\\ORACLE\\KEY_OraClient19Home1\r\n"));
+        assert!(!homes[1].is_key("SOFTWARE\\ORACLE\\KEY_OraClient19Home1"));
+        assert_eq!(homes[1].nls_lang, None);
+        assert!(!homes[0].is_key(""));
+    }
+
+    #[test]
+    fn the_registry_nls_lang_is_the_home_in_use() {
+        let homes = vec![
+            RegistryHome {
+                key: "HKEY_LOCAL_MACHINE\\SOFTWARE\\ORACLE\\KEY_A".into(),
+                oracle_home: Some("C:\\a".into()),
+                nls_lang: Some("AMERICAN_AMERICA.WE8MSWIN1252".into()),
+            },
+            RegistryHome {
+                key: "HKEY_LOCAL_MACHINE\\SOFTWARE\\ORACLE\\KEY_B".into(),
+                oracle_home: Some("C:\\b".into()),
+                nls_lang: Some("SPANISH_SPAIN.WE8MSWIN1252".into()),
+            },
+        ];
+        let b = Path::new("c:\\B\\");
+        assert_eq!(
+            registry_nls_lang(&homes, Some(b), None).as_deref(),
+            Some("SPANISH_SPAIN.WE8MSWIN1252")
+        );
+        // oracle.key wins over the folder name.
+        assert_eq!(
+            registry_nls_lang(&homes, Some(b), Some("SOFTWARE\\ORACLE\\KEY_A")).as_deref(),
+            Some("AMERICAN_AMERICA.WE8MSWIN1252")
+        );
+        assert_eq!(
+            registry_nls_lang(&homes, Some(Path::new("C:\\c")), None),
+            None
+        );
+        assert_eq!(registry_nls_lang(&homes, None, None), None);
     }
 
     #[test]
@@ -203,6 +337,9 @@ mod tests {
         assert_eq!(layout.kind, HomeKind::Full);
         assert!(layout.missing_tools.is_empty());
         assert!(layout.has_messages);
+        assert!(!layout.has_sqlplus_messages);
+        touch(&full.join("sqlplus/mesg/sp1us.msb"));
+        assert!(HomeLayout::inspect(&full).has_sqlplus_messages);
 
         let ic = tmp.path().join("instantclient_19_27");
         touch(&ic.join(format!("expdp{EXE_SUFFIX}")));

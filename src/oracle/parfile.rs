@@ -32,6 +32,18 @@ pub fn render_attach(connection: &Connection, owner_job: &str) -> String {
     )
 }
 
+/// True when `path` can be passed as `parfile=PATH` in one argument: the client reads its
+/// command line as `NAME=value` items separated by blanks and commas, so a path with a blank,
+/// a comma, a quote or an `=` would be cut or misread.
+pub fn fits_the_command_line(path: &std::path::Path) -> bool {
+    path.to_str().is_some_and(|p| {
+        !p.is_empty()
+            && p.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '/' | '\\' | ':' | '.' | '_' | '-')
+            })
+    })
+}
+
 fn render_with(options: &ExportOptions, userid: &str) -> String {
     let mut out = String::new();
     out.push_str("# Data Pump export parameter file written by bizscript\n");
@@ -164,9 +176,66 @@ mod tests {
     }
 
     #[test]
+    fn only_plain_paths_go_on_the_command_line() {
+        use std::path::Path;
+        assert!(fits_the_command_line(Path::new(
+            "/tmp/bizscript-Ab12_x/expdp.par"
+        )));
+        assert!(!fits_the_command_line(Path::new("/tmp/my dir/expdp.par")));
+        assert!(!fits_the_command_line(Path::new("/tmp/a,b/expdp.par")));
+        assert!(!fits_the_command_line(Path::new("/tmp/a=b/expdp.par")));
+    }
+
+    #[test]
     fn wallet_connections_write_no_password() {
         let wallet = Connection::wallet("PRODDB").unwrap();
         let text = render(&options(vec![]), &wallet);
         assert!(text.contains("\nuserid=/@PRODDB\n"));
+    }
+
+    /// What the parfile parser would see as a comment or a line break outside quotes.
+    fn breaks_the_line(line: &str) -> bool {
+        let (mut double, mut single) = (false, false);
+        for c in line.chars() {
+            match c {
+                '"' if !single => double = !double,
+                '\'' if !double => single = !single,
+                '#' if !double && !single => return true,
+                '\n' | '\r' => return true,
+                _ => {}
+            }
+        }
+        line.ends_with('\\')
+    }
+
+    proptest::proptest! {
+        /// Whatever a script writes, an accepted value renders as one intact line.
+        #[test]
+        fn accepted_values_never_break_the_parfile(value in "[ -~\n]{0,40}") {
+            for name in ["exclude", "flashback_time", "schemas", "dumpfile", "directory", "query"] {
+                let mut all: Vec<(&str, OptionValue)> = vec![
+                    ("schemas", OptionValue::Text("BIZAGI".into())),
+                    ("directory", OptionValue::Text("D".into())),
+                    ("dumpfile", OptionValue::Text("x.dmp".into())),
+                ];
+                all.retain(|(n, _)| *n != name);
+                all.push((name, OptionValue::Text(value.clone())));
+                let started = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap();
+                if let Ok(options) = ExportOptions::parse(all, started) {
+                    let text = render_masked(&options, &connection());
+                    for line in text.lines().skip(1) {
+                        proptest::prop_assert!(!breaks_the_line(line), "{name}={value:?} rendered as {line:?}");
+                    }
+                    let expected = options.entries().map(|(_, v)| match v {
+                        Value::EachOnItsOwnLine(items) => items.len(),
+                        _ => 1,
+                    }).sum::<usize>() + 2;
+                    proptest::prop_assert_eq!(text.lines().count(), expected);
+                }
+            }
+        }
     }
 }

@@ -206,6 +206,7 @@ pub fn advice(code: &str) -> &'static str {
         "ORA-01749" => "a user cannot grant privileges to itself: grant_to must name another user",
         "ORA-01917" | "ORA-01918" => "the user or role named in grant_to does not exist: check the name",
         "ORA-22929" => "the directory name is invalid or missing",
+        "ORA-00972" => "the name is too long for this database (30 bytes while COMPATIBLE is below 12.2): use a shorter name",
         "ORA-00955" => "the name is already used by an existing object",
         "SP2-0640" => "sqlplus is not connected: the CONNECT failed (see the error before this one)",
         "SP2-0306" => "invalid CONNECT option: check the user name and connect string",

@@ -6,13 +6,17 @@
 //! TWO_TASK, NLS_LANG and library-path conflicts. Every finding is a problem with a severity, a
 //! message and a fix; `ok` is false when any problem is an error.
 
-use super::connection::{capture_error, child_env, Step};
+use super::connection::child_env;
+use super::registry::{registry_homes, registry_nls_lang};
+use super::sqlplus::{capture_error, SQLPLUS_NLS_LANG};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::client_banner::{self, BannerError, ClientBanner};
 use crate::oracle::nls_lang::{NlsLang, NlsSource, RECOMMENDED};
 use crate::oracle::oracle_homes::{
-    oracle_library_dirs, parse_oratab, same_file, tools_on_path, HomeKind, HomeLayout, TOOLS,
+    oracle_library_dirs, parse_oratab, same_file, tools_on_path, HomeKind, HomeLayout,
+    RegistryHome, TOOLS,
 };
 use crate::process::capture::{capture, Invocation};
 use rhai::{Dynamic, Engine, EvalAltResult};
@@ -50,7 +54,7 @@ pub struct Problem {
 /// One Oracle client found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundHome {
-    /// `ORACLE_HOME`, `PATH` or `oratab`.
+    /// `ORACLE_HOME`, `PATH`, `registry` (Windows) or `oratab`.
     pub source: &'static str,
     /// The home folder (or, for PATH, the `expdp` found).
     pub path: String,
@@ -175,7 +179,8 @@ pub fn check_env(ctx: &HostCtx) -> Result<EnvReport, Box<EvalAltResult>> {
             ));
         }
     }
-    let homes = found_homes(layout.as_ref(), &on_path);
+    let registered = registry_homes(ctx);
+    let homes = found_homes(layout.as_ref(), &on_path, &registered);
 
     // 3. The version, from the banner (no connection).
     let banner = match tools.get("expdp") {
@@ -191,7 +196,10 @@ pub fn check_env(ctx: &HostCtx) -> Result<EnvReport, Box<EvalAltResult>> {
         ));
     }
     library_path_conflicts(ctx, layout.as_ref(), &mut problems);
-    let nls = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), registry_nls_lang());
+    let nls = NlsLang::resolve(
+        ctx.env.get("NLS_LANG").as_deref(),
+        registry_nls_lang(ctx, &registered).as_deref(),
+    );
     if nls.source == NlsSource::Default {
         problems.push(warning(
             format!(
@@ -244,11 +252,21 @@ fn check_layout(layout: &HomeLayout, problems: &mut Vec<Problem>) {
                     "point ORACLE_HOME at the client's real home; the message files come with it",
                 ));
             }
+            if !layout.has_sqlplus_messages {
+                problems.push(error(
+                    format!("{dir}/sqlplus/mesg has no SQL*Plus message files (sp1us.msb): sqlplus would stop with SP2-0667"),
+                    "point ORACLE_HOME at the client's real home; the message files come with it",
+                ));
+            }
         }
     }
 }
 
-fn found_homes(layout: Option<&HomeLayout>, on_path: &[PathBuf]) -> Vec<FoundHome> {
+fn found_homes(
+    layout: Option<&HomeLayout>,
+    on_path: &[PathBuf],
+    registered: &[RegistryHome],
+) -> Vec<FoundHome> {
     let mut homes = Vec::new();
     if let Some(layout) = layout {
         homes.push(FoundHome {
@@ -259,6 +277,12 @@ fn found_homes(layout: Option<&HomeLayout>, on_path: &[PathBuf]) -> Vec<FoundHom
     homes.extend(on_path.iter().map(|p| FoundHome {
         source: "PATH",
         path: p.display().to_string(),
+    }));
+    homes.extend(registered.iter().filter_map(|r| {
+        Some(FoundHome {
+            source: "registry",
+            path: r.oracle_home.clone()?,
+        })
     }));
     for oratab in ORATAB_PATHS {
         if let Ok(text) = std::fs::read_to_string(oratab) {
@@ -278,6 +302,10 @@ fn read_banner(
 ) -> Result<Option<ClientBanner>, Box<EvalAltResult>> {
     let mut invocation = Invocation::new(expdp, &["-help"]);
     invocation.env = child_env(ctx);
+    // English messages, so that the banner and any UDE- error read as the parser expects.
+    invocation
+        .env
+        .push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
     invocation.timeout = BANNER_TIMEOUT;
     let captured = match capture(&invocation, &ctx.cancel) {
         Ok(captured) => captured,
@@ -296,10 +324,16 @@ fn read_banner(
     match client_banner::parse(&text) {
         Ok(banner) => Ok(Some(banner)),
         Err(BannerError::MessageFiles { code, line }) => {
-            problems.push(error(
-                format!("expdp cannot find its message files: {line}"),
-                format!("{code}: set ORACLE_HOME to the Oracle client's own folder (the one whose rdbms/mesg holds udeus.msb)"),
-            ));
+            // A home without message files was reported already; the banner only confirms it.
+            if !problems
+                .iter()
+                .any(|p| p.message.contains("no Data Pump message files"))
+            {
+                problems.push(error(
+                    format!("expdp cannot find its message files ({code}): {line}"),
+                    "set ORACLE_HOME to the Oracle client's own folder (the one whose rdbms/mesg holds udeus.msb)",
+                ));
+            }
             Ok(None)
         }
         Err(BannerError::Missing) => {
@@ -336,11 +370,6 @@ fn library_path_conflicts(ctx: &HostCtx, layout: Option<&HomeLayout>, problems: 
             format!("remove {} from {variable}; mixing clients' libraries makes the tools fail or load the wrong version", dir.display()),
         ));
     }
-}
-
-/// NLS_LANG from the Windows registry of the home in use. Not read yet: see the report.
-fn registry_nls_lang() -> Option<&'static str> {
-    None
 }
 
 #[cfg(test)]
@@ -392,6 +421,14 @@ mod tests {
         let all = problems(&report).join("\n");
         assert!(all.contains("error:"), "{all}");
         assert!(all.contains("message files"), "{all}");
+        assert_eq!(
+            all.lines()
+                .filter(|p| p.contains("Data Pump message files"))
+                .count(),
+            1,
+            "reported twice: {all}"
+        );
+        assert!(all.contains("SQL*Plus message files"), "{all}");
         assert!(report["client_version"].is_unit());
     }
 
@@ -409,6 +446,55 @@ mod tests {
             "{all}"
         );
         assert!(all.contains("set ORACLE_HOME"), "{all}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_instant_client_on_path_needs_no_oracle_home_and_stray_libraries_are_reported() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let ic = tmp.path().join("instantclient_19_27");
+        std::fs::create_dir_all(&ic).unwrap();
+        for tool in ["expdp", "impdp", "sqlplus"] {
+            let path = ic.join(tool);
+            std::fs::write(&path, "#!/bin/sh\nprintf 'Export: Release 19.0.0.0.0 - Production on Tue Nov 24 01:02:03 2026\\nVersion 19.27.0.0.0\\n'\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        std::fs::write(ic.join("libclntsh.so.19.1"), "").unwrap();
+        let other = tmp.path().join("other_client_lib");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("libclntsh.so"), "").unwrap();
+
+        let mut env = OracleEnv::inherit();
+        env.unset("ORACLE_HOME");
+        env.unset("TWO_TASK");
+        env.set("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8");
+        env.set("PATH", ic.display().to_string());
+        env.set("LD_LIBRARY_PATH", ic.display().to_string());
+        let clean = engine(&context(env.clone(), false, false));
+        let report: Map = eval(&clean, "check_env()").unwrap().cast();
+        assert_eq!(report["ok"].as_bool(), Ok(true), "{:?}", problems(&report));
+        assert_eq!(report["instant_client"].as_bool(), Ok(true));
+        assert_eq!(report["oracle_home"].to_string(), ic.display().to_string());
+        assert_eq!(report["client_version"].to_string(), "19.27.0.0.0");
+
+        if cfg!(target_os = "linux") {
+            env.set(
+                "LD_LIBRARY_PATH",
+                format!("{}:{}", other.display(), ic.display()),
+            );
+            let conflicting = engine(&context(env, false, false));
+            let report: Map = eval(&conflicting, "check_env()").unwrap().cast();
+            let all = problems(&report).join("\n");
+            assert!(
+                all.contains(&format!(
+                    "another Oracle client's libraries: {}",
+                    other.display()
+                )),
+                "{all}"
+            );
+            assert_eq!(all.matches("another Oracle client").count(), 1, "{all}");
+        }
     }
 
     #[cfg(unix)]

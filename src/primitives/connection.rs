@@ -1,24 +1,18 @@
 //! `oracle(#{ user, password, connect })`: the connection descriptor scripts pass to the
-//! primitives that talk to the database, and how those primitives run sqlplus with it.
+//! primitives that talk to the database.
 //!
-//! Nothing connects when the descriptor is made. When a primitive needs the database it builds a
-//! [`SqlplusScript`], and [`run_sql`] runs `sqlplus -S -L /nolog` with the script (and so the
-//! password) on stdin only, parses the output strictly and turns ORA-/SP2- errors into script
-//! errors carrying the Oracle code and advice.
+//! Nothing connects when the descriptor is made: a primitive that needs the database hands it to
+//! [`super::sqlplus::run_sql`].
 
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::connection::{Connection, ConnectionError};
-use crate::oracle::sqlplus_output::{self, SqlplusError, SqlplusOutput};
-use crate::oracle::sqlplus_script::SqlplusScript;
-use crate::process::capture::{capture, resolve_tool, CaptureError, Invocation};
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 pub const ORACLE: PrimitiveDoc = PrimitiveDoc {
     name: "oracle",
@@ -27,14 +21,6 @@ pub const ORACLE: PrimitiveDoc = PrimitiveDoc {
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 print(db);                     // BIZAGIADMON/"***"@//localhost:1521/ORCLPDB1"#,
 };
-
-/// How long one sqlplus conversation may take (a connect to an unreachable host can hang).
-const SQLPLUS_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// The NLS_LANG bizscript gives its own sqlplus children: English messages and UTF-8 output, so
-/// that what it parses and shows does not depend on the client's setting (which `nls_charset`
-/// reports separately). Sqitch does the same (oracle-facts 6.4).
-const SQLPLUS_NLS_LANG: &str = "AMERICAN_AMERICA.AL32UTF8";
 
 /// The Rhai type `Oracle`: a connection descriptor.
 #[derive(Clone)]
@@ -160,64 +146,10 @@ fn connection_error(error: ConnectionError) -> Box<EvalAltResult> {
     script_error("BZ-CONNECTION", format!("oracle: {error}"), hint)
 }
 
-/// Runs `script` with sqlplus as `db`, for the primitive `function`. The password goes only to
-/// sqlplus's stdin; the output is redacted, then parsed strictly. Every failure is a script error.
-pub fn run_sql(
-    ctx: &HostCtx,
-    db: &Oracle,
-    function: &str,
-    script: &SqlplusScript,
-) -> Result<SqlplusOutput, Box<EvalAltResult>> {
-    try_sql(ctx, db, function, script)?.map_err(|e| sql_error(function, e))
-}
-
-/// Like [`run_sql`], but hands Oracle's own errors back typed (inner `Err`) so that a caller can
-/// react to one (e.g. ORA-00942 → try another view); failures to run sqlplus are the outer `Err`.
-pub fn try_sql(
-    ctx: &HostCtx,
-    db: &Oracle,
-    function: &str,
-    script: &SqlplusScript,
-) -> Result<Result<SqlplusOutput, SqlplusError>, Box<EvalAltResult>> {
-    let sqlplus = resolve_tool(
-        "sqlplus",
-        ctx.env.oracle_home().as_deref(),
-        ctx.env.get("PATH").as_deref(),
-    )
-    .ok_or_else(|| {
-        script_error(
-            "BZ-SQLPLUS-MISSING",
-            format!("{function}: cannot find sqlplus in ORACLE_HOME/bin or on PATH"),
-            "set ORACLE_HOME to the Oracle client to use; run check_env() to see what is wrong",
-        )
-    })?;
-    tracing::debug!(
-        function,
-        sqlplus = %sqlplus.display(),
-        script = %script.render_masked(&db.connection),
-        "running sqlplus"
-    );
-    let mut invocation = Invocation::new(sqlplus, &["-S", "-L", "/nolog"]);
-    invocation.env = child_env(ctx);
-    invocation.stdin = Some(script.render(&db.connection));
-    invocation.timeout = SQLPLUS_TIMEOUT;
-    invocation.secrets = db.connection.password().cloned().into_iter().collect();
-    let captured = capture(&invocation, &ctx.cancel).map_err(|e| capture_error(function, e))?;
-    tracing::debug!(function, exit_code = ?captured.exit_code, stdout = %captured.stdout, stderr = %captured.stderr, "sqlplus finished");
-    // Errors may come on either stream; rows only on stdout.
-    if let Some(error) = sqlplus_output::first_error(&captured.stderr) {
-        return Ok(Err(error));
-    }
-    Ok(sqlplus_output::parse(
-        &captured.stdout,
-        captured.exit_code,
-        script.query_count(),
-    ))
-}
-
-/// The environment of bizscript's Oracle children: the run's overrides, plus a clean sqlplus
-/// profile search path (no `login.sql` may change the SET options) and, for a full home on
-/// Unix, its `lib` first on the library path.
+/// The environment of bizscript's Oracle children (sqlplus, expdp): the run's overrides, plus a
+/// clean sqlplus profile search path (no `login.sql` may change the SET options) and, for a full
+/// home on Unix, its `lib` first on the library path. NLS_LANG is left as the run has it: each
+/// caller decides what its child needs.
 pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
     let mut env: Vec<(String, Option<String>)> = ctx
         .env
@@ -226,7 +158,6 @@ pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
         .collect();
     env.push(("SQLPATH".into(), Some(String::new())));
     env.push(("ORACLE_PATH".into(), None));
-    env.push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
     #[cfg(all(unix, not(target_os = "macos")))]
     if let Some(home) = ctx.env.oracle_home() {
         if crate::oracle::oracle_homes::HomeLayout::inspect(&home).kind
@@ -246,70 +177,6 @@ pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
         }
     }
     env
-}
-
-/// A sqlplus error as a script error: the Oracle code, the message, the advice.
-pub fn sql_error(function: &str, error: SqlplusError) -> Box<EvalAltResult> {
-    script_error(
-        &error.code(),
-        format!("{function}: {error}"),
-        error.advice(),
-    )
-}
-
-/// A failure to run a tool as a script error.
-pub fn capture_error(function: &str, error: CaptureError) -> Box<EvalAltResult> {
-    let (code, hint) = match &error {
-        CaptureError::Spawn { .. } => (
-            "BZ-SPAWN",
-            "check ORACLE_HOME and the file's permissions; run check_env()",
-        ),
-        CaptureError::Timeout { .. } => (
-            "BZ-TIMEOUT",
-            "check that the database is reachable (listener, network)",
-        ),
-        CaptureError::Cancelled { .. } => ("BZ-CANCELLED", "the run was interrupted"),
-        CaptureError::Io { .. } => ("BZ-SPAWN", "the child process failed unexpectedly"),
-    };
-    script_error(code, format!("{function}: {error}"), hint)
-}
-
-/// One step's feedback on stderr: a spinner while it runs on a terminal, then one plain line.
-/// stdout belongs to the script's `print`.
-pub struct Step {
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Step {
-    /// Starts a step described by `what` (shown only on a terminal, while it runs).
-    pub fn start(ctx: &HostCtx, what: &str) -> Self {
-        tracing::info!(step = what, "started");
-        let bar = ctx.interactive.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message(what.to_string());
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        });
-        Self { bar }
-    }
-
-    /// Ends the step with its summary line (on stderr).
-    pub fn finish(self, summary: &str) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-        tracing::info!(summary, "finished");
-        eprintln!("{summary}");
-    }
-}
-
-impl Drop for Step {
-    fn drop(&mut self) {
-        // A step that failed still clears its spinner.
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 //! `DROP TABLE owner.job PURGE` (oracle-facts 3.3). `cleanup_job` does exactly that, for an
 //! orphan only, after confirmation.
 
-use super::connection::{run_sql, sql_error, Oracle, Step};
+use super::connection::Oracle;
 use super::errors::script_error;
+use super::sqlplus::{run_sql, sql_error};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::identifier::{Identifier, NameLimit};
@@ -104,7 +106,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
                     job.as_stored()
                 ),
             );
-            let cleanup = cleanup_job(&c, &db, &owner, &job, &mut step_confirm(&c))?;
+            let cleanup = cleanup_job(&c, &db, &owner, &job, &mut confirmation(&c, &step))?;
             step.finish(&cleanup_summary(&cleanup));
             rhai::serde::to_dynamic(&cleanup)
         },
@@ -188,11 +190,15 @@ pub fn datapump_jobs(ctx: &HostCtx, db: &Oracle) -> Result<Vec<DataPumpJob>, Box
     Ok(jobs)
 }
 
-/// How the confirmation is obtained: `Ok(true)` to go ahead.
+/// How the confirmation is obtained: given what would be done, `Ok(true)` to go ahead.
 pub type Confirm<'a> = dyn FnMut(&str) -> Result<bool, Box<EvalAltResult>> + 'a;
 
 /// The run's confirmation: `--yes`, else a y/N question on a terminal, else an error.
-fn step_confirm(ctx: &HostCtx) -> impl FnMut(&str) -> Result<bool, Box<EvalAltResult>> + '_ {
+/// The spinner of `step` is paused while the question waits for an answer.
+fn confirmation<'a>(
+    ctx: &'a HostCtx,
+    step: &'a Step,
+) -> impl FnMut(&str) -> Result<bool, Box<EvalAltResult>> + 'a {
     move |question: &str| {
         if ctx.assume_yes {
             return Ok(true);
@@ -200,26 +206,26 @@ fn step_confirm(ctx: &HostCtx) -> impl FnMut(&str) -> Result<bool, Box<EvalAltRe
         if !(ctx.interactive && std::io::stdin().is_terminal()) {
             return Err(script_error(
                 "BZ-CONFIRM",
-                format!(
-                    "cleanup_job: {question} needs confirmation, and this run is not on a terminal"
-                ),
+                format!("cleanup_job: will not {question} without confirmation, and this run has no terminal to ask on"),
                 "run again with --yes to confirm unattended clean-ups",
             ));
         }
-        eprint!("{question} [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(|e| {
-                script_error(
-                    "BZ-CONFIRM",
-                    format!("cleanup_job: cannot read the answer: {e}"),
-                    "",
-                )
-            })?;
-        Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+        step.suspend(|| {
+            eprint!("cleanup_job: {question}? [y/N] ");
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut answer)
+                .map_err(|e| {
+                    script_error(
+                        "BZ-CONFIRM",
+                        format!("cleanup_job: cannot read the answer: {e}"),
+                        "",
+                    )
+                })?;
+            Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+        })
     }
 }
 
@@ -307,7 +313,7 @@ pub fn cleanup_job(
         });
     }
     if !confirm(&format!(
-        "Drop the master table of orphaned Data Pump job {qualified}? The job cannot be restarted afterwards."
+        "drop the master table of orphaned Data Pump job {qualified} (the job cannot be restarted afterwards)"
     ))? {
         return Err(script_error(
             "BZ-CONFIRM",
@@ -455,6 +461,42 @@ mod sim_tests {
             "DROP TABLE \"BIZAGIADMON\".\"BZ_CRASHED\" PURGE;"
         );
         sim.ctx.set_dry_run(false);
+        assert_eq!(jobs(&sim).len(), 1);
+    }
+
+    #[test]
+    fn without_the_dictionary_privilege_the_error_says_what_is_missing() {
+        let Some(sim) = Sim::start("no_privilege") else {
+            return;
+        };
+        let err = sim.run("datapump_jobs(db)").unwrap_err();
+        assert_eq!(code(&err), "ORA-00942", "{}", text(&err));
+        assert!(text(&err).contains("SELECT_CATALOG_ROLE"), "{}", text(&err));
+    }
+
+    #[test]
+    fn a_declined_confirmation_leaves_the_job_alone() {
+        let Some(sim) = Sim::with("crash", false, false) else {
+            return;
+        };
+        orphan(&sim, "BZ_CRASHED");
+        let db = sim
+            .run("db")
+            .unwrap()
+            .cast::<crate::primitives::connection::Oracle>();
+        let owner = super::name("owner", "BIZAGIADMON").unwrap();
+        let job = super::name("job", "BZ_CRASHED").unwrap();
+        let mut asked = Vec::new();
+        let mut decline = |what: &str| {
+            asked.push(what.to_string());
+            Ok(false)
+        };
+        let err = super::cleanup_job(&sim.ctx, &db, &owner, &job, &mut decline).unwrap_err();
+        assert_eq!(code(&err), "BZ-CONFIRM");
+        assert_eq!(
+            asked,
+            ["drop the master table of orphaned Data Pump job BIZAGIADMON.BZ_CRASHED (the job cannot be restarted afterwards)"]
+        );
         assert_eq!(jobs(&sim).len(), 1);
     }
 

@@ -1,4 +1,4 @@
-//! `expdp(db, opts)`: step 3 of the procedure, a Data Pump export done the way a careful DBA does
+//! `expdp(db, opts)`: the export step of the procedure, a Data Pump export done the way a careful DBA does
 //! it by hand (oracle-facts §1-3).
 //!
 //! The flow: check the options (typed, before anything runs) → write the parameter file into a
@@ -6,9 +6,12 @@
 //! its stdin a pipe → follow its console on stderr → remove the parameter file → read the log →
 //! return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
 //! are for what prevents running it. An interrupt kills the job through the client's
-//! interactive mode, so nothing is left running in the database, and ends the script.
+//! interactive mode, so nothing is left running in the database, and ends the script; a job that
+//! started and did not complete is killed through a second, attached client (see
+//! [`super::expdp_cleanup`]).
 
 use super::errors::{misuse, script_error};
+use super::expdp_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
 use super::expdp_progress::ProgressDisplay;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
@@ -20,7 +23,10 @@ use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
-use crate::process::datapump_client::{self, ClientCommand, ClientOutcome, KillOutcome};
+use crate::process::capture::resolve_tool;
+use crate::process::datapump_client::{
+    self, ClientCommand, ClientError, ClientOutcome, KillOutcome,
+};
 use crate::process::private_parfile::PrivateParfile;
 use crate::secret::Secret;
 use rhai::{Dynamic, EvalAltResult, Map};
@@ -31,7 +37,7 @@ use zeroize::Zeroizing;
 pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
     name: "expdp",
     signature: "expdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error; `report` is the log parser's reading of the log). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let backup = expdp(db, #{
     schemas: ["BIZAGI"],
@@ -92,6 +98,14 @@ pub fn register<Db>(
 pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
     let started = chrono::Local::now().naive_local();
     let (options, client_log) = read_options(opts, started)?;
+    if ctx.cancel.is_cancelled() {
+        // Starting a job only to kill it at once would leave work for nobody's benefit.
+        return Err(script_error(
+            "BZ-INTERRUPTED",
+            "expdp: not started, the run is being interrupted",
+            "",
+        ));
+    }
     let program = client_program(ctx)?;
     let job = options
         .job_name()
@@ -127,15 +141,13 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     // A job that started and did not complete (client crash, fatal error, an interrupt that
     // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
     // master table: attach a second client and kill it, so no orphan is left behind.
-    let completed = progress.final_line.as_deref().is_some_and(|l| {
-        l.contains(" successfully completed at ") || l.contains(" completed with ")
-    });
     let needs_cleanup = progress.job.is_some()
-        && !completed
+        && !progress.completed()
         && !ctx.cancel.is_forced()
         && !matches!(outcome.kill, Some(KillOutcome::Killed));
     let cleanup = if needs_cleanup {
-        clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display)
+        let cleanup = clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display);
+        verify_gone(ctx, db, &owner_job, cleanup)
     } else {
         Cleanup::NotNeeded
     };
@@ -150,34 +162,10 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     ))
 }
 
-/// What was done about a job that did not complete.
-#[derive(Debug, Clone, PartialEq)]
-enum Cleanup {
-    /// The job completed, or was killed by the interrupt protocol: nothing to do.
-    NotNeeded,
-    /// A second client attached and killed it (KILL_JOB confirmed).
-    Killed,
-    /// The job no longer existed (ORA-31626): Data Pump had already removed it.
-    NothingLeft,
-    /// The clean-up could not be confirmed; the text says why.
-    Failed(String),
-}
-
-impl Cleanup {
-    fn word(&self) -> &'static str {
-        match self {
-            Cleanup::NotNeeded => "not_needed",
-            Cleanup::Killed => "killed",
-            Cleanup::NothingLeft => "nothing_left",
-            Cleanup::Failed(_) => "failed",
-        }
-    }
-}
-
 /// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the
 /// file whatever happened (its Drop would do it on any other path).
 #[allow(clippy::too_many_arguments)]
-fn run_client(
+pub(super) fn run_client(
     ctx: &HostCtx,
     db: &Connection,
     program: &Path,
@@ -194,6 +182,16 @@ fn run_client(
             "check that the temporary directory (TMPDIR) is writable",
         )
     })?;
+    if !parfile::fits_the_command_line(parfile.path()) {
+        return Err(script_error(
+            "BZ-EXPDP-PARFILE",
+            format!(
+                "the parameter file's path {} holds characters the expdp command line splits on",
+                parfile.path().display()
+            ),
+            "set TMPDIR to a folder whose path has only letters, digits and / . _ -",
+        ));
+    }
     let mut command = ClientCommand::new(
         program.to_path_buf(),
         vec![format!("parfile={}", parfile.path().display()).into()],
@@ -214,68 +212,22 @@ fn run_client(
             "expdp: could not remove the private parameter file: {e} (it is mode 0600; delete it by hand)"
         ));
     }
-    let outcome = run.map_err(|e| {
-        script_error(
+    let outcome = run.map_err(|e| match e {
+        ClientError::ClientLog { .. } => script_error(
+            "BZ-EXPDP-CLIENT-LOG",
+            format!("expdp: {e}"),
+            "set `client_log` to a file in a folder that exists and is writable",
+        ),
+        _ => script_error(
             "BZ-EXPDP-CLIENT",
-            e.to_string(),
+            format!("expdp: {e}"),
             "check ORACLE_HOME and that $ORACLE_HOME/bin/expdp is executable (check_env() tells)",
-        )
+        ),
     })?;
     if let Some(problem) = &outcome.client_log_error {
         display.note(&format!("expdp: {problem}"));
     }
     Ok(outcome)
-}
-
-/// Attaches a second client to `owner_job` and kills it.
-fn clean_up(
-    ctx: &HostCtx,
-    db: &Connection,
-    program: &Path,
-    owner_job: &str,
-    client_log: &Path,
-    display: &ProgressDisplay,
-) -> Cleanup {
-    // The name came from the client's own output; refuse anything that is not a plain
-    // OWNER.JOB rather than write it into a parameter file.
-    let plain = owner_job.split('.').count() == 2
-        && owner_job
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'));
-    if !plain {
-        return Cleanup::Failed(format!(
-            "the job name `{owner_job}` cannot be attached to safely"
-        ));
-    }
-    display.note(&format!(
-        "expdp: job {owner_job} did not complete; attaching to kill it so no orphan is left"
-    ));
-    let mut attach_log = client_log.as_os_str().to_os_string();
-    attach_log.push(".attach");
-    let mut lines = Vec::new();
-    let outcome = run_client(
-        ctx,
-        db,
-        program,
-        &Zeroizing::new(parfile::render_attach(db, owner_job)),
-        PathBuf::from(attach_log),
-        true,
-        display,
-        &mut |_, line| {
-            display.note(&format!("expdp (attach): {line}"));
-            lines.push(line.to_string());
-        },
-    );
-    match outcome {
-        Ok(o) if o.kill == Some(KillOutcome::Killed) => Cleanup::Killed,
-        Ok(_) if lines.iter().any(|l| l.contains("ORA-31626")) => Cleanup::NothingLeft,
-        Ok(o) => Cleanup::Failed(match o.kill {
-            Some(KillOutcome::Unconfirmed { reason }) => reason,
-            Some(KillOutcome::Forced) => "interrupted twice".to_string(),
-            _ => format!("the attached client ended with {:?}", o.code),
-        }),
-        Err(e) => Cleanup::Failed(e.to_string()),
-    }
 }
 
 /// Converts the script's map into validated options, plus bizscript's own `client_log`.
@@ -351,17 +303,18 @@ fn client_program(ctx: &HostCtx) -> Result<PathBuf, Box<EvalAltResult>> {
             "export ORACLE_HOME=/path/to/the/client/home (check_env() lists the homes it finds)",
         )
     })?;
-    let program = home
-        .join("bin")
-        .join(format!("expdp{}", std::env::consts::EXE_SUFFIX));
-    if !program.is_file() {
-        return Err(script_error(
+    // The client of ORACLE_HOME only, never another one found on PATH: the home decides the
+    // client's version and message files.
+    resolve_tool("expdp", Some(&home), None).ok_or_else(|| {
+        script_error(
             "BZ-EXPDP-CLIENT",
-            format!("{} does not exist", program.display()),
-            "ORACLE_HOME must be a full client or Instant Client Tools home that contains bin/expdp",
-        ));
-    }
-    Ok(program)
+            format!(
+                "there is no expdp in ORACLE_HOME {} (looked in bin/ and, for Instant Client, the folder itself)",
+                home.display()
+            ),
+            "ORACLE_HOME must be a full client, or an Instant Client with the Tools package",
+        )
+    })
 }
 
 /// Says what would run, on stderr, and returns a map that says nothing ran.
@@ -401,53 +354,6 @@ fn dry_run(
     map.insert("parfile".into(), Dynamic::from(masked));
     map.insert("report".into(), Dynamic::UNIT);
     map
-}
-
-/// The message and hint for an interrupted export: what was done, and if the kill could not be
-/// confirmed, exactly how to finish the clean-up by hand.
-fn interrupted_message(
-    kill: &KillOutcome,
-    cleanup: &Cleanup,
-    owner_job: &str,
-    db: &Connection,
-) -> (String, String) {
-    let done = format!(
-        "job {owner_job} was killed; Data Pump dropped its master table and deleted its dump files, and kept the log"
-    );
-    match (kill, cleanup) {
-        (KillOutcome::Killed, _) => (
-            format!("expdp interrupted: {done} (KILL_JOB confirmed)"),
-            String::new(),
-        ),
-        (_, Cleanup::Killed) => (
-            format!("expdp interrupted: {done} (through a second client attached to it)"),
-            String::new(),
-        ),
-        (_, Cleanup::NothingLeft) => (
-            format!("expdp interrupted: job {owner_job} no longer exists in the database (ORA-31626), nothing is left to clean"),
-            String::new(),
-        ),
-        (KillOutcome::Unconfirmed { reason }, _) => (
-            format!("expdp interrupted: could not confirm that job {owner_job} was killed ({reason}); it may still run or be left NOT RUNNING in the database"),
-            by_hand(owner_job, db),
-        ),
-        (KillOutcome::Forced, _) => (
-            format!("expdp interrupted twice: the client was killed without waiting; job {owner_job} may still run or be left NOT RUNNING in the database"),
-            by_hand(owner_job, db),
-        ),
-    }
-}
-
-/// How a DBA finishes the clean-up by hand.
-fn by_hand(owner_job: &str, db: &Connection) -> String {
-    let attach = format!(
-        "expdp {}{} ATTACH={owner_job}",
-        db.user().unwrap_or_default(),
-        db.connect().map(|c| format!("@{c}")).unwrap_or_default()
-    );
-    format!(
-        "attach with `{attach}`, type KILL_JOB and answer yes; or run datapump_jobs(db) and cleanup_job(db, owner, job) for an orphan left NOT RUNNING"
-    )
 }
 
 fn result(
@@ -528,16 +434,21 @@ fn result(
 /// The server-side log, when the dump files show where the directory is: Data Pump prints the
 /// directory's full server path in the dump-file-set lines, the most honest source there is.
 fn server_log_path(options: &ExportOptions, dump_files: &[String]) -> Option<PathBuf> {
-    let log = options.log_file()?;
-    let file = match log.split_once(':') {
-        // A log in another directory object than the dumps: its path is not known from here.
-        Some((dir, file)) if Some(dir) != options.directory() => {
-            let _ = file;
-            return None;
-        }
-        Some((_, file)) => file,
-        None => log,
+    let directory = options.directory()?;
+    let in_directory = |name: &str| match name.split_once(':') {
+        Some((dir, _)) => dir == directory,
+        None => true,
     };
+    // The dump files' folder is the directory object's path only when every dump file is in
+    // that directory object; otherwise the log's folder is not known from here.
+    if !options.dump_files().iter().all(|d| in_directory(d)) {
+        return None;
+    }
+    let log = options.log_file()?;
+    if !in_directory(log) {
+        return None;
+    }
+    let file = log.split_once(':').map_or(log, |(_, file)| file);
     let first = dump_files.first()?;
     Some(Path::new(first).parent()?.join(file))
 }

@@ -42,7 +42,8 @@ impl ProgressDisplay {
             Step::Table { name, rows, bytes } => {
                 tracing::debug!(target: "bizscript::expdp", table = %name, rows, bytes, "exported");
             }
-            Step::Error => tracing::warn!(target: "bizscript::expdp", "{text}"),
+            // At info, not warn: the line is already on the console, and warn would print it twice.
+            Step::Error => tracing::info!(target: "bizscript::expdp", error = true, "{text}"),
             Step::Finished => tracing::info!(target: "bizscript::expdp", "{text}"),
             _ => tracing::trace!(target: "bizscript::expdp", ?stream, "{text}"),
         }

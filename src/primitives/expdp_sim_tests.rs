@@ -6,36 +6,19 @@
 
 use super::*;
 use crate::cancel::Cancel;
-use crate::host::context::OracleEnv;
-use crate::host::simulate::SimHome;
 use crate::primitives::errors::parts;
-use std::sync::Arc;
+use crate::primitives::testing::{self, assert_not_in_tree, PASSWORD};
 
-const PASSWORD: &str = "Tiger#Sim9Secret";
-
+/// A simulated home (the shared test harness) and a folder for the client logs.
 struct Sim {
-    home: SimHome,
-    ctx: Arc<HostCtx>,
+    sim: testing::Sim,
     work: tempfile::TempDir,
 }
 
 /// A simulated home for `scenario`, or `None` (and a printed reason) when oracle-sim is absent.
 fn sim(scenario: &str, dry_run: bool) -> Option<Sim> {
-    let home = match SimHome::create(scenario) {
-        Ok(home) => home,
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            return None;
-        }
-    };
-    let mut env = OracleEnv::inherit();
-    env.unset("NLS_LANG");
-    home.apply(&mut env);
-    let mut ctx = HostCtx::new(dry_run, false, Cancel::new(), env);
-    ctx.interactive = false;
     Some(Sim {
-        home,
-        ctx: Arc::new(ctx),
+        sim: testing::Sim::with(scenario, dry_run, false)?,
         work: tempfile::tempdir().unwrap(),
     })
 }
@@ -64,11 +47,11 @@ impl Sim {
     }
 
     fn run(&self) -> Result<Map, Box<EvalAltResult>> {
-        expdp(&self.ctx, &connection(), &self.opts())
+        expdp(&self.sim.ctx, &connection(), &self.opts())
     }
 
     fn audit(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(self.home.audit_path())
+        std::fs::read_to_string(self.sim.home.audit_path())
             .unwrap_or_default()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -92,7 +75,7 @@ impl Sim {
 
     /// The jobs the simulated database still holds (a job exists as long as its master table).
     fn jobs(&self) -> Vec<serde_json::Value> {
-        let state = std::fs::read_to_string(self.home.home.join("sim/state.json")).unwrap();
+        let state = std::fs::read_to_string(self.sim.home.home.join("sim/state.json")).unwrap();
         let state: serde_json::Value = serde_json::from_str(&state).unwrap();
         state["jobs"].as_array().cloned().unwrap_or_default()
     }
@@ -109,35 +92,31 @@ impl Sim {
                 "parameter file {parfile} survived"
             );
         }
-        let leaks = files_containing(&[self.home.home.as_path(), self.work.path()], PASSWORD);
-        assert!(leaks.is_empty(), "password found in {leaks:?}");
+        assert_not_in_tree(&self.sim.home.home, PASSWORD);
+        if std::fs::read_dir(self.work.path())
+            .unwrap()
+            .next()
+            .is_some()
+        {
+            assert_not_in_tree(self.work.path(), PASSWORD);
+        }
         assert_eq!(
             self.jobs(),
             Vec::<serde_json::Value>::new(),
             "orphan job left"
         );
+        // And as a DBA would check it: dba_datapump_jobs through sqlplus.
+        let oracle = crate::primitives::connection::Oracle {
+            connection: connection(),
+        };
+        let quiet = HostCtx::new(false, false, Cancel::new(), self.sim.ctx.env.clone());
+        let listed = crate::primitives::datapump_jobs::datapump_jobs(&quiet, &oracle).unwrap();
+        assert!(listed.is_empty(), "dba_datapump_jobs lists {listed:?}");
     }
 }
 
 fn connection() -> Connection {
     Connection::with_password("BIZAGIADMON", Secret::new(PASSWORD, "test"), None).unwrap()
-}
-
-fn files_containing(roots: &[&Path], needle: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack: Vec<PathBuf> = roots.iter().map(|r| r.to_path_buf()).collect();
-    while let Some(path) = stack.pop() {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(&path).unwrap() {
-                stack.push(entry.unwrap().path());
-            }
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            if memchr::memmem::find(&bytes, needle.as_bytes()).is_some() {
-                found.push(path);
-            }
-        }
-    }
-    found
 }
 
 fn text(map: &Map, key: &str) -> String {
@@ -231,6 +210,11 @@ fn a_crashed_client_is_a_failed_result_and_its_job_is_killed() {
     assert!(errors.contains("without the job's final line"), "{errors}");
     assert_eq!(verdict(&r), "failed");
     assert_eq!(text(&r, "cleanup"), "killed", "{r:?}");
+    // The kill was checked in dba_datapump_jobs, through sqlplus.
+    assert!(
+        s.audit().iter().any(|e| e["tool"] == "sqlplus"),
+        "the clean-up was not verified in the database"
+    );
     s.assert_clean();
 }
 
@@ -267,7 +251,7 @@ fn a_full_disk_is_a_failed_result() {
 #[test]
 fn an_interrupted_slow_export_is_killed_and_cleaned() {
     let Some(s) = sim("slow", false) else { return };
-    let cancel = s.ctx.cancel.clone();
+    let cancel = s.sim.ctx.cancel.clone();
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(2));
         cancel.interrupt();
@@ -282,7 +266,7 @@ fn an_interrupted_slow_export_is_killed_and_cleaned() {
     assert!(message.contains("was killed"), "{message}");
     assert!(message.contains("BIZAGIADMON.BIZSCRIPT_EXP_"), "{message}");
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
-    let server = s.home.home.join("server/BizAgiBackupPath");
+    let server = s.sim.home.home.join("server/BizAgiBackupPath");
     let dumps: Vec<_> = std::fs::read_dir(&server)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -307,11 +291,11 @@ fn bad_options_are_refused_before_the_client_runs() {
     let Some(s) = sim("ok", false) else { return };
     let mut opts = s.opts();
     opts.insert("dumpfile".into(), Dynamic::from("bizagi.dmp".to_string()));
-    let err = expdp(&s.ctx, &connection(), &opts).unwrap_err();
+    let err = expdp(&s.sim.ctx, &connection(), &opts).unwrap_err();
     assert!(err.to_string().contains("%U"), "{err}");
     let mut opts = s.opts();
     opts.insert("compresion".into(), Dynamic::from("all".to_string()));
-    let err = expdp(&s.ctx, &connection(), &opts).unwrap_err();
+    let err = expdp(&s.sim.ctx, &connection(), &opts).unwrap_err();
     assert!(err.to_string().contains("compression"), "{err}");
     assert!(s.expdp_argvs().is_empty());
 }
@@ -319,23 +303,23 @@ fn bad_options_are_refused_before_the_client_runs() {
 #[test]
 fn scripts_call_it_with_an_oracle_value() {
     let Some(s) = sim("ok", false) else { return };
-    let mut engine = rhai::Engine::new();
-    crate::primitives::register_all(&mut engine, &s.ctx);
-    let mut scope = rhai::Scope::new();
-    scope.push(
-        "db",
-        crate::primitives::connection::Oracle {
-            connection: connection(),
-        },
-    );
-    scope.push("opts", s.opts());
-    let r: Map = engine
-        .eval_with_scope(&mut scope, "expdp(db, opts)")
+    let client_log = s.work.path().join("client.log").display().to_string();
+    let result = s
+        .sim
+        .run(&format!(
+            r#"expdp(db, #{{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "b.dmp", client_log: "{client_log}" }})"#
+        ))
         .unwrap();
+    let r = result.try_cast::<Map>().unwrap();
     assert_eq!(int(&r, "exit_code"), 0);
-    let err = engine
-        .eval_with_scope::<Map>(&mut scope, "expdp(db, #{ shemas: [\"BIZAGI\"] })")
+    let err = s
+        .sim
+        .run(r#"expdp(db, #{ shemas: ["BIZAGI"] })"#)
         .unwrap_err();
-    assert!(err.to_string().contains("shemas"), "{err}");
+    assert_eq!(testing::code(&err), "BZ-OPTION");
+    assert!(
+        testing::text(&err).contains("did you mean `schemas`?"),
+        "{err}"
+    );
     s.assert_clean();
 }

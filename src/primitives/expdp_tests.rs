@@ -138,23 +138,12 @@ impl Fixture {
         expdp(&self.ctx, &connection(), &self.opts(extra))
     }
 
-    /// Every file under the fixture's folder and the parfile's old folder that holds the password.
-    fn files_with_password(&self) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        let mut stack = vec![self.dir.path().to_path_buf()];
-        stack.extend(self.parfile_paths());
-        while let Some(path) = stack.pop() {
-            if path.is_dir() {
-                for entry in std::fs::read_dir(&path).unwrap() {
-                    stack.push(entry.unwrap().path());
-                }
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                if String::from_utf8_lossy(&bytes).contains(PASSWORD) {
-                    found.push(path);
-                }
-            }
+    /// No file left under the fixture holds the password, and every parameter file is gone.
+    fn assert_no_password_left(&self) {
+        crate::primitives::testing::assert_not_in_tree(self.dir.path(), PASSWORD);
+        for parfile in self.parfile_paths() {
+            assert!(!parfile.exists(), "{} survived", parfile.display());
         }
-        found
     }
 
     fn parfile_path(&self) -> Option<PathBuf> {
@@ -241,7 +230,7 @@ fn the_client_gets_only_a_private_parfile_and_english_messages() {
         !parfile.parent().unwrap().exists(),
         "its private folder survived"
     );
-    assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+    f.assert_no_password_left();
 }
 
 #[test]
@@ -270,7 +259,7 @@ fn completed_with_errors_and_failed_are_results_with_reasons() {
     assert!(audit.contains("attach KILL_JOB: yes"), "{audit}");
     assert_eq!(f.parfile_paths().len(), 2);
     assert!(f.parfile_paths().iter().all(|p| !p.exists()));
-    assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+    f.assert_no_password_left();
 }
 
 #[test]
@@ -362,12 +351,24 @@ fn misuse_is_refused_before_anything_runs() {
 }
 
 #[test]
+fn an_instant_client_folder_is_a_home_too() {
+    let f = Fixture::new(&[], false);
+    // Instant Client keeps its tools in the folder itself, not in bin/.
+    std::fs::rename(f.home().join("bin/expdp"), f.home().join("expdp")).unwrap();
+    let result = f.run(&[]).unwrap();
+    assert_eq!(text(&result, "outcome"), "succeeded");
+}
+
+#[test]
 fn a_missing_client_is_an_error() {
     let f = Fixture::new(&[], false);
     std::fs::remove_file(f.home().join("bin/expdp")).unwrap();
     let (code, message, _) = error_parts(f.run(&[]).unwrap_err());
     assert_eq!(code, "BZ-EXPDP-CLIENT");
-    assert!(message.contains("bin/expdp does not exist"), "{message}");
+    assert!(
+        message.contains("there is no expdp in ORACLE_HOME"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -384,7 +385,7 @@ fn an_interrupt_kills_the_job_and_stops_the_script() {
     assert!(message.contains("BIZAGIADMON.BIZSCRIPT_EXP_"), "{message}");
     assert!(f.audit().contains("killed: yes"));
     assert!(!f.parfile_path().unwrap().exists());
-    assert_eq!(f.files_with_password(), Vec::<PathBuf>::new());
+    f.assert_no_password_left();
 }
 
 #[test]
@@ -428,4 +429,89 @@ fn an_unconfirmed_kill_says_how_to_clean_up() {
         "{hint}"
     );
     assert!(hint.contains("KILL_JOB"));
+}
+
+#[test]
+fn nothing_starts_once_the_run_is_being_interrupted() {
+    let f = Fixture::new(&[], false);
+    f.ctx.cancel.interrupt();
+    let (code, _, _) = error_parts(f.run(&[]).unwrap_err());
+    assert_eq!(code, "BZ-INTERRUPTED");
+    assert_eq!(f.audit(), "", "a job was started during an interrupt");
+}
+
+#[test]
+fn an_unwritable_client_log_is_an_error_before_the_client_runs() {
+    let f = Fixture::new(&[], false);
+    let missing = f.dir.path().join("no/such/folder/client.log");
+    let (code, _, hint) = error_parts(
+        f.run(&[("client_log", Dynamic::from(missing.display().to_string()))])
+            .unwrap_err(),
+    );
+    assert_eq!(code, "BZ-EXPDP-CLIENT-LOG");
+    assert!(hint.unwrap().contains("client_log"));
+    assert_eq!(f.audit(), "");
+}
+
+#[test]
+fn a_second_interrupt_forces_and_says_how_to_finish_by_hand() {
+    // A client that ignores SIGINT, as a hung one would: only the second interrupt ends it.
+    let script = FAKE_EXPDP.replace("trap interactive INT", "trap '' INT");
+    let f = Fixture::with_script(&script, &[("FAKE_PAUSES", "300")], false);
+    let cancel = f.ctx.cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        cancel.interrupt();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        cancel.interrupt();
+    });
+    let started = std::time::Instant::now();
+    let (code, message, hint) = error_parts(f.run(&[]).unwrap_err());
+    assert_eq!(code, "BZ-INTERRUPTED");
+    assert!(message.contains("interrupted twice"), "{message}");
+    assert!(
+        hint.unwrap().contains("ATTACH=BIZAGIADMON.BIZSCRIPT_EXP_"),
+        "no instructions to finish by hand"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Forced means forced: no attach is attempted after the second interrupt.
+    assert!(!f.audit().contains("attach:"));
+    assert!(!f.parfile_path().unwrap().exists());
+}
+
+#[test]
+fn the_server_log_is_only_guessed_when_dumps_and_log_share_the_directory() {
+    let started = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+        .unwrap()
+        .and_hms_opt(1, 2, 3)
+        .unwrap();
+    let options = |dump: &str, log: &str| {
+        ExportOptions::parse(
+            [
+                ("schemas", OptionValue::Text("BIZAGI".into())),
+                ("directory", OptionValue::Text("BIZAGIBACKUPPATH".into())),
+                ("dumpfile", OptionValue::Text(dump.into())),
+                ("logfile", OptionValue::Text(log.into())),
+            ],
+            started,
+        )
+        .unwrap()
+    };
+    let dumps = vec!["/srv/backup/bizagi.dmp".to_string()];
+    assert_eq!(
+        server_log_path(&options("bizagi.dmp", "bizagi.log"), &dumps),
+        Some(PathBuf::from("/srv/backup/bizagi.log"))
+    );
+    assert_eq!(
+        server_log_path(&options("bizagi.dmp", "BIZAGIBACKUPPATH:b.log"), &dumps),
+        Some(PathBuf::from("/srv/backup/b.log"))
+    );
+    assert_eq!(
+        server_log_path(&options("OTHERDIR:bizagi.dmp", "bizagi.log"), &dumps),
+        None
+    );
+    assert_eq!(
+        server_log_path(&options("bizagi.dmp", "LOGDIR:bizagi.log"), &dumps),
+        None
+    );
 }

@@ -11,20 +11,26 @@ use std::sync::Arc;
 
 pub mod check_env;
 pub mod clock;
+pub mod compress;
 pub mod connection;
 pub mod console;
 pub mod datapump_jobs;
 pub mod ensure_directory;
 pub mod errors;
 pub mod expdp;
+pub mod expdp_cleanup;
 pub mod expdp_progress;
 pub mod files;
 pub mod lock;
 pub mod nls_charset;
 pub mod options;
+pub mod parse_log;
+pub mod registry;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
+pub mod sqlplus;
+pub mod step;
 #[cfg(test)]
 pub mod testing;
 
@@ -67,6 +73,9 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &expdp::EXPDP,
         &datapump_jobs::DATAPUMP_JOBS,
         &datapump_jobs::CLEANUP_JOB,
+        &parse_log::PARSE_LOG,
+        &parse_log::PARSE_LOG_TEXT,
+        &compress::COMPRESS,
     ]
 }
 
@@ -90,6 +99,8 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     ensure_directory::register(engine, ctx);
     datapump_jobs::register(engine, ctx);
     expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);
+    parse_log::register(engine, ctx);
+    compress::register(engine, ctx);
 }
 
 /// The registration every primitive uses: global, volatile, impure, with its doc comments and

@@ -5,8 +5,11 @@
 //! `nls_database_parameters`. The comparison rests on Oracle's published subset/superset pairs,
 //! shipped as data (`src/oracle/charsets.tsv`).
 
-use super::connection::{run_sql, Oracle, Step};
+use super::connection::Oracle;
 use super::errors::script_error;
+use super::registry::{registry_homes, registry_nls_lang};
+use super::sqlplus::{run_sql, sql_error};
+use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::charset::{compare, CharsetTable, Verdict};
@@ -69,9 +72,7 @@ pub fn nls_charset(ctx: &HostCtx, db: &Oracle) -> Result<CharsetReport, Box<Eval
     let output = run_sql(ctx, db, "nls_charset", &script)?;
     let (mut database, mut national) = (None, None);
     for row in output.rows(query) {
-        let fields = row
-            .fields(2)
-            .map_err(|e| super::connection::sql_error("nls_charset", e))?;
+        let fields = row.fields(2).map_err(|e| sql_error("nls_charset", e))?;
         match fields[0].trim() {
             "NLS_CHARACTERSET" => database = Some(fields[1].trim().to_uppercase()),
             "NLS_NCHAR_CHARACTERSET" => national = Some(fields[1].trim().to_uppercase()),
@@ -85,7 +86,8 @@ pub fn nls_charset(ctx: &HostCtx, db: &Oracle) -> Result<CharsetReport, Box<Eval
             "query it by hand: SELECT * FROM nls_database_parameters",
         )
     })?;
-    let client = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), None);
+    let registry = registry_nls_lang(ctx, &registry_homes(ctx));
+    let client = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), registry.as_deref());
     Ok(report(&client, &database, national.unwrap_or_default()))
 }
 
@@ -232,6 +234,16 @@ mod sim_tests {
             advice.contains("Data Pump writes the dump in the database character set"),
             "{advice}"
         );
+    }
+
+    #[test]
+    fn a_home_without_message_files_says_to_fix_oracle_home() {
+        let Some(sim) = Sim::start("bad_home") else {
+            return;
+        };
+        let err = sim.run("nls_charset(db)").unwrap_err();
+        assert_eq!(code(&err), "SP2-0667", "{}", text(&err));
+        assert!(text(&err).contains("ORACLE_HOME"), "{}", text(&err));
     }
 
     #[test]

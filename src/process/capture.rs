@@ -17,12 +17,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
 
 /// How often the waiting loop checks the timeout and the cancel flag.
 const POLL: Duration = Duration::from_millis(10);
 
 /// What to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Invocation {
     /// The program, by absolute path.
     pub program: PathBuf,
@@ -30,12 +31,29 @@ pub struct Invocation {
     pub args: Vec<String>,
     /// Environment changes: `Some(value)` sets, `None` removes.
     pub env: Vec<(String, Option<String>)>,
-    /// Text written to stdin, then stdin is closed. `None`: stdin is empty.
-    pub stdin: Option<String>,
+    /// Text written to stdin, then stdin is closed. `None`: stdin is empty. It may hold a
+    /// password, so it is wiped from memory when dropped and never shown by `Debug`.
+    pub stdin: Option<Zeroizing<String>>,
     /// The longest the child may run.
     pub timeout: Duration,
     /// Secrets to redact from the captured output.
     pub secrets: Vec<Secret>,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("program", &self.program)
+            .field("args", &self.args)
+            .field("env", &self.env)
+            .field(
+                "stdin",
+                &self.stdin.as_ref().map(|s| format!("<{} bytes>", s.len())),
+            )
+            .field("timeout", &self.timeout)
+            .field("secrets", &self.secrets)
+            .finish()
+    }
 }
 
 impl Invocation {
@@ -266,8 +284,9 @@ mod tests {
     #[test]
     fn stdin_is_written_then_closed_and_secrets_are_redacted() {
         let mut run = sh("cat; echo done");
-        run.stdin = Some("CONNECT u/\"hunter2\"@db\n".into());
+        run.stdin = Some(Zeroizing::new("CONNECT u/\"hunter2\"@db\n".into()));
         run.secrets = vec![Secret::new("hunter2", "test")];
+        assert!(!format!("{run:?}").contains("hunter2"));
         let got = capture(&run, &Cancel::new()).unwrap();
         assert_eq!(got.stdout, "CONNECT u/\"***\"@db\ndone\n");
     }

@@ -213,7 +213,17 @@ pub fn run(
         }
         if status.is_none() {
             session.on_tick(cancel, &mut child, &mut stdin);
-            if let Some(s) = child.try_wait().map_err(ClientError::Wait)? {
+            let exited = match child.try_wait() {
+                Ok(exited) => exited,
+                Err(e) => {
+                    // Without a handle on the client nothing can be watched or killed cleanly:
+                    // stop it rather than leave it running unobserved.
+                    kill_group(child.id(), true);
+                    let _ = child.kill();
+                    return Err(ClientError::Wait(e));
+                }
+            };
+            if let Some(s) = exited {
                 status = Some(s);
                 exited_at = Some(Instant::now());
                 session.on_exit();

@@ -125,7 +125,7 @@ fn table_bytes(owner: &str, table: &str, rows: u64, bytes: u64, out: &mut Vec<u8
     let mut id: u64 = 1000 + rng.below(1000);
     let _ = rows;
     while (out.len() as u64) < target {
-        if rng.below(1000) < 2 {
+        if rng.below(1000) < 1 {
             // A LOB chunk: already-compressed content.
             let n = 256 + rng.below(1024) as usize;
             for _ in 0..n {
@@ -139,23 +139,27 @@ fn table_bytes(owner: &str, table: &str, rows: u64, bytes: u64, out: &mut Vec<u8
         id += 1 + rng.below(3);
         let mut row = Vec::with_capacity(96);
         ora_number(id, &mut row);
+        // Dates cluster: rows created on the same days.
         let d = [
             120u8,
-            124 + rng.below(3) as u8,
-            1 + rng.below(12) as u8,
-            1 + rng.below(28) as u8,
-            1 + rng.below(24) as u8,
+            124 + (id / 2000 % 3) as u8,
+            1 + (id / 170 % 12) as u8,
+            1 + (id / 7 % 28) as u8,
+            9 + rng.below(9) as u8,
             1,
             1,
         ];
         row.push(7);
         row.extend_from_slice(&d);
         for _ in 0..(1 + rng.below(3)) {
-            let w = WORDS[rng.below(WORDS.len() as u64) as usize];
+            // Skewed: a few values dominate, as in real columns.
+            let w = WORDS[rng
+                .below(WORDS.len() as u64)
+                .min(rng.below(WORDS.len() as u64)) as usize];
             row.push(w.len() as u8);
             row.extend_from_slice(w.as_bytes());
         }
-        if rng.below(8) != 0 {
+        if rng.below(24) != 0 {
             row.push(0xff); // NULL
         } else {
             row.push(16);
@@ -163,7 +167,17 @@ fn table_bytes(owner: &str, table: &str, rows: u64, bytes: u64, out: &mut Vec<u8
                 row.push(rng.next() as u8);
             }
         }
-        ora_number(rng.below(1_000_000), &mut row);
+        // A status flag and a CHAR(32) code column, blank-padded as CHAR columns are.
+        row.extend_from_slice(if rng.below(5) == 0 {
+            b"\x01N"
+        } else {
+            b"\x01Y"
+        });
+        let code = format!("{:<32}", WORDS[(id % 7) as usize].to_uppercase());
+        row.push(32);
+        row.extend_from_slice(code.as_bytes());
+        // Amounts: round figures, as business data mostly is.
+        ora_number(rng.below(400) * 250, &mut row);
         out.push(row.len() as u8);
         out.extend_from_slice(&row);
     }

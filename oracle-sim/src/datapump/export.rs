@@ -127,6 +127,24 @@ pub fn plan(spec: &JobSpec) -> Plan {
                 p.outcome = Some(Outcome::Fatal);
                 return p;
             }
+            if slow && i == 0 {
+                // The slow job's largest table is partitioned by month: one line per partition
+                // gives a line about every half second.
+                for (n, part) in slow_partitions().iter().enumerate() {
+                    p.steps.push(Step::Pause(pause_ms(spec)));
+                    let share =
+                        |v: u64| v / SLOW_PARTITIONS + u64::from(n == 0) * (v % SLOW_PARTITIONS);
+                    p.worker(row_line(
+                        "exported",
+                        owner,
+                        &format!("{table}\":\"{part}"),
+                        share(*bytes),
+                        share(*rows),
+                        spec.metrics,
+                    ));
+                }
+                continue;
+            }
             if slow {
                 p.steps.push(Step::Pause(pause_ms(spec)));
             }
@@ -184,9 +202,19 @@ pub fn plan(spec: &JobSpec) -> Plan {
     p
 }
 
+/// How many monthly partitions the slow job's largest table has.
+const SLOW_PARTITIONS: u64 = 64;
+
+fn slow_partitions() -> Vec<String> {
+    (0..SLOW_PARTITIONS)
+        .map(|m| format!("P_{}_{:02}", 2021 + m / 12, m % 12 + 1))
+        .collect()
+}
+
 /// In the slow scenario the job takes about a minute: the pause between lines is a minute
 /// divided by the number of lines.
 fn pause_ms(spec: &JobSpec) -> u64 {
-    let lines = (SCHEMA_OBJECT_PATHS.len() + spec.tables.len()).max(1) as u64;
+    let lines =
+        (SCHEMA_OBJECT_PATHS.len() + spec.tables.len() + SLOW_PARTITIONS as usize).max(1) as u64;
     60_000 / lines
 }

@@ -1,10 +1,11 @@
 //! The import job: reads the dump set's manifest, applies REMAP_SCHEMA and TABLE_EXISTS_ACTION
 //! against the simulated database, and prints the import messages of each scenario.
 
+use super::dumpfile;
 use super::job::JobSpec;
 use super::output::row_line;
 use super::plan::{Outcome, Plan, Step};
-use super::{dumpfile, Common};
+use super::startup::Common;
 use crate::scenario::Scenario;
 use crate::state::Database;
 
@@ -96,7 +97,7 @@ pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Ve
     }
     spec.sqlfile = match c.params.value("SQLFILE") {
         Some(f) => {
-            let (dir, file) = super::split_dir(f);
+            let (dir, file) = super::startup::split_dir(f);
             let dir = dir.unwrap_or_else(|| {
                 c.params
                     .value("DIRECTORY")

@@ -27,6 +27,13 @@ fn prompt(tool: Tool) -> String {
 /// Runs the interactive session for a job the client is attached to. `attached_idle` is true
 /// when the job is stopped (ATTACH to a NOT RUNNING job): CONTINUE_CLIENT / START_JOB restart it.
 pub fn session(home: &Home, spec: &JobSpec, out: &mut JobOutput, attached_idle: bool) -> Decision {
+    crate::signals::set_interactive(true);
+    let decision = commands(home, spec, out, attached_idle);
+    crate::signals::set_interactive(false);
+    decision
+}
+
+fn commands(home: &Home, spec: &JobSpec, out: &mut JobOutput, attached_idle: bool) -> Decision {
     out.console = true;
     out.say("");
     loop {
@@ -148,10 +155,13 @@ fn set_state(home: &Home, spec: &JobSpec, st: &str, pid: Option<u32>) {
 fn detach(home: &Home, spec: &JobSpec) {
     let _ = Database::update(home, |db| {
         if let Some(job) = db.job_mut(&spec.owner, &spec.job_name) {
-            if job.state == state::EXECUTING {
-                job.detached = true;
+            // Only this client's own attachment ends; another client stays attached.
+            if job.client_pid == Some(std::process::id()) || job.client_pid.is_none() {
+                if job.state == state::EXECUTING {
+                    job.detached = true;
+                }
+                job.client_pid = None;
             }
-            job.client_pid = None;
         }
     });
 }
@@ -282,9 +292,17 @@ pub fn attach(
     for f in &spec.dump_paths {
         out.say(&format!("  Dump File: {f}"));
     }
+    let mut driven_elsewhere = false;
     let _ = Database::update(home, |db| {
         if let Some(j) = db.job_mut(&owner, &name) {
-            j.client_pid = Some(std::process::id());
+            // A job still driven by a live client keeps that client; ATTACH only watches it.
+            let other_live = j
+                .client_pid
+                .is_some_and(|pid| pid != std::process::id() && state::process_alive(pid));
+            driven_elsewhere = other_live;
+            if !other_live {
+                j.client_pid = Some(std::process::id());
+            }
             if idle {
                 j.state = state::IDLING.to_string();
             }
@@ -310,8 +328,24 @@ pub fn attach(
             }
             code
         }
+        Decision::Continue if driven_elsewhere => wait_for_end(home, &owner, &name),
         Decision::Continue => match job::execute(home, &spec, out, job.progress, inv) {
             ClientEnd::Exit(code) => code,
         },
+    }
+}
+
+/// CONTINUE_CLIENT on a job another live client drives: the simulator cannot stream that
+/// client's lines, so it waits for the job to end (0) or stop (1).
+fn wait_for_end(home: &Home, owner: &str, name: &str) -> i32 {
+    loop {
+        let Ok(db) = Database::load(home) else {
+            return 1;
+        };
+        match db.job(owner, name) {
+            None => return 0,
+            Some(j) if j.effective_state().0 != state::EXECUTING => return 1,
+            Some(_) => std::thread::sleep(std::time::Duration::from_millis(200)),
+        }
     }
 }

@@ -164,6 +164,15 @@ pub fn execute(
                     // Interrupted: handle it before moving on (the pause is then over).
                     continue;
                 }
+                // Another session may have killed the job (ATTACH + KILL_JOB, DROP TABLE).
+                if !job_exists(home, spec) {
+                    out.say(&format!(
+                        "{}-31626: operation generated ORACLE error 31626",
+                        spec.tool.facility()
+                    ));
+                    out.say("ORA-31626: job does not exist");
+                    return ClientEnd::Exit(1);
+                }
             }
             Step::WriteDump { fraction } => write_dump(spec, *fraction, out),
             Step::Crash => crash(home, spec, inv),
@@ -182,6 +191,12 @@ pub fn execute(
         i += 1;
     }
     finish(home, spec, out, plan.outcome.unwrap_or(Outcome::Success))
+}
+
+fn job_exists(home: &Home, spec: &JobSpec) -> bool {
+    Database::load(home)
+        .map(|db| db.job(&spec.owner, &spec.job_name).is_some())
+        .unwrap_or(true)
 }
 
 fn save_progress(home: &Home, spec: &JobSpec, progress: usize) {

@@ -87,8 +87,23 @@ pub struct Row<'a> {
     pub rows: u64,
     /// `m` of `n out of m rows`: rows there were, when some were rejected.
     pub out_of: Option<u64>,
-    /// The verb, when the line says which way the data went.
-    pub tool: Option<Tool>,
+    /// The words around the name and the numbers (`exported`, `filas importadas`), which say
+    /// which way the data went; see [`Row::tool`].
+    pub verb: &'a [u8],
+    pub tail: &'a [u8],
+}
+
+impl Row<'_> {
+    /// The tool the row line's verb names (only asked until one line has told).
+    pub fn tool(&self) -> Option<Tool> {
+        if find(self.verb, b"export").is_some() || find(self.tail, b"export").is_some() {
+            Some(Tool::Expdp)
+        } else if find(self.verb, b"import").is_some() || find(self.tail, b"import").is_some() {
+            Some(Tool::Impdp)
+        } else {
+            localized::row_tool(self.verb)
+        }
+    }
 }
 
 /// What one decoded line is.
@@ -193,10 +208,14 @@ pub fn skip_blanks(s: &[u8]) -> &[u8] {
     &s[n..]
 }
 
-/// Finds `needle` in `haystack`.
+/// Finds `needle` in `haystack` (one line).
+///
+/// `memchr::memmem::find` builds a searcher on every call, which costs more than the search on
+/// a line of 100 bytes; finding the first byte with `memchr` and comparing is cheaper here.
 #[inline]
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
+    let (&first, rest) = needle.split_first()?;
+    memchr::memchr_iter(first, haystack).find(|&i| haystack[i + 1..].starts_with(rest))
 }
 
 /// Classifies one decoded line.
@@ -435,31 +454,30 @@ pub fn row(text: &[u8]) -> Option<Row<'_>> {
     let out_of = r
         .strip_prefix(b"out of ")
         .and_then(|m| number(m).map(|(m, _)| m));
-    let tool = if find(verb, b"export").is_some() || find(r, b"export").is_some() {
-        Some(Tool::Expdp)
-    } else if find(verb, b"import").is_some() || find(r, b"import").is_some() {
-        Some(Tool::Impdp)
-    } else {
-        localized::row_tool(verb)
-    };
     Some(Row {
         name,
         bytes,
         rows,
         out_of,
-        tool,
+        verb,
+        tail: r,
     })
 }
 
-/// A decimal such as `5.078` at the start of `s`.
+/// A decimal such as `5.078` at the start of `s` (sizes: a few significant digits).
 fn decimal(s: &[u8]) -> Option<(f64, &[u8])> {
-    let n = s
-        .iter()
-        .take_while(|b| b.is_ascii_digit() || **b == b'.')
-        .count();
-    let digits = std::str::from_utf8(&s[..n]).ok()?;
-    let value: f64 = digits.parse().ok()?;
-    Some((value, &s[n..]))
+    let (whole, rest) = number(s)?;
+    let Some(fraction) = rest.strip_prefix(b".") else {
+        return Some((whole as f64, rest));
+    };
+    let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut value = whole as f64;
+    let mut scale = 0.1;
+    for &b in &fraction[..digits] {
+        value += f64::from(b - b'0') * scale;
+        scale /= 10.0;
+    }
+    Some((value, &fraction[digits..]))
 }
 
 /// A size unit at the start of `s` and its multiplier.
@@ -515,19 +533,20 @@ pub fn object(code: Code, text: &[u8]) -> Option<(String, Option<String>)> {
 
 /// `"S"."T":"P"` → `S.T:P`.
 fn names(s: &[u8]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(s.len());
     let mut rest = s;
     while let Some((name, r)) = quoted(rest) {
-        out.push_str(&String::from_utf8_lossy(name));
+        out.extend_from_slice(name);
         match r.first() {
             Some(&sep @ (b'.' | b':')) if r.get(1) == Some(&b'"') => {
-                out.push(sep as char);
+                out.push(sep);
                 rest = &r[1..];
             }
             _ => break,
         }
     }
-    out
+    // One allocation per name: this runs for every row line.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `"S"."T":"P"` (a row line's name) → `S.T:P`.
@@ -563,7 +582,7 @@ mod tests {
         assert_eq!(display_name(r.name), "AUDSYS.AUD$UNIFIED:SYS_P661");
         assert_eq!(r.rows, 5395);
         assert_eq!(r.bytes, Some((7.476 * 1024.0 * 1024.0) as u64));
-        assert_eq!(r.tool, Some(Tool::Expdp));
+        assert_eq!(r.tool(), Some(Tool::Expdp));
         let r = row(br#". . imported "HR"."T"  1000 rows"#).unwrap();
         assert_eq!((r.rows, r.bytes), (1000, None));
         let r = row(br#". . imported "HR"."T"  6.007 KB  3 out of 5 rows"#).unwrap();

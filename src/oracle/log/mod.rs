@@ -83,7 +83,7 @@ impl Outcome {
 
 /// The answer to the DBA's only question: can I trust this dump (or import) without reading the
 /// log myself? Ordered: `Ok < Review < Failed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// The job completed and every message is known to be harmless.
@@ -170,8 +170,8 @@ pub struct Message {
     /// The message text after the code, as written (possibly translated).
     pub text: String,
     /// What the knowledge base says it means and what to do.
-    pub meaning: String,
-    pub advice: String,
+    pub meaning: &'static str,
+    pub advice: &'static str,
     /// Codes of the errors that caused it (the base error of an ORA-39083, the ORA-01653 under
     /// an ORA-31693...), in order.
     pub causes: Vec<String>,
@@ -227,9 +227,11 @@ pub struct Reason {
     pub verdict: Verdict,
     /// The message code, when a message decided.
     pub code: Option<String>,
-    /// The line of the log, when one line decided.
+    /// The line of the log (the first, when the same finding repeats).
     pub line: Option<u64>,
     pub text: String,
+    /// How many times the same finding occurs.
+    pub count: u64,
 }
 
 /// Everything a Data Pump log says, and the verdict.

@@ -12,6 +12,7 @@ use super::{
     Totals, Verdict, Warning,
 };
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Lines kept with one message; a longer stack or SQL text is cut (the log has the rest).
 const MAX_MESSAGE_LINES: usize = 200;
@@ -20,6 +21,10 @@ const MAX_TEXT: usize = 4000;
 
 const STACK: &[u8; 9] = b"ORA-06512";
 const RESUMABLE_WAIT: &str = "ORA-39171";
+
+const UNKNOWN_MEANING: &str = "Not in the knowledge base.";
+const UNKNOWN_ADVICE: &str =
+    "Look the code up (oerr or the Error Messages book) and judge its effect on the data.";
 
 #[derive(Default)]
 pub(super) struct Parser {
@@ -40,6 +45,8 @@ pub(super) struct Parser {
     job_running: bool,
     error_lines: u64,
     codes: Vec<Code>,
+    /// The codes seen, for a lookup that stays cheap with thousands of distinct codes.
+    seen: HashSet<Code>,
     messages: Vec<Message>,
     /// The message the next lines belong to.
     open: Option<usize>,
@@ -148,7 +155,7 @@ impl Parser {
     }
 
     fn note_code(&mut self, code: Code) {
-        if !self.codes.contains(&code) {
+        if self.seen.insert(code) {
             self.codes.push(code);
         }
     }
@@ -159,8 +166,13 @@ impl Parser {
         let stack = code.as_str().as_bytes() == STACK;
         if let Some(open) = self.open.and_then(|i| self.messages.get_mut(i)) {
             let waits = open.code == RESUMABLE_WAIT && resumable;
-            if stack || self.in_trace || self.awaiting_cause || waits {
-                if !stack && !open.causes.iter().any(|c| c == code.as_str()) {
+            // The same code again is the next message of a run (an excerpt may lack the cause).
+            let cause = self.awaiting_cause && open.code != code.as_str();
+            if stack || self.in_trace || cause || waits {
+                if !stack
+                    && open.causes.len() < MAX_MESSAGE_LINES
+                    && !open.causes.iter().any(|c| c == code.as_str())
+                {
                     open.causes.push(code.as_str().to_string());
                 }
                 if open.lines.len() < MAX_MESSAGE_LINES {
@@ -187,14 +199,8 @@ impl Parser {
             object,
             path: self.path.clone(),
             text: text(message),
-            meaning: entry.map_or_else(
-                || "Not in the knowledge base.".to_string(),
-                |e| e.meaning.to_string(),
-            ),
-            advice: entry.map_or_else(
-                || "Look the code up (oerr or the Error Messages book) and judge its effect on the data.".to_string(),
-                |e| e.advice.to_string(),
-            ),
+            meaning: entry.map_or(UNKNOWN_MEANING, |e| e.meaning),
+            advice: entry.map_or(UNKNOWN_ADVICE, |e| e.advice),
             causes: Vec::new(),
             lines: Vec::new(),
             resumable,
@@ -257,7 +263,9 @@ impl Parser {
                 }
             }
             Line::Row(row) => {
-                self.tool_rows = self.tool_rows.or(row.tool);
+                if self.tool_rows.is_none() {
+                    self.tool_rows = row.tool();
+                }
                 self.totals.tables += 1;
                 self.totals.rows = self.totals.rows.saturating_add(row.rows);
                 self.totals.bytes = self.totals.bytes.saturating_add(row.bytes.unwrap_or(0));

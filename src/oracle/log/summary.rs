@@ -75,7 +75,12 @@ pub fn human_summary(report: &LogReport) -> String {
     if !deciding.is_empty() {
         let _ = writeln!(out, "\nWhy:");
         for r in deciding.iter().take(SHOWN) {
-            let line = r.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let line = match (r.line, r.count) {
+                (Some(l), 1) => format!(" (line {l})"),
+                (Some(l), n) => format!(" ({n} times, first at line {l})"),
+                (None, 1) => String::new(),
+                (None, n) => format!(" ({n} times)"),
+            };
             let _ = writeln!(out, "  - {}: {}{line}", r.verdict.as_str(), r.text);
         }
         if deciding.len() > SHOWN {

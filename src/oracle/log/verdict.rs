@@ -7,6 +7,7 @@
 use super::catalogue::{self, Severity};
 use super::{LogReport, Message, Outcome, Policy, Reason, Verdict};
 use serde::Serialize;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// What an uncoded warning line concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,52 +132,60 @@ fn severity(m: &Message, verdict: Verdict) -> Severity {
     }
 }
 
-/// Collects reasons, grouping the same finding on many lines into one.
+/// Collects reasons, grouping the same finding on many lines into one. (The index keeps a log
+/// with a million distinct findings linear.)
 #[derive(Default)]
-struct Reasons(Vec<(String, Reason, u64)>);
+struct Reasons {
+    findings: Vec<Finding>,
+    index: HashMap<(Verdict, String), usize>,
+}
+
+struct Finding {
+    reason: Reason,
+    /// The text when the finding repeats (without the first object's name).
+    many: String,
+}
 
 impl Reasons {
-    /// Adds a reason; one with the same `group` key only counts again.
+    /// Adds a finding; one of the same `group` only counts again.
     fn add(
         &mut self,
         verdict: Verdict,
         code: Option<&str>,
         line: Option<u64>,
         group: String,
-        text: String,
+        one: String,
+        many: String,
     ) {
-        if let Some((_, _, count)) = self
-            .0
-            .iter_mut()
-            .find(|(g, r, _)| r.verdict == verdict && *g == group)
-        {
-            *count += 1;
-            return;
+        match self.index.entry((verdict, group)) {
+            Entry::Occupied(seen) => self.findings[*seen.get()].reason.count += 1,
+            Entry::Vacant(slot) => {
+                slot.insert(self.findings.len());
+                let reason = Reason {
+                    verdict,
+                    code: code.map(str::to_string),
+                    line,
+                    text: one,
+                    count: 1,
+                };
+                self.findings.push(Finding { reason, many });
+            }
         }
-        let reason = Reason {
-            verdict,
-            code: code.map(str::to_string),
-            line,
-            text,
-        };
-        self.0.push((group, reason, 1));
     }
 
-    /// A reason that is its own group.
+    /// A finding that is its own group.
     fn fact(&mut self, verdict: Verdict, line: Option<u64>, text: String) {
-        self.add(verdict, None, line, text.clone(), text);
+        self.add(verdict, None, line, text.clone(), text.clone(), text);
     }
 
     fn finish(self) -> Vec<Reason> {
         let mut out: Vec<Reason> = self
-            .0
+            .findings
             .into_iter()
-            .map(|(_, mut r, count)| {
-                if count > 1 {
-                    r.text = match r.line {
-                        Some(line) => format!("{} ({count} times, first at line {line})", r.text),
-                        None => format!("{} ({count} times)", r.text),
-                    };
+            .map(|f| {
+                let mut r = f.reason;
+                if r.count > 1 {
+                    r.text = f.many;
                 }
                 r
             })
@@ -209,17 +218,28 @@ pub fn judge(report: &mut LogReport, policy: &Policy) {
         let (verdict, why) = judge_message(m, policy);
         m.verdict = verdict;
         m.severity = severity(m, verdict);
-        let subject = match &m.object {
-            Some(o) => match &o.name {
-                Some(name) => format!(" on {} {}", o.kind, name),
-                None => format!(" on {}", o.kind),
-            },
-            None => String::new(),
-        };
-        // Grouped by code and judgement; the object of the first one is named.
-        let group = format!("{}: {why}", m.code);
-        let text = format!("{}{subject}: {why}", m.code);
-        reasons.add(verdict, Some(&m.code), Some(m.line), group, text);
+        let kind = m
+            .object
+            .as_ref()
+            .map(|o| format!(" on {}", o.kind))
+            .unwrap_or_default();
+        let name = m
+            .object
+            .as_ref()
+            .and_then(|o| o.name.as_deref())
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        // Grouped by code, object type and judgement; a single one names its object.
+        let group = format!("{}{kind}: {why}", m.code);
+        let one = format!("{}{kind}{name}: {why}", m.code);
+        reasons.add(
+            verdict,
+            Some(&m.code),
+            Some(m.line),
+            group.clone(),
+            one,
+            group,
+        );
     }
 
     // Failed 2: rows rejected.
@@ -271,4 +291,232 @@ pub fn judge(report: &mut LogReport, policy: &Policy) {
         .max()
         .unwrap_or(Verdict::Ok);
     report.reasons = reasons;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse_bytes, LogReport, Policy, Verdict};
+
+    const START: &str =
+        "Starting \"SYSTEM\".\"SYS_IMPORT_FULL_01\":  system/******** directory=DP\n";
+
+    /// A completed import whose body is `body`, with Data Pump's count `n`.
+    fn import(body: &str, n: u32) -> String {
+        let end = if n == 0 {
+            "successfully completed".to_string()
+        } else {
+            format!("completed with {n} error(s)")
+        };
+        format!("{START}{body}\nJob \"SYSTEM\".\"SYS_IMPORT_FULL_01\" {end} at Wed Mar 12 11:12:13 2025 elapsed 0 00:03:12\n")
+    }
+
+    fn judge(log: &str) -> LogReport {
+        parse_bytes(log.as_bytes(), &Policy::default())
+    }
+
+    fn verdict(log: &str) -> Verdict {
+        judge(log).verdict
+    }
+
+    #[test]
+    fn a_clean_job_is_ok_and_an_unfinished_one_failed() {
+        assert_eq!(
+            verdict(&import("Processing object type SCHEMA_EXPORT/USER", 0)),
+            Verdict::Ok
+        );
+        let cut = format!("{START}Processing object type SCHEMA_EXPORT/TABLE/TABLE_DATA\n");
+        let r = judge(&cut);
+        assert_eq!(
+            (r.outcome.as_str(), r.verdict),
+            ("incomplete", Verdict::Failed)
+        );
+        let fatal = format!(
+            "{START}Job \"SYSTEM\".\"SYS_IMPORT_FULL_01\" stopped due to fatal error at 16:45:35\n"
+        );
+        assert_eq!(judge(&fatal).outcome.as_str(), "fatal");
+        assert_eq!(verdict(&fatal), Verdict::Failed);
+        let stopped = format!(
+            "{START}Job \"SYSTEM\".\"SYS_IMPORT_FULL_01\" stopped by user request at 16:45:35\n"
+        );
+        assert_eq!(judge(&stopped).outcome.as_str(), "stopped");
+        assert_eq!(verdict(&stopped), Verdict::Failed);
+        let r = judge("ORA-39002: invalid operation\nORA-39070: Unable to open the log file.\nORA-39087: directory name DP is invalid\n");
+        assert_eq!(
+            (r.outcome.as_str(), r.verdict),
+            ("not_started", Verdict::Failed)
+        );
+        assert_eq!(r.messages.len(), 1, "one stack, one message");
+        assert_eq!(r.messages[0].causes, ["ORA-39070", "ORA-39087"]);
+    }
+
+    #[test]
+    fn skipped_or_rejected_data_fails() {
+        let skipped = "ORA-31693: Table data object \"BIZAGI\".\"WFCASE\" failed to load/unload and is being skipped due to error:\n\
+                       ORA-02354: error in exporting/importing data\n\
+                       ORA-01555: snapshot too old: rollback segment number 2 with name \"X\" too small";
+        let r = judge(&import(skipped, 1));
+        assert_eq!(r.verdict, Verdict::Failed);
+        assert_eq!(r.messages.len(), 1);
+        assert_eq!(r.messages[0].causes, ["ORA-02354", "ORA-01555"]);
+        assert!(
+            r.reasons[0].text.contains("BIZAGI.WFCASE"),
+            "{:?}",
+            r.reasons
+        );
+        let rejected = ". . imported \"BIZAGI\".\"WFCASE\"  6.007 KB  3 out of 5 rows";
+        let r = judge(&import(rejected, 0));
+        assert_eq!(r.verdict, Verdict::Failed);
+        assert!(
+            r.reasons.iter().any(|x| x.text.contains("only 3 out of 5")),
+            "{:?}",
+            r.reasons
+        );
+        for code in [
+            "ORA-39181",
+            "ORA-39165",
+            "ORA-39166",
+            "ORA-31655",
+            "ORA-39412",
+            "ORA-01653",
+            "ORA-12899",
+        ] {
+            assert_eq!(
+                verdict(&import(&format!("{code}: text"), 1)),
+                Verdict::Failed,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn object_failures_fail_on_tables_and_for_lack_of_space() {
+        let on = |kind: &str, cause: &str| {
+            verdict(&import(
+                &format!("ORA-39083: Object type {kind}:\"BIZAGI\".\"X\" failed to create with error:\n{cause}\nFailing sql is:\n CREATE X"),
+                1,
+            ))
+        };
+        assert_eq!(
+            on("TABLE", "ORA-00922: missing or invalid option"),
+            Verdict::Failed
+        );
+        assert_eq!(
+            on("USER", "ORA-00922: missing or invalid option"),
+            Verdict::Failed
+        );
+        assert_eq!(
+            on("INDEX", "ORA-01658: unable to create INITIAL extent"),
+            Verdict::Failed
+        );
+        assert_eq!(
+            on("OBJECT_GRANT", "ORA-01917: user or role 'X' does not exist"),
+            Verdict::Review
+        );
+    }
+
+    #[test]
+    fn worker_errors_in_statistics_only_need_review() {
+        let stats = "Processing object type SCHEMA_EXPORT/TABLE/STATISTICS/TABLE_STATISTICS\n\
+                     ORA-39126: Worker unexpected fatal error in KUPW$WORKER.PUT_DDLS [TABLE_STATISTICS]\n\
+                     ORA-06502: PL/SQL: numeric or value error";
+        assert_eq!(verdict(&import(stats, 1)), Verdict::Review);
+        let data = "Processing object type SCHEMA_EXPORT/TABLE/TABLE\n\
+                    ORA-39126: Worker unexpected fatal error in KUPW$WORKER.LOAD_METADATA [TABLE:\"BIZAGI\".\"X\"]";
+        assert_eq!(verdict(&import(data, 1)), Verdict::Failed);
+    }
+
+    #[test]
+    fn what_a_dba_acknowledges_is_ok() {
+        let user = "ORA-31684: Object type USER:\"BIZAGI\" already exists";
+        assert_eq!(verdict(&import(user, 1)), Verdict::Ok);
+        let client = "UDI-28002: operation generated ORACLE error 28002\nORA-28002: the password will expire within 7 days";
+        let r = judge(&import(client, 0));
+        assert_eq!((r.verdict, r.messages.len()), (Verdict::Ok, 1));
+        // A stack frame never counts by itself.
+        assert_eq!(
+            verdict(&import("ORA-06512: at \"SYS.DBMS_SQL\", line 1721", 0)),
+            Verdict::Ok
+        );
+    }
+
+    #[test]
+    fn what_needs_a_person_is_review() {
+        for body in [
+            "ORA-39082: Object type VIEW:\"BIZAGI\".\"V\" created with compilation warnings",
+            "ORA-31684: Object type SEQUENCE:\"BIZAGI\".\"S\" already exists",
+            "ORA-39151: Table \"BIZAGI\".\"T\" exists. All dependent metadata and data will be skipped due to table_exists_action of skip",
+            "ORA-39346: data loss in character set conversion for object COMMENT:\"BIZAGI\".\"T\"",
+            "ORA-31685: Object type ROLE_GRANT failed due to insufficient privileges",
+            "ORA-39999: a code nobody knows",
+        ] {
+            assert_eq!(verdict(&import(body, 1)), Verdict::Review, "{body}");
+        }
+        // Errors counted but not shown: an excerpt.
+        let r = judge(&import("Processing object type SCHEMA_EXPORT/USER", 2));
+        assert_eq!(r.verdict, Verdict::Review);
+        assert!(r.reasons[0].text.contains("none of them"));
+        // Uncoded warnings: about the data review, informational ones not.
+        assert_eq!(
+            verdict(&import(
+                "Warning: possible data loss in character set conversions",
+                0
+            )),
+            Verdict::Review
+        );
+        assert_eq!(
+            verdict(&import("Warning: Oracle Data Pump operations are not typically needed when connected to the root or seed of a container database.", 0)),
+            Verdict::Ok
+        );
+    }
+
+    #[test]
+    fn a_resumable_wait_that_ended_in_time_needs_review() {
+        let wait = "ORA-39171: Job is experiencing a resumable wait.\n\
+                    ORA-01653: unable to extend table BIZAGI.T by 128 in tablespace USERS";
+        let r = judge(&import(wait, 0));
+        assert_eq!(r.verdict, Verdict::Review);
+        assert_eq!(r.messages.len(), 1);
+        let resumable = "ORA-39171: Job is experiencing a resumable wait.\n\
+                         Resumable error: ORA-01653: unable to extend table BIZAGI.T by 128 in tablespace USERS";
+        assert_eq!(verdict(&import(resumable, 0)), Verdict::Review);
+        let cut = format!("{START}{wait}\n");
+        assert_eq!(verdict(&cut), Verdict::Failed);
+    }
+
+    #[test]
+    fn the_call_adjusts_the_policy() {
+        let log = import(
+            "ORA-39082: Object type VIEW:\"BIZAGI\".\"V\" created with compilation warnings",
+            1,
+        );
+        let allow = Policy {
+            allow: vec!["ora-39082".into()],
+            ..Policy::default()
+        };
+        assert_eq!(parse_bytes(log.as_bytes(), &allow).verdict, Verdict::Ok);
+        let user = import("ORA-31684: Object type USER:\"BIZAGI\" already exists", 1);
+        let deny = Policy {
+            deny: vec!["ORA-31684".into()],
+            ..Policy::default()
+        };
+        assert_eq!(parse_bytes(user.as_bytes(), &deny).verdict, Verdict::Failed);
+        // Allow cannot make an unfinished job ok.
+        let cut = format!(
+            "{START}ORA-39082: Object type VIEW:\"B\".\"V\" created with compilation warnings\n"
+        );
+        assert_eq!(parse_bytes(cut.as_bytes(), &allow).verdict, Verdict::Failed);
+    }
+
+    #[test]
+    fn many_equal_findings_make_one_reason() {
+        let body: String = (0..50)
+            .map(|i| format!("ORA-39082: Object type VIEW:\"BIZAGI\".\"V{i}\" created with compilation warnings\n"))
+            .collect();
+        let r = judge(&import(&body, 50));
+        assert_eq!(r.messages.len(), 50);
+        assert_eq!(r.reasons.len(), 1, "{:?}", r.reasons);
+        assert_eq!(r.reasons[0].count, 50);
+        assert_eq!(r.reasons[0].line, Some(2));
+        assert!(!r.reasons[0].text.contains("V0"), "{:?}", r.reasons);
+    }
 }

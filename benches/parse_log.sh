@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Speed of parse_log against `grep -c ORA-` on the same large log, side by side in one run.
+#
+# Usage: benches/parse_log.sh [SIZE_MIB]   (default 256)
+#
+# Builds the release example `parse_log_bench` (the parser alone: no CLI, no Rhai), generates a
+# log with ../shared/bench/gen_big_log.py SIZE --logtime into a temp dir, checks the parser's
+# figures against the generator's expected JSON, then times both programs on the warm file
+# (best of 5 wall-clock runs each) and prints throughput, peak RSS and the ratio.
+set -euo pipefail
+
+size=${1:-256}
+root=$(cd "$(dirname "$0")/.." && pwd)
+gen="$root/../shared/bench/gen_big_log.py"
+[ -f "$gen" ] || { echo "skipped: $gen is absent"; exit 0; }
+
+cargo build --release --example parse_log_bench --manifest-path "$root/Cargo.toml" >&2
+target=${CARGO_TARGET_DIR:-$root/target}
+bench="$target/release/examples/parse_log_bench"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+log="$tmp/big.log"
+python3 "$gen" "$log" "$size" --logtime >/dev/null
+bytes=$(stat -c %s "$log")
+
+# Correctness first: a fast wrong answer is worth nothing.
+"$bench" "$log" >"$tmp/got.json" || true
+python3 - "$log.expected.json" "$tmp/got.json" <<'PY'
+import json, sys
+want = json.load(open(sys.argv[1])); got = json.load(open(sys.argv[2]))
+for k in ("outcome", "reported_errors", "codes", "tables", "rows"):
+    if want[k] != got[k]:
+        sys.exit(f"MISMATCH {k}: parser {got[k]!r}, expected {want[k]!r}")
+print(f"figures match the generator: {got['tables']} tables, {got['rows']} rows, "
+      f"{got['reported_errors']} errors, codes {','.join(got['codes'])}, verdict {got['verdict']}")
+PY
+
+cat "$log" >/dev/null   # warm the page cache for both
+
+# best_of CMD...: prints "seconds peak_rss_kib" of the fastest of 5 runs.
+best_of() {
+  local best="" rss=0
+  for _ in 1 2 3 4 5; do
+    # Not >/dev/null: GNU grep notices it and stops at the first match.
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null || true
+    read -r s m < <(tail -n 1 "$tmp/time")
+    if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s; fi
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  echo "$best $rss"
+}
+
+read -r t_parse rss_parse < <(best_of "$bench" "$log")
+read -r t_grep rss_grep < <(best_of grep -c ORA- "$log")
+
+python3 - "$bytes" "$t_parse" "$rss_parse" "$t_grep" "$rss_grep" <<'PY'
+import sys
+size, tp, rp, tg, rg = int(sys.argv[1]), *map(float, sys.argv[2:])
+mb = size / 1e6
+def mbps(t): return mb / t if t > 0 else float("inf")
+print(f"log: {size / 2**20:.0f} MiB ({size} bytes)")
+print(f"{'':14}{'seconds':>9}{'MB/s':>10}{'peak RSS':>12}")
+print(f"{'parse_log':14}{tp:9.3f}{mbps(tp):10.0f}{rp/1024:9.1f} MiB")
+print(f"{'grep -c ORA-':14}{tg:9.3f}{mbps(tg):10.0f}{rg/1024:9.1f} MiB")
+ratio = (tg / tp) if tp > 0 else float("inf")
+print(f"speed ratio parse_log/grep: {ratio:.2f} (requirement: >= 0.50)")
+sys.exit(0 if ratio >= 0.5 else 1)
+PY

@@ -1,0 +1,50 @@
+//! One step's feedback on stderr (stdout belongs to the script's `print`).
+
+use crate::host::context::HostCtx;
+use std::time::Duration;
+
+/// One step's feedback on stderr: a spinner while it runs on a terminal, then one plain line.
+/// stdout belongs to the script's `print`.
+pub struct Step {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Step {
+    /// Starts a step described by `what` (shown only on a terminal, while it runs).
+    pub fn start(ctx: &HostCtx, what: &str) -> Self {
+        tracing::info!(step = what, "started");
+        let bar = ctx.interactive.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(what.to_string());
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        Self { bar }
+    }
+
+    /// Runs `f` (a question on the terminal) with the spinner out of the way.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    /// Ends the step with its summary line (on stderr).
+    pub fn finish(self, summary: &str) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        tracing::info!(summary, "finished");
+        eprintln!("{summary}");
+    }
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        // A step that failed still clears its spinner.
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

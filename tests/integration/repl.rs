@@ -370,3 +370,32 @@ fn dry_run_flag_starts_the_session_in_dry_run_mode() {
         .stdout("true\nfalse\n")
         .stderr(predicates::str::contains("DRY RUN"));
 }
+
+#[test]
+fn a_parsed_log_prints_as_its_summary() {
+    let data = tempfile::tempdir().unwrap();
+    let log = "Starting \"SYSTEM\".\"SYS_IMPORT_SCHEMA_01\":  system/******** directory=BIZAGIBACKUPPATH\n\
+               ORA-31684: Object type USER:\"BIZAGI\" already exists\n\
+               Job \"SYSTEM\".\"SYS_IMPORT_SCHEMA_01\" completed with 1 error(s) at Wed Mar 12 11:12:13 2025 elapsed 0 00:03:12";
+    let output = crate::support::bizscript()
+        .arg("repl")
+        .env("XDG_DATA_HOME", data.path())
+        .write_stdin(format!("let r = parse_log_text(`{log}`);\nr\nr.verdict\n"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let mut lines = stdout.lines();
+    let first = lines.next().unwrap_or_default();
+    // The verdict first, then how the job ended; the reason names the message.
+    assert!(
+        first.starts_with("OK  impdp, job SYSTEM.SYS_IMPORT_SCHEMA_01: completed with errors"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ORA-31684 line 2"), "{stdout}");
+    assert!(
+        stdout.contains("more: .reasons (1), .messages (1)"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().last(), Some("\"ok\""), "{stdout}");
+}

@@ -40,8 +40,13 @@ pub fn oracle_env(simulate: Option<&str>) -> Result<(OracleEnv, Option<SimHome>)
     };
     let home = SimHome::create(scenario)?;
     home.apply(&mut env);
+    let kept = if std::env::var_os("BIZSCRIPT_SIM_HOME").is_some() {
+        "kept afterwards"
+    } else {
+        "removed at the end; set BIZSCRIPT_SIM_HOME=DIR to keep it"
+    };
     eprintln!(
-        "bizscript: SIMULATION (scenario `{scenario}`): Oracle's tools are simulated in {}; nothing touches a real database",
+        "bizscript: SIMULATION (scenario `{scenario}`): Oracle's tools are simulated in {} ({kept}); nothing touches a real database",
         home.home.display()
     );
     Ok((env, Some(home)))

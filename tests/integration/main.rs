@@ -6,5 +6,6 @@ mod doc_examples;
 mod fidelity;
 mod files;
 mod log;
+mod procedure;
 mod repl;
 mod support;

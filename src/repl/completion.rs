@@ -116,28 +116,45 @@ pub fn signature_hint(vocabulary: &Vocabulary, before: &str) -> Option<String> {
 
 /// The name of the innermost call whose `(` is still open before the cursor.
 fn open_call(before: &str) -> Option<&str> {
-    let mut in_string: Option<char> = None;
-    let mut opens: Vec<usize> = Vec::new();
-    let mut previous = '\0';
-    for (i, c) in before.char_indices() {
-        match (in_string, c) {
-            (Some(q), c) if c == q && previous != '\\' => in_string = None,
-            (Some(_), _) => {}
-            (None, '"' | '`') => in_string = Some(c),
-            (None, '(') => opens.push(i),
-            (None, ')') => {
-                opens.pop();
-            }
-            _ => {}
-        }
-        previous = c;
-    }
+    let scan = Scan::of(before);
     // The innermost open parenthesis that belongs to a call (not a grouping like `(1 + 2`).
-    opens.iter().rev().find_map(|&open| {
+    scan.open_parens.iter().rev().find_map(|&open| {
         let head = before[..open].trim_end();
         let name = &head[name_start(head, false)..];
         (!name.is_empty()).then_some(name)
     })
+}
+
+/// What a left-to-right read of the text before the cursor leaves open.
+struct Scan {
+    /// The quote of the string literal the cursor is in (`"` or `` ` ``).
+    open_string: Option<char>,
+    /// Byte offsets of the `(` not yet closed, outside string literals.
+    open_parens: Vec<usize>,
+}
+
+impl Scan {
+    fn of(text: &str) -> Self {
+        let mut scan = Scan {
+            open_string: None,
+            open_parens: Vec::new(),
+        };
+        let mut previous = '\0';
+        for (i, c) in text.char_indices() {
+            match (scan.open_string, c) {
+                (Some(q), c) if c == q && previous != '\\' => scan.open_string = None,
+                (Some(_), _) => {}
+                (None, '"' | '`') => scan.open_string = Some(c),
+                (None, '(') => scan.open_parens.push(i),
+                (None, ')') => {
+                    scan.open_parens.pop();
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+        scan
+    }
 }
 
 /// Where the name ending at the end of `text` starts: letters, digits, `_`, a module path's
@@ -224,18 +241,7 @@ fn current_line(before: &str) -> &str {
 
 /// True when the cursor is inside a `"..."` or `` `...` `` literal on the current line.
 fn inside_string(line: &str) -> bool {
-    let mut quote: Option<char> = None;
-    let mut previous = '\0';
-    for c in line.chars() {
-        match quote {
-            Some(q) if c == q && previous != '\\' => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '`' => quote = Some(c),
-            None => {}
-        }
-        previous = c;
-    }
-    quote.is_some()
+    Scan::of(line).open_string.is_some()
 }
 
 #[cfg(test)]

@@ -294,8 +294,10 @@ impl Session {
                     path.as_str(),
                     *position,
                 );
-                // It was just imported successfully; if it fails now, the alias is simply
-                // not kept and using it says "undefined module".
+                // Rhai keeps no handle on the module the evaluation imported, so it is resolved
+                // again here (its top-level statements run a second time: modules are meant to
+                // define functions). If that fails now, the alias is simply not kept and using
+                // it says "undefined module".
                 if let Ok(module) = resolved {
                     modules.push((alias.name.to_string(), module));
                 }

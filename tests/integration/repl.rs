@@ -273,7 +273,7 @@ fn ctrl_d_leaves() {
 fn oracle_sim() -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        .unwrap_or_else(|| crate::support::repo_root().join("target"));
     let candidates = [
         Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim"),
         target.join("debug").join("oracle-sim"),
@@ -356,4 +356,46 @@ fn ctrl_c_during_an_export_kills_the_job_and_the_session_goes_on() {
     // Data Pump dropped the killed job: no orphan is left behind.
     repl.run("datapump_jobs(db).len() == 0", "true");
     repl.quit();
+}
+
+#[test]
+fn dry_run_flag_starts_the_session_in_dry_run_mode() {
+    let data = tempfile::tempdir().unwrap();
+    crate::support::bizscript()
+        .args(["repl", "--dry-run"])
+        .env("XDG_DATA_HOME", data.path())
+        .write_stdin("run_info().dry_run\n:dry-run off\nrun_info().dry_run\n")
+        .assert()
+        .success()
+        .stdout("true\nfalse\n")
+        .stderr(predicates::str::contains("DRY RUN"));
+}
+
+#[test]
+fn a_parsed_log_prints_as_its_summary() {
+    let data = tempfile::tempdir().unwrap();
+    let log = "Starting \"SYSTEM\".\"SYS_IMPORT_SCHEMA_01\":  system/******** directory=BIZAGIBACKUPPATH\n\
+               ORA-31684: Object type USER:\"BIZAGI\" already exists\n\
+               Job \"SYSTEM\".\"SYS_IMPORT_SCHEMA_01\" completed with 1 error(s) at Wed Mar 12 11:12:13 2025 elapsed 0 00:03:12";
+    let output = crate::support::bizscript()
+        .arg("repl")
+        .env("XDG_DATA_HOME", data.path())
+        .write_stdin(format!("let r = parse_log_text(`{log}`);\nr\nr.verdict\n"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let mut lines = stdout.lines();
+    let first = lines.next().unwrap_or_default();
+    // The verdict first, then how the job ended; the reason names the message.
+    assert!(
+        first.starts_with("OK  impdp, job SYSTEM.SYS_IMPORT_SCHEMA_01: completed with errors"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ORA-31684 line 2"), "{stdout}");
+    assert!(
+        stdout.contains("more: .reasons (1), .messages (1)"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().last(), Some("\"ok\""), "{stdout}");
 }

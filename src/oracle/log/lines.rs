@@ -165,8 +165,6 @@ pub struct Decoded<'a> {
     pub text: &'a [u8],
     /// The tool named by an RMAN `EXPDP>` / `IMPDP>` prefix.
     pub rman: Option<Tool>,
-    /// Whether a LOGTIME stamp was in front.
-    pub stamped: bool,
 }
 
 #[inline]
@@ -200,19 +198,13 @@ pub fn decode(line: &[u8]) -> Decoded<'_> {
             text = trim_start(&text[6..]);
         }
     }
-    let mut stamped = false;
     if let Some(n) = logtime_len(text) {
         text = &text[n..];
-        stamped = true;
     }
     if let Some(n) = worker_len(text) {
         text = trim_start(&text[n..]);
     }
-    Decoded {
-        text,
-        rman,
-        stamped,
-    }
+    Decoded { text, rman }
 }
 
 #[inline]
@@ -334,7 +326,6 @@ mod tests {
         assert_eq!(d.rman, Some(Tool::Expdp));
         let d = decode(b"    29-APR-25 11:47:06.191: W-1      Completed 3 TABLE objects");
         assert_eq!(d.text, b"Completed 3 TABLE objects");
-        assert!(d.stamped);
         let d = decode(b"\tORA-31684: Object type USER:\"X\" already exists\r");
         assert_eq!(d.text, b"ORA-31684: Object type USER:\"X\" already exists");
     }

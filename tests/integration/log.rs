@@ -93,3 +93,21 @@ fn truncated_log_fails_and_missing_file_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("cannot read the log"));
 }
+
+#[test]
+fn dump_file_names_lose_the_indentation_after_a_logtime_stamp() {
+    let dir = ScriptDir::new();
+    let stamped: String = EXPORT_WITH_WARNING
+        .lines()
+        .map(|l| format!("24-NOV-26 01:02:03.123: {l}\n"))
+        .collect();
+    let log = dir.write("stamped.log", &stamped);
+    let output = bizscript()
+        .arg("log")
+        .arg(&log)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["dump_files"][0], "/u01/backup/BIZAGI.dmp");
+}

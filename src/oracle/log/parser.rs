@@ -116,7 +116,8 @@ impl Parser {
     fn other(&mut self, body: &[u8]) {
         self.count_ora(body);
         if self.in_dump_list {
-            self.dump_files.push(text(body));
+            // Names keep the indentation Data Pump gives them after a LOGTIME stamp.
+            self.dump_files.push(text(body).trim().to_string());
             return;
         }
         if find(body, b"nconsistent").is_some() && find(body, b"ump file").is_some() {

@@ -234,36 +234,24 @@ pub fn eval_error(
     loop {
         match current {
             EvalAltResult::ErrorInFunctionCall(name, callee_source, inner, pos) => {
-                let (source, span, location) = located(sources, &source_id, *pos);
-                frames.push(ScriptDiagnostic {
-                    message: format!("in call to function `{name}`"),
-                    code: None,
-                    help: None,
-                    severity: Severity::Advice,
-                    source,
-                    span,
-                    label: String::new(),
-                    frames: Vec::new(),
-                    location,
-                });
+                frames.push(frame(
+                    format!("in call to function `{name}`"),
+                    sources,
+                    &source_id,
+                    *pos,
+                ));
                 if !callee_source.is_empty() {
                     source_id = callee_source.clone();
                 }
                 current = inner;
             }
             EvalAltResult::ErrorInModule(module, inner, pos) => {
-                let (source, span, location) = located(sources, &source_id, *pos);
-                frames.push(ScriptDiagnostic {
-                    message: format!("in module `{module}`"),
-                    code: None,
-                    help: None,
-                    severity: Severity::Advice,
-                    source,
-                    span,
-                    label: String::new(),
-                    frames: Vec::new(),
-                    location,
-                });
+                frames.push(frame(
+                    format!("in module `{module}`"),
+                    sources,
+                    &source_id,
+                    *pos,
+                ));
                 source_id = module_source_id(module);
                 current = inner;
             }
@@ -284,6 +272,22 @@ pub fn eval_error(
         span,
         label: String::new(),
         frames,
+        location,
+    }
+}
+
+/// One call-stack frame: where, in the caller's source, the failing call or import stands.
+fn frame(message: String, sources: &SourceMap, source_id: &str, pos: Position) -> ScriptDiagnostic {
+    let (source, span, location) = located(sources, source_id, pos);
+    ScriptDiagnostic {
+        message,
+        code: None,
+        help: None,
+        severity: Severity::Advice,
+        source,
+        span,
+        label: String::new(),
+        frames: Vec::new(),
         location,
     }
 }

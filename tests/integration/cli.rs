@@ -1,6 +1,7 @@
 //! The host's command line: help, parameters, exit codes, errors, check, doc, interrupts.
 
-use crate::support::{bizscript, ScriptDir};
+use crate::support::{bizscript, signal, spawn_started, ScriptDir};
+use nix::sys::signal::Signal;
 use predicates::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -379,24 +380,11 @@ fn imports_resolve_relative_to_the_script() {
 
 #[test]
 fn sigint_stops_an_endless_loop_with_130_within_a_second() {
-    use nix::sys::signal::{kill, Signal};
-    use nix::unistd::Pid;
     let dir = ScriptDir::new();
     let script = dir.write("loop.rhai", "print(\"started\");\nloop { }\n");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"))
-        .arg("run")
-        .arg(&script)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait for the script to start (its first line), then interrupt.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 8];
-    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-    assert_eq!(&first, b"started\n");
+    let mut child = spawn_started(&script);
     let sent = Instant::now();
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    signal(&child, Signal::SIGINT);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -431,19 +419,9 @@ fn log_file_keeps_a_per_run_log() {
 
 #[test]
 fn sigterm_also_ends_with_130() {
-    use nix::sys::signal::{kill, Signal};
-    use nix::unistd::Pid;
     let dir = ScriptDir::new();
     let script = dir.write("loop.rhai", "print(\"started\");\nloop { }\n");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"))
-        .arg("run")
-        .arg(&script)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 8];
-    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+    let mut child = spawn_started(&script);
+    signal(&child, Signal::SIGTERM);
     assert_eq!(child.wait().unwrap().code(), Some(130));
 }

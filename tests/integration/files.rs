@@ -1,6 +1,6 @@
 //! The small file primitives: locks, copies, JSON, retention.
 
-use crate::support::{bizscript, ScriptDir};
+use crate::support::{bizscript, spawn_started, ScriptDir};
 use predicates::prelude::*;
 
 #[test]
@@ -9,20 +9,13 @@ fn a_second_run_for_the_same_key_is_refused_while_the_first_holds_the_lock() {
     let key = format!("it-lock-{}", std::process::id());
     let holder = dir.write(
         "hold.rhai",
-        &format!("let l = acquire_lock(\"{key}\");\nprint(\"held\");\nloop {{}}\n"),
+        &format!("let l = acquire_lock(\"{key}\");\nprint(\"started\");\nloop {{}}\n"),
     );
     let second = dir.write(
         "second.rhai",
         &format!("let l = acquire_lock(\"{key}\");\n"),
     );
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"))
-        .arg("run")
-        .arg(&holder)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 5];
-    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    let mut child = spawn_started(&holder);
     bizscript()
         .arg("run")
         .arg(&second)

@@ -61,9 +61,46 @@ pub fn find_oracle_sim() -> Result<PathBuf, SimulateError> {
             }
         }
     }
+    if let Some(built) = build_with_cargo(&exe) {
+        return Ok(built);
+    }
     Err(SimulateError::NotFound {
         exe: exe.display().to_string(),
     })
+}
+
+/// Under `cargo run`, which builds only `bizscript`, builds the simulator beside it once, so
+/// `cargo run --release -- run bizagi_export.rhai --simulate` works on a fresh clone.
+///
+/// Cargo tells a program it runs where it is (`CARGO`, `CARGO_MANIFEST_DIR`); outside cargo
+/// nothing is built and the caller reports how to build it.
+fn build_with_cargo(exe: &Path) -> Option<PathBuf> {
+    let cargo = std::env::var_os("CARGO")?;
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    if !manifest_dir.join("oracle-sim/Cargo.toml").is_file() {
+        return None;
+    }
+    let profile_dir = exe.parent()?;
+    let profile = profile_dir.file_name()?.to_str()?;
+    let mut command = Command::new(cargo);
+    command
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(manifest_dir.join("Cargo.toml"))
+        .args(["-p", "oracle-sim"]);
+    match profile {
+        "debug" => {}
+        "release" => {
+            command.arg("--release");
+        }
+        other => {
+            command.args(["--profile", other]);
+        }
+    }
+    eprintln!("bizscript: building the Oracle client simulator once (cargo build -p oracle-sim)");
+    let status = command.status().ok()?;
+    let built = profile_dir.join(format!("oracle-sim{}", std::env::consts::EXE_SUFFIX));
+    (status.success() && built.is_file()).then_some(built)
 }
 
 impl SimHome {

@@ -480,3 +480,53 @@ fn table_mode_and_full_mode_paths() {
     assert!(text.contains("Starting \"SYSTEM\".\"SYS_EXPORT_FULL_01\""));
     assert!(text.contains("Processing object type DATABASE_EXPORT/SCHEMA/TABLE/TABLE_DATA"));
 }
+
+#[test]
+fn filesize_with_substitution_adds_files_and_without_it_runs_out_of_space() {
+    let sim = Sim::new("ok");
+    let out = sim.expdp(&[
+        "bizagiadmon/pw",
+        "schemas=bizagi",
+        "directory=BizAgiBackupPath",
+        "dumpfile=fs_%U.dmp",
+        "filesize=1M",
+        "logfile=fs.log",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let files: Vec<_> = (1..=9)
+        .map(|n| sim.backup_dir().join(format!("fs_{n:02}.dmp")))
+        .filter(|f| f.is_file())
+        .collect();
+    assert!(files.len() >= 3, "{files:?}");
+    for f in &files[..files.len() - 1] {
+        assert_eq!(
+            std::fs::metadata(f).unwrap().len(),
+            1024 * 1024,
+            "{}",
+            f.display()
+        );
+    }
+    for f in &files {
+        assert!(stdout(&out).contains(&format!("  {}", f.display())));
+    }
+
+    let out = sim.expdp(&[
+        "bizagiadmon/pw",
+        "schemas=bizagi",
+        "directory=BizAgiBackupPath",
+        "dumpfile=one.dmp",
+        "filesize=1M",
+        "logfile=one.log",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text
+        .contains("ORA-39095: Dump file space has been exhausted: Unable to allocate 8192 bytes"));
+    assert!(final_line(&text).contains("stopped due to fatal error"));
+    assert!(
+        std::fs::metadata(sim.backup_dir().join("one.dmp"))
+            .unwrap()
+            .len()
+            <= 1024 * 1024
+    );
+}

@@ -105,6 +105,9 @@ pub fn plan(spec: &JobSpec) -> Plan {
 
     if data {
         let crash_at = spec.tables.len() / 2;
+        // FILESIZE without %U: the table whose data no longer fits stops the job.
+        let capacity = spec.filesize.unwrap_or(0) * spec.dump_paths.len() as u64;
+        let mut written = 0u64;
         let full_at = spec.tables.len() * 2 / 5;
         for (i, (owner, table, rows, bytes)) in spec.tables.iter().enumerate() {
             if spec.scenario == Scenario::Crash && i == crash_at {
@@ -124,6 +127,14 @@ pub fn plan(spec: &JobSpec) -> Plan {
                 p.line("Additional information: 1040");
                 p.line("");
                 p.line("ORA-39097: Data Pump job encountered unexpected error -27072");
+                p.outcome = Some(Outcome::Fatal);
+                return p;
+            }
+            written += bytes;
+            if spec.dump_exhausted && written > capacity {
+                p.line(
+                    "ORA-39095: Dump file space has been exhausted: Unable to allocate 8192 bytes",
+                );
                 p.outcome = Some(Outcome::Fatal);
                 return p;
             }

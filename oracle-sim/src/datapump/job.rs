@@ -50,6 +50,9 @@ pub struct JobSpec {
     /// Import: users and tables that existed when the job started.
     #[serde(default)]
     pub existing: super::import::Existing,
+    /// Export: FILESIZE without `%U` is too small for the data (ORA-39095).
+    #[serde(default)]
+    pub dump_exhausted: bool,
     /// Import with SQLFILE: the server path of the DDL file.
     #[serde(default)]
     pub sqlfile: Option<String>,
@@ -210,11 +213,9 @@ fn save_progress(home: &Home, spec: &JobSpec, progress: usize) {
     });
 }
 
-fn write_dump(spec: &JobSpec, fraction: Option<(u64, u64)>, out: &mut JobOutput) {
-    if spec.dump_paths.is_empty() {
-        return;
-    }
-    let manifest = dumpfile::Manifest {
+/// What the dump set of `spec` holds.
+pub fn manifest(spec: &JobSpec) -> dumpfile::Manifest {
+    dumpfile::Manifest {
         job_owner: spec.owner.clone(),
         job_name: spec.job_name.clone(),
         mode: spec.mode.clone(),
@@ -231,9 +232,21 @@ fn write_dump(spec: &JobSpec, fraction: Option<(u64, u64)>, out: &mut JobOutput)
             spec.tables.clone()
         },
         files: spec.dump_paths.len(),
-    };
+    }
+}
+
+fn write_dump(spec: &JobSpec, fraction: Option<(u64, u64)>, out: &mut JobOutput) {
+    if spec.dump_paths.is_empty() {
+        return;
+    }
+    let manifest = manifest(spec);
     let content = dumpfile::content(&manifest);
-    let limit = fraction.map(|(n, d)| (content.len() as u64 * n / d.max(1)) as usize);
+    let mut limit = fraction.map(|(n, d)| (content.len() as u64 * n / d.max(1)) as usize);
+    if spec.dump_exhausted {
+        // FILESIZE without %U: the files fill up and nothing more can be written.
+        let capacity = spec.filesize.unwrap_or(0) as usize * spec.dump_paths.len();
+        limit = Some(limit.map_or(capacity, |l| l.min(capacity)));
+    }
     let paths: Vec<PathBuf> = spec.dump_paths.iter().map(PathBuf::from).collect();
     if let Err(e) = dumpfile::write_set(&paths, &content, spec.filesize, limit) {
         out.line(

@@ -6,7 +6,7 @@ use super::job::{self, ClientEnd, JobSpec};
 use super::output::{self, JobOutput};
 use super::params::{self, Params};
 use super::userid::Credentials;
-use super::{import, Tool};
+use super::{dumpfile, import, Tool};
 use crate::audit::Invocation;
 use crate::clock;
 use crate::home::Home;
@@ -188,19 +188,38 @@ pub fn start(
     };
     let spec = match tool {
         Tool::Expdp => {
-            let dumps = expand_dump_files(&dump_specs, parallel, &resolve)?;
-            if !params.yes("REUSE_DUMPFILES") && !params.yes("ESTIMATE_ONLY") {
-                if let Some(existing) = dumps.iter().find(|p| Path::new(p).exists()) {
-                    return Err(vec![
+            let check_new = |dumps: &[String]| -> Result<(), Vec<String>> {
+                if params.yes("REUSE_DUMPFILES") || params.yes("ESTIMATE_ONLY") {
+                    return Ok(());
+                }
+                match dumps.iter().find(|p| Path::new(p).exists()) {
+                    Some(existing) => Err(vec![
                         "ORA-39001: invalid argument value".to_string(),
                         "ORA-39000: bad dump file specification".to_string(),
                         format!("ORA-31641: unable to create dump file \"{existing}\""),
                         "ORA-27038: created file already exists".to_string(),
                         "Additional information: 1".to_string(),
-                    ]);
+                    ]),
+                    None => Ok(()),
+                }
+            };
+            let dumps = expand_dump_files(&dump_specs, parallel, &resolve)?;
+            check_new(&dumps)?;
+            let mut spec = export_spec(db, &common, dumps)?;
+            // FILESIZE: with %U the set grows by as many files as the data needs; without it
+            // the job runs out of space.
+            if let (Some(size), false) = (filesize, spec.estimate_only) {
+                let total = dumpfile::content(&job::manifest(&spec)).len() as u64;
+                let needed = total.div_ceil(size).clamp(1, 99) as u32;
+                let templated = dump_specs.iter().any(|s| has_substitution(s));
+                if templated && needed > parallel {
+                    spec.dump_paths = expand_dump_files(&dump_specs, needed, &resolve)?;
+                    check_new(&spec.dump_paths)?;
+                } else if !templated && total > size * spec.dump_paths.len() as u64 {
+                    spec.dump_exhausted = true;
                 }
             }
-            export_spec(db, &common, dumps)?
+            spec
         }
         Tool::Impdp => {
             let mut dumps = Vec::new();
@@ -297,6 +316,7 @@ impl Common<'_> {
             source: None,
             remap_schema: vec![],
             remap_tablespace: vec![],
+            dump_exhausted: false,
             table_exists_action: String::new(),
             existing: Default::default(),
             sqlfile: None,
@@ -308,11 +328,16 @@ impl Common<'_> {
 /// Resolves `[dir:]file` to a server path, or the error lines.
 type Resolver<'a> = dyn Fn(&str, &str) -> Result<String, Vec<String>> + 'a;
 
+/// Whether a dump file name has a substitution variable (`%U`, `%L`).
+fn has_substitution(name: &str) -> bool {
+    ["%U", "%u", "%L", "%l"].iter().any(|v| name.contains(v))
+}
+
 /// Expands `%U` (01, 02...) in the dump file names: one file per worker with PARALLEL, and more
 /// when FILESIZE splits the set.
 fn expand_dump_files(
     specs: &[String],
-    parallel: u32,
+    count: u32,
     resolve: &Resolver,
 ) -> Result<Vec<String>, Vec<String>> {
     let mut out = Vec::new();
@@ -323,9 +348,8 @@ fn expand_dump_files(
         } else {
             path
         };
-        if path.contains("%U") || path.contains("%u") || path.contains("%L") || path.contains("%l")
-        {
-            for n in 1..=parallel {
+        if has_substitution(&path) {
+            for n in 1..=count {
                 let num = format!("{n:02}");
                 out.push(
                     path.replace("%U", &num)

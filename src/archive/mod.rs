@@ -314,10 +314,10 @@ pub fn compress(
     drop(file);
 
     let bytes_in = written.iter().map(|e| e.bytes_in).sum();
-    let mut on_verify = |done: u64| {
+    let mut on_verify = |entry: &str, done: u64| {
         progress(&Progress {
             phase: Phase::Verify,
-            entry: "",
+            entry,
             done,
             total: bytes_in,
         })

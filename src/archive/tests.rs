@@ -555,7 +555,8 @@ fn verification_catches_a_corrupted_archive() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x55;
     fs::write(&archive, &bytes).unwrap();
-    let err = verify::verify(&archive, &report.entries, &Cancel::new(), &mut |_| {}).unwrap_err();
+    let err =
+        verify::verify(&archive, &report.entries, &Cancel::new(), &mut |_, _| {}).unwrap_err();
     assert!(
         matches!(&err, ArchiveError::Verify { entry, .. } if entry == "BIZAGI_01.dmp"),
         "{err}"

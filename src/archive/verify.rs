@@ -14,12 +14,12 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 /// Checks every entry of the archive at `path` against `expected`.
-/// `on_progress(uncompressed bytes checked so far)` runs between reads.
+/// `on_progress(entry name, uncompressed bytes checked so far)` runs between reads.
 pub fn verify(
     path: &Path,
     expected: &[WrittenEntry],
     cancel: &Cancel,
-    on_progress: &mut dyn FnMut(u64),
+    on_progress: &mut dyn FnMut(&str, u64),
 ) -> Result<(), ArchiveError> {
     let fail = |entry: &str, detail: String| ArchiveError::Verify {
         partial: path.to_path_buf(),
@@ -85,7 +85,7 @@ pub fn verify(
             crc.update(&buf[..n]);
             size += n as u64;
             checked += n as u64;
-            on_progress(checked);
+            on_progress(&want.name, checked);
         }
         let crc = crc.finalize();
         if (size, crc) != (want.bytes_in, want.crc32) {

@@ -245,6 +245,12 @@ fn dry_run_exports_nothing() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("dry run: nothing was changed"), "{stderr}");
+    assert!(
+        stderr.contains("userid=BizAgiAdmon/\"***\""),
+        "the parfile is shown masked: {stderr}"
+    );
     assert!(!stderr.contains(PASSWORD));
     let audit = std::fs::read_to_string(dir.path().join("home/audit.jsonl")).unwrap_or_default();
     assert!(

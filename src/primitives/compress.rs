@@ -20,17 +20,13 @@ pub const COMPRESS: PrimitiveDoc = PrimitiveDoc {
     signature: "compress(paths: Array|string, opts: Map) -> Map",
     summary: "Archives the dump files in `paths` into one ZIP at `opts.archive` (ZIP64 when an entry or the archive passes 4 GiB), using every core, and returns `#{ archive, entries, bytes_in, bytes_out, sha256, verified, duration, removed }`; each entry has `name, source, bytes_in, bytes_out, crc32, sha256, method`. Options: `archive` (required path), `level` 1-9 (default 6), `method` \"deflate\" (default, every unzip reads it) or \"zstd\" (faster, needs a recent reader), `include` (extra files such as the log, archived but never removed), `remove_source` (default false: delete the dump files once the archive is verified), `overwrite` (default false: refuse an existing archive). The archive is written to ARCHIVE.partial, read back (every entry's CRC-32 and size) and only then renamed; SHA-256 of every input is computed while reading. A missing input fails before anything is written; a full disk, a read error or Ctrl-C removes the partial file and leaves the inputs untouched. Under --dry-run it writes nothing and returns the plan with `free_space`, `worst_case` and `fits`.",
     example: r#"// Step 6: ship the dump set and its log as one verified archive.
-let zip = #{ verified: false };
-try {
-    zip = compress(["BIZAGI_01.dmp", "BIZAGI_02.dmp"], #{
-        archive: "BIZAGI_20261124.zip",
-        include: ["BIZAGI_export.log"],
-        level: 6,
-    });
-} catch (e) {
-    print(`${e.code}: ${e.message}`);   // e.g. BZ-COMPRESS-MISSING when the dump is elsewhere
-}
-if zip.verified { print(`${zip.archive}: ${zip.bytes_out} bytes, sha256 ${zip.sha256}`); }"#,
+let zip = compress(["BIZAGI_01.dmp", "BIZAGI_02.dmp"], #{
+    archive: "BIZAGI_20261124.zip",
+    include: ["BIZAGI_export.log"],
+    level: 6,
+});
+if !zip.verified { throw "archive not verified"; }
+print(`${zip.archive}: ${zip.bytes_out} bytes, sha256 ${zip.sha256}`);"#,
 };
 
 /// The option keys `compress` accepts.

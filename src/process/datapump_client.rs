@@ -369,7 +369,24 @@ fn spawn(command: &ClientCommand) -> Result<Child, ClientError> {
         };
     }
     #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+        // Interrupting the job means sending the client SIGINT, so it must not inherit an
+        // ignored SIGINT (a program started in the background by a non-interactive shell, by
+        // nohup-like launchers or by a scheduler often has one, and an ignored signal survives
+        // exec).
+        // SAFETY: between fork and exec only `sigaction` runs, which is async-signal-safe; it
+        // touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                use nix::sys::signal::{signal, SigHandler, Signal};
+                signal(Signal::SIGINT, SigHandler::SigDfl)
+                    .map(|_| ())
+                    .map_err(std::io::Error::from)
+            });
+        }
+    }
     cmd.spawn().map_err(|source| ClientError::Spawn {
         program: command.program.display().to_string(),
         source,

@@ -3,7 +3,8 @@
 use crate::support::bizscript;
 use std::os::unix::fs::PermissionsExt;
 
-/// A folder with what the examples refer to: a 0600 password file, an archive, a share.
+/// A folder with what the examples refer to: a 0600 password file, an archive, a share, a
+/// dump set.
 fn example_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let pw = dir.path().join("pw.txt");
@@ -12,6 +13,11 @@ fn example_folder() -> tempfile::TempDir {
     std::fs::write(dir.path().join("archive.zip"), b"PK\x05\x06 not really").unwrap();
     std::fs::create_dir(dir.path().join("share")).unwrap();
     std::fs::create_dir(dir.path().join("backups")).unwrap();
+    // A small dump set and its log, for the compress example.
+    for (name, fill) in [("BIZAGI_01.dmp", 1u8), ("BIZAGI_02.dmp", 2u8)] {
+        std::fs::write(dir.path().join(name), vec![fill; 200_000]).unwrap();
+    }
+    std::fs::write(dir.path().join("BIZAGI_export.log"), "Job completed\n").unwrap();
     dir
 }
 

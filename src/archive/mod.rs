@@ -16,6 +16,7 @@
 
 mod checksum;
 mod error;
+mod follow;
 mod parallel_deflate;
 mod space;
 mod stream;
@@ -34,11 +35,15 @@ pub use zip_writer::{write_archive, EntrySource, Settings, WrittenEntry};
 
 use crate::cancel::Cancel;
 use checksum::HashingWriter;
+use follow::{FollowReader, PublishingWriter, Watermark};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use verify::ReadBackProgress;
 
 /// The compression method of every entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -277,7 +282,15 @@ pub fn compress(
         })?;
     let mut guard = PartialFile::new(plan.partial.clone());
 
-    let sink = HashingWriter::new(BufWriter::with_capacity(1024 * 1024, file));
+    // The read-back follows the file while it is written, on a thread of its own: by the time
+    // the last block is written, most of the archive has already been decompressed and checked.
+    let mark = Watermark::new();
+    let follower = FollowReader::open(&plan.partial, Arc::clone(&mark), cancel.clone())
+        .map_err(|e| zip_writer::write_error(e, &plan.partial))?;
+    let sink = HashingWriter::new(BufWriter::with_capacity(
+        1024 * 1024,
+        PublishingWriter::new(file, mark),
+    ));
     let total = plan.bytes_in;
     let offsets: Vec<u64> = plan
         .entries
@@ -288,41 +301,71 @@ pub fn compress(
             Some(start)
         })
         .collect();
-    let mut on_entry = |index: usize, done: u64| {
-        progress(&Progress {
-            phase: Phase::Compress,
-            entry: &plan.entries[index].name,
-            done: offsets[index] + done,
-            total,
-        })
-    };
-    let (sink, written) = write_archive(
-        sink,
-        &plan.entries,
-        settings,
-        &plan.partial,
-        cancel,
-        &mut on_entry,
-    )?;
-    let (buffered, sha256) = sink.finish();
-    let file = buffered
-        .into_inner()
-        .map_err(|e| zip_writer::write_error(e.into_error(), &plan.partial))?;
-    // The archive is only as good as what reached the disk: sync before reading back.
-    file.sync_all()
-        .map_err(|e| zip_writer::write_error(e, &plan.partial))?;
-    drop(file);
+    let expected_entries: Vec<(String, Method)> = plan
+        .entries
+        .iter()
+        .map(|e| (e.name.clone(), options.method))
+        .collect();
+    let read_back_progress = ReadBackProgress::default();
 
+    let (written, sha256, found) = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| {
+            verify::read_back(
+                follower,
+                &plan.partial,
+                &expected_entries,
+                cancel,
+                &read_back_progress,
+            )
+        });
+        // On any error below the file writer is dropped unfinished, which stops the read-back.
+        let written = write_and_sync(sink, &plan, settings, cancel, &mut |index, done| {
+            progress(&Progress {
+                phase: Phase::Compress,
+                entry: &plan.entries[index].name,
+                done: offsets[index] + done,
+                total,
+            })
+        });
+        let (written, sha256) = match written {
+            Ok(written) => written,
+            Err(e) => {
+                let _ = reading.join();
+                return Err(e);
+            }
+        };
+        let bytes_in: u64 = written.iter().map(|e| e.bytes_in).sum();
+        let mut report_verify = || {
+            let index = read_back_progress.entry.load(Ordering::Relaxed);
+            progress(&Progress {
+                phase: Phase::Verify,
+                entry: plan.entries.get(index).map_or("", |e| e.name.as_str()),
+                done: read_back_progress.checked.load(Ordering::Relaxed),
+                total: bytes_in,
+            })
+        };
+        while !reading.is_finished() {
+            report_verify();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        report_verify();
+        let found = reading.join().unwrap_or_else(|_| {
+            Err(ArchiveError::Verify {
+                partial: plan.partial.clone(),
+                entry: "(archive)".into(),
+                detail: "the read-back thread panicked".into(),
+            })
+        })?;
+        Ok((written, sha256, found))
+    })?;
+    // Ctrl-C during the read-back stops here even if the read-back was already done.
+    if cancel.is_cancelled() {
+        return Err(ArchiveError::Cancelled {
+            partial: plan.partial.clone(),
+        });
+    }
+    verify::check_directory(&plan.partial, &written, &found)?;
     let bytes_in = written.iter().map(|e| e.bytes_in).sum();
-    let mut on_verify = |entry: &str, done: u64| {
-        progress(&Progress {
-            phase: Phase::Verify,
-            entry,
-            done,
-            total: bytes_in,
-        })
-    };
-    verify::verify(&plan.partial, &written, cancel, &mut on_verify)?;
 
     if plan.archive.exists() && !options.overwrite {
         return Err(ArchiveError::ArchiveExists { path: plan.archive });
@@ -351,6 +394,34 @@ pub fn compress(
         duration: started.elapsed(),
         removed,
     })
+}
+
+/// Writes the archive into `sink`, completes the file and syncs it to disk: the archive is only
+/// as good as what reached the disk. Returns the entries and the archive's SHA-256.
+fn write_and_sync(
+    sink: HashingWriter<BufWriter<PublishingWriter<File>>>,
+    plan: &Plan,
+    settings: Settings,
+    cancel: &Cancel,
+    on_entry: &mut dyn FnMut(usize, u64),
+) -> Result<(Vec<WrittenEntry>, String), ArchiveError> {
+    let (sink, written) = write_archive(
+        sink,
+        &plan.entries,
+        settings,
+        &plan.partial,
+        cancel,
+        on_entry,
+    )?;
+    let (buffered, sha256) = sink.finish();
+    let file = buffered
+        .into_inner()
+        .map_err(|e| zip_writer::write_error(e.into_error(), &plan.partial))?
+        .complete()
+        .map_err(|e| zip_writer::write_error(e, &plan.partial))?;
+    file.sync_all()
+        .map_err(|e| zip_writer::write_error(e, &plan.partial))?;
+    Ok((written, sha256))
 }
 
 /// `ARCHIVE.partial` next to `ARCHIVE`.

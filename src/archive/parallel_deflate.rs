@@ -114,6 +114,10 @@ where
 }
 
 /// The reader: cuts the input into jobs, hashing as it goes. Returns bytes read and SHA-256.
+///
+/// Each block is read straight into its job's buffer, behind a copy of the previous block's
+/// last 32 KiB (the dictionary), so the input is copied once (by the kernel) and the only other
+/// copy is the dictionary.
 fn read_blocks<R: Read>(
     mut input: R,
     jobs: SyncSender<Job>,
@@ -124,33 +128,29 @@ fn read_blocks<R: Read>(
     let mut total = 0u64;
     let mut index = 0u64;
     // Read one block ahead so the block that ends the input can be marked `last`.
-    let mut current = vec![0u8; BLOCK_SIZE];
-    let mut current_len = read_full(&mut input, &mut current).map_err(StreamError::Read)?;
-    let mut dict: Vec<u8> = Vec::new();
+    let mut current = read_job_buffer(&mut input, &[])?;
     loop {
         if cancel.is_cancelled() {
             return Err(StreamError::Cancelled);
         }
-        let mut next = vec![0u8; BLOCK_SIZE];
-        let next_len = if current_len == BLOCK_SIZE {
-            read_full(&mut input, &mut next).map_err(StreamError::Read)?
+        let (buf, dict_len) = current;
+        let block = &buf[dict_len..];
+        let next = if block.len() == BLOCK_SIZE {
+            Some(read_job_buffer(
+                &mut input,
+                &block[BLOCK_SIZE.saturating_sub(DICT_SIZE)..],
+            )?)
         } else {
-            0
+            None
         };
-        let last = next_len == 0;
-        let block = &current[..current_len];
+        let next = next.filter(|(next_buf, next_dict)| next_buf.len() > *next_dict);
+        let last = next.is_none();
         sha.update(block);
-        total += current_len as u64;
-
-        let mut buf = Vec::with_capacity(dict.len() + current_len);
-        buf.extend_from_slice(&dict);
-        buf.extend_from_slice(block);
-        dict.clear();
-        dict.extend_from_slice(&block[current_len.saturating_sub(DICT_SIZE)..]);
+        total += block.len() as u64;
 
         let job = Job {
             index,
-            dict_len: buf.len() - current_len,
+            dict_len,
             buf,
             last,
         };
@@ -158,13 +158,22 @@ fn read_blocks<R: Read>(
         if permits.send(()).is_err() || jobs.send(job).is_err() {
             return Err(StreamError::Cancelled);
         }
-        if last {
-            return Ok((total, sha.finish_hex()));
+        match next {
+            Some(next) => current = next,
+            None => return Ok((total, sha.finish_hex())),
         }
         index += 1;
-        current = next;
-        current_len = next_len;
     }
+}
+
+/// A job buffer: `dict`, then up to one block read from `input`. Returns it with `dict.len()`.
+fn read_job_buffer<R: Read>(input: &mut R, dict: &[u8]) -> Result<(Vec<u8>, usize), StreamError> {
+    let mut buf = Vec::with_capacity(dict.len() + BLOCK_SIZE);
+    buf.extend_from_slice(dict);
+    buf.resize(dict.len() + BLOCK_SIZE, 0);
+    let len = read_full(input, &mut buf[dict.len()..]).map_err(StreamError::Read)?;
+    buf.truncate(dict.len() + len);
+    Ok((buf, dict.len()))
 }
 
 /// A worker: takes jobs until the reader is done, compressing each.

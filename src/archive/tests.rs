@@ -563,6 +563,77 @@ fn verification_catches_a_corrupted_archive() {
     );
 }
 
+/// Writes a two-entry archive, lets `spoil` change its bytes, and returns what `verify` says.
+fn verify_spoiled(spoil: impl FnOnce(&mut Vec<u8>)) -> ArchiveError {
+    let tmp = TempDir::new().unwrap();
+    let dumps = [
+        write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(3 * BLOCK_SIZE, 1)),
+        write_file(tmp.path(), "BIZAGI_02.dmp", &dump_like(BLOCK_SIZE, 2)),
+    ];
+    let archive = tmp.path().join("BIZAGI.zip");
+    let report = compress(
+        &dumps,
+        &Options::new(&archive),
+        &Cancel::new(),
+        &mut no_progress(),
+    )
+    .unwrap();
+    verify::verify(&archive, &report.entries, &Cancel::new(), &mut |_, _| {}).unwrap();
+    let mut bytes = fs::read(&archive).unwrap();
+    spoil(&mut bytes);
+    fs::write(&archive, &bytes).unwrap();
+    verify::verify(&archive, &report.entries, &Cancel::new(), &mut |_, _| {}).unwrap_err()
+}
+
+/// The offset of the `nth` occurrence of a ZIP record signature.
+fn nth_record(bytes: &[u8], signature: u32, nth: usize) -> usize {
+    bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == signature.to_le_bytes())
+        .nth(nth)
+        .unwrap()
+        .0
+}
+
+#[test]
+fn verification_catches_a_data_descriptor_that_disagrees_with_the_data() {
+    let err = verify_spoiled(|bytes| {
+        let descriptor = nth_record(bytes, 0x0807_4b50, 1);
+        bytes[descriptor + 4] ^= 0x01; // its CRC-32
+    });
+    assert!(
+        matches!(&err, ArchiveError::Verify { entry, detail, .. }
+            if entry == "BIZAGI_02.dmp" && detail.contains("data descriptor")),
+        "{err}"
+    );
+}
+
+#[test]
+fn verification_catches_a_renamed_local_header() {
+    let err = verify_spoiled(|bytes| {
+        let header = nth_record(bytes, 0x0403_4b50, 1);
+        bytes[header + 30] = b'X'; // first letter of the second entry's name
+    });
+    assert!(
+        matches!(&err, ArchiveError::Verify { entry, detail, .. }
+            if entry == "BIZAGI_02.dmp" && detail.contains("XIZAGI_02.dmp")),
+        "{err}"
+    );
+}
+
+#[test]
+fn verification_catches_a_central_directory_that_disagrees_with_the_entries() {
+    let err = verify_spoiled(|bytes| {
+        let listed = nth_record(bytes, 0x0201_4b50, 0);
+        bytes[listed + 16] ^= 0x01; // the first entry's CRC-32 in the central directory
+    });
+    assert!(
+        matches!(&err, ArchiveError::Verify { entry, .. } if entry == "BIZAGI_01.dmp"),
+        "{err}"
+    );
+}
+
 #[test]
 fn plan_reports_the_space_needed_without_writing() {
     let tmp = TempDir::new().unwrap();

@@ -23,6 +23,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // BENCH_WORKERS=N overrides the number of compressing threads (one per core by default).
+    if let Some(workers) = std::env::var("BENCH_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok())
+    {
+        options.workers = workers;
+    }
     let inputs: Vec<PathBuf> = args[2..].iter().map(PathBuf::from).collect();
     // Phase timings on stderr: where the time goes (compress, sync, verify).
     let started = std::time::Instant::now();

@@ -6,8 +6,10 @@
 //!    before a single byte is written ([`plan`], also what a dry run shows);
 //! 2. the archive is written to `ARCHIVE.partial`, and a guard removes that file on every way
 //!    out (error, Ctrl-C, panic) until the archive is complete;
-//! 3. the partial archive is synced to disk and read back entry by entry (CRC-32 and size), and
-//!    only then renamed to its final name, so a file under the final name is always a verified
+//! 3. the partial archive is read back entry by entry (decompressed, CRC-32 and size) from the
+//!    file itself, on a thread that follows the file while it is written; once complete it is
+//!    synced to disk, its central directory is checked against the entries read back, and only
+//!    then is it renamed to its final name, so a file under the final name is always a verified
 //!    archive;
 //! 4. only then, and only when asked, are the inputs removed.
 //!

@@ -92,6 +92,9 @@ enum Command {
         /// Start in dry-run mode (`:dry-run off` leaves it).
         #[arg(long)]
         dry_run: bool,
+        /// Set a parameter the session reads as `params.KEY` (as for `run`).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
     },
     /// Read a Data Pump log (expdp or impdp, any version, any language) and give its verdict.
     #[command(
@@ -211,10 +214,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             }
             Ok(ExitStatus::Success)
         }
-        Command::Repl { simulate, dry_run } => {
+        Command::Repl {
+            simulate,
+            dry_run,
+            sets,
+        } => {
             let cancel = Cancel::new();
             crate::host::signals::install(&cancel)?;
-            let options = crate::repl::ReplOptions { simulate, dry_run };
+            let options = crate::repl::ReplOptions {
+                simulate,
+                dry_run,
+                sets,
+            };
             Ok(crate::repl::run(&options, cancel)?)
         }
         Command::Log {

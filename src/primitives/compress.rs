@@ -518,10 +518,14 @@ mod tests {
     }
 
     #[test]
-    fn the_doc_example_runs() {
-        // Without the dump files in the current folder the example takes its documented
-        // error path, and writes nothing.
-        engine(&HostCtx::for_tests()).run(COMPRESS.example).unwrap();
+    fn the_doc_example_refuses_missing_dump_files_and_writes_nothing() {
+        // The integration test `doc_examples` runs the example beside a dump set; here, in a
+        // folder without one, it must fail before writing anything.
+        let err = engine(&HostCtx::for_tests())
+            .run(COMPRESS.example)
+            .unwrap_err();
+        assert!(err.to_string().contains("BZ-COMPRESS-MISSING"), "{err}");
         assert!(!std::path::Path::new("BIZAGI_20261124.zip").exists());
+        assert!(!std::path::Path::new("BIZAGI_20261124.zip.partial").exists());
     }
 }

@@ -43,6 +43,8 @@ pub struct ReplOptions {
     pub simulate: Option<String>,
     /// `--dry-run`.
     pub dry_run: bool,
+    /// `--set KEY=VALUE`: `params.KEY` in the session.
+    pub sets: Vec<String>,
 }
 
 /// Why the REPL could not start or go on.
@@ -56,9 +58,10 @@ pub enum ReplError {
 
 /// Runs the REPL until Ctrl-D or `:quit`.
 pub fn run(options: &ReplOptions, cancel: Cancel) -> Result<ExitStatus, ReplError> {
+    let params = crate::host::params::parse_params(&options.sets).map_err(HostError::from)?;
     let (env, sim) = oracle_env(options.simulate.as_deref())?;
     let ctx = host_context(options.dry_run, false, cancel, env, sim.as_ref());
-    let mut session = Session::new(ctx);
+    let mut session = Session::with_params(ctx, params);
     let palette = Palette::for_stdout();
 
     let config = Config::builder()

@@ -40,6 +40,8 @@ pub struct Session {
     engine: Arc<RwLock<Engine>>,
     ctx: Arc<HostCtx>,
     sources: SourceMap,
+    /// `--set` parameters: `params` in the scope, kept across `:reset`.
+    params: Map,
     scope: Scope<'static>,
     /// The function definitions of every input so far (no statements).
     functions: AST,
@@ -54,6 +56,11 @@ pub struct Session {
 impl Session {
     /// A fresh session sharing `ctx` with the primitives.
     pub fn new(ctx: Arc<HostCtx>) -> Self {
+        Self::with_params(ctx, Map::new())
+    }
+
+    /// A fresh session whose scripts read `params` (from `--set`).
+    pub fn with_params(ctx: Arc<HostCtx>, params: Map) -> Self {
         let sources = SourceMap::new();
         let engine = EngineBuilder::new(ctx.clone(), sources.clone()).build();
         let vocabulary = Vocabulary::new(known_function_names(&engine));
@@ -61,7 +68,8 @@ impl Session {
             engine: Arc::new(RwLock::new(engine)),
             ctx,
             sources,
-            scope: initial_scope(Map::new()),
+            scope: initial_scope(params.clone()),
+            params,
             functions: AST::empty(),
             defined_in: HashMap::new(),
             inputs: 0,
@@ -124,7 +132,7 @@ impl Session {
             Ok(mut slot) => *slot = engine,
             Err(poisoned) => *poisoned.into_inner() = engine,
         }
-        self.scope = initial_scope(Map::new());
+        self.scope = initial_scope(self.params.clone());
         self.functions = AST::empty();
         self.defined_in.clear();
         if let Ok(mut vocabulary) = self.vocabulary.write() {

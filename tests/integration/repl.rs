@@ -399,3 +399,13 @@ fn a_parsed_log_prints_as_its_summary() {
     );
     assert_eq!(stdout.lines().last(), Some("\"ok\""), "{stdout}");
 }
+
+#[test]
+fn set_parameters_reach_the_session_as_params() {
+    crate::support::bizscript()
+        .args(["repl", "--set", "schema=BIZAGI", "--set", "n=21"])
+        .write_stdin("print(params.schema);\nprint(params.n * 2);\n:reset\nprint(params.schema);\n")
+        .assert()
+        .success()
+        .stdout("BIZAGI\n42\nBIZAGI\n");
+}

@@ -25,24 +25,8 @@ fn sim(scenario: &str, dry_run: bool) -> Option<Sim> {
 
 impl Sim {
     fn opts(&self) -> Map {
-        let mut map = Map::new();
-        map.insert(
-            "schemas".into(),
-            Dynamic::from(vec![Dynamic::from("BIZAGI".to_string())]),
-        );
-        map.insert(
-            "directory".into(),
-            Dynamic::from("BIZAGIBACKUPPATH".to_string()),
-        );
-        map.insert(
-            "dumpfile".into(),
-            Dynamic::from("bizagi_%U.dmp".to_string()),
-        );
+        let mut map = super::tests::export_opts(&self.work.path().join("client.log"));
         map.insert("parallel".into(), Dynamic::from(2_i64));
-        map.insert(
-            "client_log".into(),
-            Dynamic::from(self.work.path().join("client.log").display().to_string()),
-        );
         map
     }
 

@@ -111,23 +111,7 @@ impl Fixture {
     }
 
     fn opts(&self, extra: &[(&str, Dynamic)]) -> Map {
-        let mut map = Map::new();
-        map.insert(
-            "schemas".into(),
-            Dynamic::from(vec![Dynamic::from("BIZAGI".to_string())]),
-        );
-        map.insert(
-            "directory".into(),
-            Dynamic::from("BIZAGIBACKUPPATH".to_string()),
-        );
-        map.insert(
-            "dumpfile".into(),
-            Dynamic::from("bizagi_%U.dmp".to_string()),
-        );
-        map.insert(
-            "client_log".into(),
-            Dynamic::from(self.dir.path().join("client.log").display().to_string()),
-        );
+        let mut map = export_opts(&self.dir.path().join("client.log"));
         for (k, v) in extra {
             map.insert((*k).into(), v.clone());
         }
@@ -514,4 +498,27 @@ fn the_server_log_is_only_guessed_when_dumps_and_log_share_the_directory() {
         server_log_path(&options("bizagi.dmp", "LOGDIR:bizagi.log"), &dumps),
         None
     );
+}
+
+/// The options both test harnesses export with: the BIZAGI schema into BIZAGIBACKUPPATH as a
+/// `%U` set, the console copy at `client_log`.
+pub(super) fn export_opts(client_log: &std::path::Path) -> Map {
+    let mut map = Map::new();
+    map.insert(
+        "schemas".into(),
+        Dynamic::from(vec![Dynamic::from("BIZAGI".to_string())]),
+    );
+    map.insert(
+        "directory".into(),
+        Dynamic::from("BIZAGIBACKUPPATH".to_string()),
+    );
+    map.insert(
+        "dumpfile".into(),
+        Dynamic::from("bizagi_%U.dmp".to_string()),
+    );
+    map.insert(
+        "client_log".into(),
+        Dynamic::from(client_log.display().to_string()),
+    );
+    map
 }

@@ -130,7 +130,9 @@ impl SimHome {
         temp: Option<tempfile::TempDir>,
     ) -> Result<Self, SimulateError> {
         let sim = find_oracle_sim()?;
-        let output = Command::new(&sim)
+        let mut init = Command::new(&sim);
+        crate::secret::scrub_env(&mut init);
+        let output = init
             .arg("init")
             .arg(dir)
             .arg("--scenario")

@@ -11,7 +11,9 @@
 //! [`super::expdp_cleanup`]).
 
 use super::errors::{misuse, script_error};
-use super::expdp_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
+use super::expdp_cleanup::{
+    by_hand, clean_up, interrupted_message, previous_jobs, verify_gone, Cleanup, PreviousJobs,
+};
 use super::expdp_progress::ProgressDisplay;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
@@ -24,11 +26,12 @@ use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
 use crate::process::capture::resolve_tool;
+use crate::cancel::last_resort;
 use crate::process::datapump_client::{
-    self, ClientCommand, ClientError, ClientOutcome, KillOutcome,
+    self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,
 };
 use crate::process::private_parfile::PrivateParfile;
-use crate::secret::Secret;
+use crate::secret::{Mask, Secret};
 use rhai::{Dynamic, EvalAltResult, Map};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -52,6 +55,13 @@ if backup.exit_code != 0 { print(backup.errors); }"#,
 
 /// Options that belong to bizscript, not to Oracle.
 const CLIENT_LOG: &str = "client_log";
+const PREVIOUS_JOBS: &str = "previous_jobs";
+
+/// bizscript's own export options.
+struct OwnOptions {
+    client_log: Option<PathBuf>,
+    previous_jobs: PreviousJobs,
+}
 
 /// The file name of the parameter file inside its private directory.
 const PARFILE_NAME: &str = "expdp.par";
@@ -75,6 +85,8 @@ struct ExportResult {
     /// What was done about a job that did not complete: `not_needed`, `killed`,
     /// `nothing_left`, `failed`.
     cleanup: String,
+    /// bizscript jobs of earlier runs found before starting, and what was done about them.
+    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
 }
 
 /// Registers `expdp` for scripts; `Db` is the script-side connection type.
@@ -97,7 +109,8 @@ pub fn register<Db>(
 /// Runs the export described by `opts` as `db`.
 pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
     let started = chrono::Local::now().naive_local();
-    let (options, client_log) = read_options(opts, started)?;
+    let (options, own) = read_options(opts, started)?;
+    let client_log = own.client_log;
     if ctx.cancel.is_cancelled() {
         // Starting a job only to kill it at once would leave work for nobody's benefit.
         return Err(script_error(
@@ -117,8 +130,23 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         return Ok(dry_run(&program, &options, db, &job, &client_log));
     }
 
+    // One export of a schema at a time from this host (the lock's key is the database as
+    // the connect descriptor names it, normalised), and in the database (an earlier run's job
+    // still EXECUTING stops this one; one left NOT RUNNING is cleaned or reported).
+    let _lock = super::lock::export_lock(ctx, db, &options)?;
     let display = ProgressDisplay::new(ctx.interactive, &job);
+    let earlier = previous_jobs(ctx, db, &program, own.previous_jobs, &client_log, &display)?;
+
+    let expected_job = match db.user() {
+        Some(user) => format!("{user}.{job}"),
+        None => job.clone(),
+    };
+    last_resort::job_running(last_resort::JobNote {
+        name: expected_job.clone(),
+        hint: by_hand(&expected_job, db),
+    });
     let mut progress = ExportProgress::default();
+    let mut named = false;
     let outcome = run_client(
         ctx,
         db,
@@ -127,17 +155,31 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         client_log,
         false,
         &display,
-        &mut |stream, line| {
-            let step = progress.feed(line);
-            display.line(stream, line, &step, &progress);
+        &mut |stream, raw, shown| {
+            // The parser reads what the client said; the console gets the masked copy.
+            let step = progress.feed(raw);
+            if !named {
+                if let Some(real) = &progress.job {
+                    named = true;
+                    last_resort::job_running(last_resort::JobNote {
+                        name: real.clone(),
+                        hint: by_hand(real, db),
+                    });
+                }
+            }
+            display.line(stream, shown, &step, &progress);
         },
-    )?;
+    );
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            last_resort::job_done();
+            return Err(e);
+        }
+    };
     display.finish();
 
-    let owner_job = progress.job.clone().unwrap_or_else(|| match db.user() {
-        Some(user) => format!("{user}.{job}"),
-        None => job.clone(),
-    });
+    let owner_job = progress.job.clone().unwrap_or(expected_job);
     // A job that started and did not complete (client crash, fatal error, an interrupt that
     // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
     // master table: attach a second client and kill it, so no orphan is left behind.
@@ -155,11 +197,42 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     if let Some(kill) = &outcome.kill {
         let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
         display.note(&message);
+        let left = !hint.is_empty();
+        if left {
+            // The host prints a bare "interrupted": the way to finish the clean-up must be said
+            // here, and go into the report.
+            display.note(&format!("expdp: to clean up: {hint}"));
+        } else {
+            last_resort::job_done();
+        }
+        note_interrupted_job(ctx, &owner_job, &message, left.then_some(hint.as_str()));
         return Err(script_error("BZ-INTERRUPTED", message, hint));
     }
+    last_resort::job_done();
     Ok(result(
-        &options, &progress, &outcome, owner_job, &cleanup, db,
+        &options, &progress, &outcome, owner_job, &cleanup, db, earlier,
     ))
+}
+
+/// Puts the interrupted job into the run's report (`job`, `interrupt`), so that a DBA reading
+/// only the report knows which job it was and what may be left of it.
+fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&str>) {
+    let Ok(mut report) = ctx.report.lock() else {
+        return;
+    };
+    let report = report.get_or_insert_with(Map::new);
+    report.insert("job".into(), Dynamic::from(job.to_string()));
+    let mut interrupt = Map::new();
+    interrupt.insert("job".into(), Dynamic::from(job.to_string()));
+    interrupt.insert("what_happened".into(), Dynamic::from(message.to_string()));
+    interrupt.insert(
+        "left".into(),
+        Dynamic::from(hint.is_some()),
+    );
+    if let Some(hint) = hint {
+        interrupt.insert("hint".into(), Dynamic::from(hint.to_string()));
+    }
+    report.insert("interrupt".into(), Dynamic::from_map(interrupt));
 }
 
 /// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the
@@ -173,7 +246,7 @@ pub(super) fn run_client(
     client_log: PathBuf,
     kill_at_first_prompt: bool,
     display: &ProgressDisplay,
-    on_line: &mut dyn FnMut(datapump_client::Stream, &str),
+    on_line: &mut OnLine,
 ) -> Result<ClientOutcome, Box<EvalAltResult>> {
     let parfile = PrivateParfile::create(PARFILE_NAME, parfile_text).map_err(|e| {
         script_error(
@@ -203,15 +276,11 @@ pub(super) fn run_client(
         "NLS_LANG".to_string(),
         Some(american_messages(ctx.env.get("NLS_LANG").as_deref())),
     ));
-    command.redact = db.password().cloned();
+    command.mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     command.kill_at_first_prompt = kill_at_first_prompt;
     display.note(&format!("expdp: running {}", command.display()));
-    let run = datapump_client::run(&command, &ctx.cancel, on_line);
-    if let Err(e) = parfile.remove() {
-        display.note(&format!(
-            "expdp: could not remove the private parameter file: {e} (it is mode 0600; delete it by hand)"
-        ));
-    }
+    // The parameter file is removed as soon as the client has read it.
+    let run = datapump_client::run_with_parfile(&command, Some(parfile), &ctx.cancel, on_line);
     let outcome = run.map_err(|e| match e {
         ClientError::ClientLog { .. } => script_error(
             "BZ-EXPDP-CLIENT-LOG",
@@ -227,19 +296,38 @@ pub(super) fn run_client(
     if let Some(problem) = &outcome.client_log_error {
         display.note(&format!("expdp: {problem}"));
     }
+    if let Some(problem) = &outcome.parfile_error {
+        display.note(&format!(
+            "expdp: {problem} (it is mode 0600 in a 0700 folder; delete it by hand)"
+        ));
+    }
     Ok(outcome)
 }
 
-/// Converts the script's map into validated options, plus bizscript's own `client_log`.
+/// Converts the script's map into validated options, plus bizscript's own (`client_log`,
+/// `previous_jobs`).
 fn read_options(
     opts: &Map,
     started: chrono::NaiveDateTime,
-) -> Result<(ExportOptions, Option<PathBuf>), Box<EvalAltResult>> {
+) -> Result<(ExportOptions, OwnOptions), Box<EvalAltResult>> {
     let mut allowed = parameter_names();
     allowed.push(CLIENT_LOG);
+    allowed.push(PREVIOUS_JOBS);
     let mut pairs = Vec::new();
     let mut client_log = None;
+    let mut previous = PreviousJobs::default();
     for (key, value) in opts {
+        if key.as_str() == PREVIOUS_JOBS {
+            let word = value.clone().into_string().unwrap_or_default();
+            previous = PreviousJobs::parse(&word).ok_or_else(|| {
+                script_error(
+                    "BZ-USAGE",
+                    format!("expdp: `previous_jobs` is \"clean\" or \"report\", got {value}"),
+                    EXPDP.signature,
+                )
+            })?;
+            continue;
+        }
         if key.as_str() == CLIENT_LOG {
             let path = value.clone().into_string().map_err(|got| {
                 misuse(
@@ -266,10 +354,17 @@ fn read_options(
     }
     let mut known = opts.clone();
     known.remove(CLIENT_LOG);
+    known.remove(PREVIOUS_JOBS);
     check_keys("expdp", &known, &allowed)?;
     let options = ExportOptions::parse(pairs, started)
         .map_err(|e| script_error("BZ-EXPDP-OPTION", format!("expdp: {e}"), e.hint()))?;
-    Ok((options, client_log))
+    Ok((
+        options,
+        OwnOptions {
+            client_log,
+            previous_jobs: previous,
+        },
+    ))
 }
 
 fn option_value(value: &Dynamic) -> OptionValue {
@@ -363,8 +458,9 @@ fn result(
     job: String,
     cleanup: &Cleanup,
     db: &Connection,
+    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
 ) -> Map {
-    let password = db.password();
+    let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
     let mut errors = progress.errors.clone();
     match cleanup {
@@ -415,13 +511,14 @@ fn result(
         duration: outcome.duration.as_secs_f64(),
         errors: errors
             .iter()
-            .map(|e| password.map(|p| p.redact(e)).unwrap_or_else(|| e.clone()))
+            .map(|e| mask.as_ref().map(|m| m.apply(e)).unwrap_or_else(|| e.clone()))
             .collect(),
         tables: progress.tables,
         rows: progress.rows,
         bytes: progress.bytes,
         report_source: report_source.to_string(),
         cleanup: cleanup.word().to_string(),
+        previous_jobs,
     };
     let mut map = rhai::serde::to_dynamic(&result)
         .ok()

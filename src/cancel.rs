@@ -67,6 +67,7 @@ pub mod last_resort {
 
     #[derive(Default)]
     struct State {
+        temporaries: Vec<PathBuf>,
         parfile_dirs: Vec<PathBuf>,
         clients: Vec<u32>,
         transcripts: Vec<(PathBuf, PathBuf)>,
@@ -80,6 +81,17 @@ pub mod last_resort {
         let mut guard: MutexGuard<'_, Option<State>> =
             STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(guard.get_or_insert_with(State::default))
+    }
+
+    /// A temporary file or folder (an archive's `.partial`, a manifest's temporary, a temporary
+    /// simulated home) that a forced exit must remove, as its owner's `Drop` would have.
+    pub fn remove_on_forced_exit(path: &Path) {
+        with(|s| s.temporaries.push(path.to_path_buf()));
+    }
+
+    /// The temporary at `path` was renamed or removed by its owner: nothing left to do.
+    pub fn forget(path: &Path) {
+        with(|s| s.temporaries.retain(|p| p != path));
     }
 
     /// A private parameter folder now exists.
@@ -142,8 +154,9 @@ pub mod last_resort {
 
     /// Carries out the clean-up (idempotent) and returns what it did.
     pub fn clean_up() -> Summary {
-        let (dirs, clients, transcripts, job) = with(|s| {
+        let (temporaries, dirs, clients, transcripts, job) = with(|s| {
             (
+                std::mem::take(&mut s.temporaries),
                 std::mem::take(&mut s.parfile_dirs),
                 std::mem::take(&mut s.clients),
                 std::mem::take(&mut s.transcripts),
@@ -171,6 +184,18 @@ pub mod last_resort {
                     "the private parameter folder {} (mode 0700) could not be removed: {e}; delete it by hand",
                     dir.display()
                 )),
+            }
+        }
+        for path in temporaries {
+            let removed = match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path).is_ok(),
+                Ok(_) => std::fs::remove_file(&path).is_ok(),
+                Err(_) => false,
+            };
+            if removed {
+                summary
+                    .done
+                    .push(format!("removed the temporary {}", path.display()));
             }
         }
         for (partial, log) in transcripts {

@@ -113,6 +113,7 @@ impl SimHome {
                 let temp = tempfile::Builder::new()
                     .prefix("bizscript-sim-")
                     .tempdir()?;
+                crate::cancel::last_resort::remove_on_forced_exit(temp.path());
                 let home = temp.path().join("oracle_home");
                 Self::create_in(&home, scenario, Some(temp))
             }

@@ -125,7 +125,14 @@ pub fn export_lock(
     use crate::oracle::export_options::Value;
     let database = match (&ctx.simulation, db.connect()) {
         (Some(sim), _) => format!("sim:{}", sim.home.display()),
-        (None, Some(connect)) => crate::oracle::connect_identity::normalised(connect),
+        // With the client home: an alias means what that home's tnsnames.ora says, and each
+        // simulated database lives in its own home. Two client homes on one host exporting the
+        // same schema are rare, and the database check before the export still sees them.
+        (None, Some(connect)) => format!(
+            "{}@{}",
+            crate::oracle::connect_identity::normalised(connect),
+            ctx.env.get("ORACLE_HOME").unwrap_or_default()
+        ),
         // A bequeath connection reaches the instance of ORACLE_HOME and ORACLE_SID.
         (None, None) => format!(
             "local:{}:{}",
@@ -186,6 +193,15 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn keys_differing_only_in_case_or_an_easy_connect_slash_are_one_lock() {
+        let pid = std::process::id();
+        let first = acquire(&format!("t{pid}://DB.example:1521/SVC:BIZAGI")).unwrap();
+        let err = acquire(&format!("T{pid}:db.example:1521/svc:bizagi")).unwrap_err();
+        assert!(err.to_string().contains("BZ-LOCKED"), "{err}");
+        drop(first);
     }
 
     #[test]

@@ -295,6 +295,17 @@ fn a_triple_interrupt_leaves_no_password_no_client_and_a_report_naming_the_job()
     let environ = String::from_utf8_lossy(&environ);
     assert!(!environ.contains(PASSWORD), "the client's environment holds the password");
     assert!(!environ.contains("BIZSCRIPT_PASSWORD="), "{environ}");
+    // Core dumps are off in bizscript, and so in what it starts (RLIMIT_CORE is inherited).
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", clients[0])).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap()
+        .split_whitespace()
+        .skip(4)
+        .take(2)
+        .collect::<Vec<_>>();
+    assert_eq!(core, ["0", "0"], "{limits}");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(site.files_holding_password("tmp"), Vec::<PathBuf>::new());
 

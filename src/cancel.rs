@@ -78,8 +78,9 @@ pub mod last_resort {
     static STATE: Mutex<Option<State>> = Mutex::new(None);
 
     fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
-        let mut guard: MutexGuard<'_, Option<State>> =
-            STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard: MutexGuard<'_, Option<State>> = STATE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(guard.get_or_insert_with(State::default))
     }
 
@@ -102,6 +103,11 @@ pub mod last_resort {
     /// A private parameter folder was removed.
     pub fn parfile_removed(dir: &Path) {
         with(|s| s.parfile_dirs.retain(|d| d != dir));
+    }
+
+    /// A child runs in its own process group `group` (a forced exit kills the group).
+    pub fn child_started(group: u32) {
+        with(|s| s.clients.push(group));
     }
 
     /// A client runs in process group `group`; its transcript is at `partial` until renamed to

@@ -105,23 +105,44 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
 /// (`$XDG_STATE_HOME`, `~/.local/state`), else `$TMPDIR/bizscript-<uid>`. Every level bizscript
 /// creates is checked with [`ensure_private_dir`].
 pub fn private_dir(what: &str) -> io::Result<PathBuf> {
-    let runtime = std::env::var_os("XDG_RUNTIME_DIR")
+    let mut candidates = Vec::new();
+    if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
-        .filter(|p| p.is_absolute() && p.is_dir());
-    let base = match runtime {
-        Some(runtime) => runtime.join("bizscript"),
-        None => match dirs::state_dir().filter(|p| p.is_absolute()) {
-            Some(state) => {
-                std::fs::create_dir_all(&state)?;
-                state.join("bizscript")
+        .filter(|p| p.is_absolute() && p.is_dir())
+    {
+        candidates.push(runtime.join("bizscript"));
+    }
+    if let Some(state) = dirs::state_dir().filter(|p| p.is_absolute()) {
+        candidates.push(state.join("bizscript"));
+    }
+    candidates.push(std::env::temp_dir().join(format!("bizscript-{}", user_id())));
+    // The first that can be made private wins: XDG_RUNTIME_DIR may be another account's (kept
+    // by sudo), HOME may be read-only for a service account.
+    let mut last = io::Error::other("no candidate folder");
+    for base in candidates {
+        let attempt = (|| {
+            if let Some(parent) = base.parent() {
+                if !parent.is_dir() {
+                    std::fs::create_dir_all(parent)?;
+                }
             }
-            None => std::env::temp_dir().join(format!("bizscript-{}", user_id())),
-        },
-    };
-    ensure_private_dir(&base)?;
-    let dir = base.join(what);
-    ensure_private_dir(&dir)?;
-    Ok(dir)
+            ensure_private_dir(&base)?;
+            let dir = base.join(what);
+            ensure_private_dir(&dir)?;
+            Ok::<_, io::Error>(dir)
+        })();
+        match attempt {
+            Ok(dir) => return Ok(dir),
+            Err(e) => {
+                tracing::debug!(
+                    "{} cannot hold bizscript's private folder: {e}",
+                    base.display()
+                );
+                last = io::Error::new(e.kind(), format!("{}: {e}", base.display()));
+            }
+        }
+    }
+    Err(last)
 }
 
 /// The effective user id (0 off Unix).
@@ -225,7 +246,10 @@ mod tests {
         let b = temp_beside(&dest, ".part").unwrap();
         assert_ne!(a.path(), b.path());
         let name = a.path().file_name().unwrap().to_string_lossy().into_owned();
-        assert!(name.starts_with("x.log.") && name.ends_with(".part"), "{name}");
+        assert!(
+            name.starts_with("x.log.") && name.ends_with(".part"),
+            "{name}"
+        );
         let mut file = a.persist(&dest).unwrap();
         file.write_all(b"transcript").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");

@@ -139,7 +139,9 @@ fn mask_password(text: &str, password: &str, user: Option<&str>) -> String {
         let end = start + password.len();
         let ends_token = match bytes.get(end) {
             None => true,
-            Some(b) => matches!(b, b'@' | b'"' | b'\'' | b',' | b';' | b')') || b.is_ascii_whitespace(),
+            Some(b) => {
+                matches!(b, b'@' | b'"' | b'\'' | b',' | b';' | b')') || b.is_ascii_whitespace()
+            }
         };
         if ends_token && stands_as_password(&lower, start, user) {
             out.push_str(&text[copied..start]);
@@ -169,10 +171,9 @@ fn stands_as_password(lower: &str, start: usize, user: Option<&str>) -> bool {
             let rest = rest.strip_suffix('"').unwrap_or(rest);
             if let Some(head) = rest.strip_suffix(user.as_str()) {
                 // The user name is a whole token, not the tail of a longer word or path.
-                let boundary = head
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '/' | '.')));
+                let boundary = head.chars().next_back().is_none_or(|c| {
+                    !(c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '/' | '.'))
+                });
                 if boundary {
                     return true;
                 }
@@ -231,18 +232,27 @@ mod tests {
             mask("Job", "Job \"BIZAGIADMON\".\"J\" successfully completed"),
             "Job \"BIZAGIADMON\".\"J\" successfully completed"
         );
-        assert_eq!(mask("1", "exported 1 rows, 11 KB"), "exported 1 rows, 11 KB");
+        assert_eq!(
+            mask("1", "exported 1 rows, 11 KB"),
+            "exported 1 rows, 11 KB"
+        );
         assert_eq!(
             mask("x", "CONNECT BizAgiAdmon/\"x\"@//db/svc"),
             "CONNECT BizAgiAdmon/\"***\"@//db/svc"
         );
         assert_eq!(mask("x", "bizagiadmon/x@db x/x"), "bizagiadmon/***@db x/x");
         assert_eq!(mask("x", "bizagiadmon/x"), "bizagiadmon/***");
-        assert_eq!(mask("pw1", "ALTER USER u IDENTIFIED BY pw1;"), "ALTER USER u IDENTIFIED BY ***;");
+        assert_eq!(
+            mask("pw1", "ALTER USER u IDENTIFIED BY pw1;"),
+            "ALTER USER u IDENTIFIED BY ***;"
+        );
         assert_eq!(mask("pw1", "a/bizagiadmon/pw1"), "a/bizagiadmon/pw1");
         let path = "/tmp/x/server/BizAgiBackupPath/BIZAGI_1.dmp";
         let long = format!("{path}!");
         assert_eq!(mask(&long, path), path);
-        assert_eq!(mask(&long, &format!("BizAgiAdmon/{long} {path}")), format!("BizAgiAdmon/*** {path}"));
+        assert_eq!(
+            mask(&long, &format!("BizAgiAdmon/{long} {path}")),
+            format!("BizAgiAdmon/*** {path}")
+        );
     }
 }

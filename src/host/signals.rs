@@ -69,7 +69,9 @@ fn keep_hangup_ignored() {
     use nix::sys::signal::{signal, SigHandler, Signal};
     // SAFETY: SIG_IGN installs no handler code.
     if unsafe { signal(Signal::SIGHUP, SigHandler::SigIgn) }.is_err() {
-        eprintln!("bizscript: could not keep SIGHUP ignored (nohup); a hang-up will interrupt the run");
+        eprintln!(
+            "bizscript: could not keep SIGHUP ignored (nohup); a hang-up will interrupt the run"
+        );
     } else {
         tracing::debug!("SIGHUP was ignored when bizscript started (nohup): it stays ignored");
     }

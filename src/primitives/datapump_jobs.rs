@@ -512,7 +512,10 @@ mod sim_tests {
         let second = export("default");
         let previous = second["previous_jobs"].clone().cast::<Array>();
         assert_eq!(previous.len(), 1, "{previous:?}");
-        assert_eq!(previous[0].clone().cast::<Map>()["action"].to_string(), "cleaned");
+        assert_eq!(
+            previous[0].clone().cast::<Map>()["action"].to_string(),
+            "cleaned"
+        );
         let left: Vec<String> = jobs(&sim).iter().map(|j| j["job"].to_string()).collect();
         assert_eq!(left, ["NIGHTLY_BY_HAND"]);
         let err = sim
@@ -528,7 +531,10 @@ mod sim_tests {
         };
         let (mut child, _parfile_dir) = start_expdp(&sim, "BIZSCRIPT_EXP_19990101000000");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !jobs(&sim).iter().any(|j| j["state"].to_string() == "EXECUTING") {
+        while !jobs(&sim)
+            .iter()
+            .any(|j| j["state"].to_string() == "EXECUTING")
+        {
             assert!(Instant::now() < deadline, "the slow job never appeared");
             std::thread::sleep(Duration::from_millis(200));
         }

@@ -17,6 +17,7 @@ use super::expdp_cleanup::{
 use super::expdp_progress::ProgressDisplay;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
+use crate::cancel::last_resort;
 use crate::host::context::HostCtx;
 use crate::oracle::connection::Connection;
 use crate::oracle::exit_code::DataPumpExit;
@@ -26,7 +27,6 @@ use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
 use crate::process::capture::resolve_tool;
-use crate::cancel::last_resort;
 use crate::process::datapump_client::{
     self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,
 };
@@ -225,10 +225,7 @@ fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&s
     let mut interrupt = Map::new();
     interrupt.insert("job".into(), Dynamic::from(job.to_string()));
     interrupt.insert("what_happened".into(), Dynamic::from(message.to_string()));
-    interrupt.insert(
-        "left".into(),
-        Dynamic::from(hint.is_some()),
-    );
+    interrupt.insert("left".into(), Dynamic::from(hint.is_some()));
     if let Some(hint) = hint {
         interrupt.insert("hint".into(), Dynamic::from(hint.to_string()));
     }
@@ -511,7 +508,11 @@ fn result(
         duration: outcome.duration.as_secs_f64(),
         errors: errors
             .iter()
-            .map(|e| mask.as_ref().map(|m| m.apply(e)).unwrap_or_else(|| e.clone()))
+            .map(|e| {
+                mask.as_ref()
+                    .map(|m| m.apply(e))
+                    .unwrap_or_else(|| e.clone())
+            })
             .collect(),
         tables: progress.tables,
         rows: progress.rows,

@@ -91,7 +91,10 @@ pub fn previous_jobs(
                 && owner.as_deref().is_none_or(|o| o == j.owner)
         })
         .collect();
-    if let Some(running) = ours.iter().find(|j| !j.state.eq_ignore_ascii_case("NOT RUNNING")) {
+    if let Some(running) = ours
+        .iter()
+        .find(|j| !j.state.eq_ignore_ascii_case("NOT RUNNING"))
+    {
         let name = format!("{}.{}", running.owner, running.job);
         return Err(super::errors::script_error(
             "BZ-EXPDP-RUNNING",

@@ -56,7 +56,11 @@ fn lock_path(key: &str) -> std::io::Result<PathBuf> {
     let name = if safe.len() > 160 {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(folded.as_bytes());
-        format!("{}-{}", &safe[..100], base16ct::lower::encode_string(&digest[..12]))
+        format!(
+            "{}-{}",
+            &safe[..100],
+            base16ct::lower::encode_string(&digest[..12])
+        )
     } else {
         safe
     };

@@ -79,12 +79,10 @@ pub fn try_sql(
     if let Some(error) = sqlplus_output::first_error(&captured.stderr) {
         return Ok(Err(shown_error(error, &captured)));
     }
-    Ok(sqlplus_output::parse(
-        &captured.stdout,
-        captured.exit_code,
-        script.query_count(),
+    Ok(
+        sqlplus_output::parse(&captured.stdout, captured.exit_code, script.query_count())
+            .map_err(|e| shown_error(e, &captured)),
     )
-    .map_err(|e| shown_error(e, &captured)))
 }
 
 /// The error with the password masked in every text it quotes from the output.

@@ -169,6 +169,8 @@ pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, Cap
         source,
     })?;
 
+    let group = child.id();
+    crate::cancel::last_resort::child_started(group);
     let stdin_text = invocation.stdin.clone().unwrap_or_default();
     let stdin = child.stdin.take();
     // Written from a thread so that a child that prints a lot before reading cannot deadlock us.
@@ -183,6 +185,7 @@ pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, Cap
     let stderr = reader(child.stderr.take());
 
     let outcome = wait(&mut child, invocation.timeout, cancel);
+    crate::cancel::last_resort::client_ended(group);
     let stdout = collect(stdout);
     let stderr = collect(stderr);
     // A child that exits without reading its stdin breaks the pipe; that is its business, not
@@ -299,7 +302,10 @@ mod tests {
         let got = capture(&run, &Cancel::new()).unwrap();
         // Raw for the parsers; masked where it stands as the password for display.
         assert_eq!(got.stdout, "CONNECT u/\"hunter2\"@db\nhunter2\ndone\n");
-        assert_eq!(got.shown(&got.stdout), "CONNECT u/\"***\"@db\nhunter2\ndone\n");
+        assert_eq!(
+            got.shown(&got.stdout),
+            "CONNECT u/\"***\"@db\nhunter2\ndone\n"
+        );
     }
 
     #[test]

@@ -252,6 +252,11 @@ pub fn run_with_parfile(
                     kill_group(group, true);
                     let _ = child.kill();
                     last_resort::client_ended(group);
+                    // Keep what the client said so far under the log's name.
+                    let _ = log.flush();
+                    drop(log);
+                    let _ = partial.persist(&command.client_log);
+                    last_resort::client_log_done(&partial_path);
                     return Err(ClientError::Wait(e));
                 }
             };
@@ -277,9 +282,7 @@ pub fn run_with_parfile(
     drop(log);
     keep(
         &mut log_failure,
-        partial
-            .persist(&command.client_log)
-            .map_err(|e| e.error),
+        partial.persist(&command.client_log).map_err(|e| e.error),
     );
     last_resort::client_log_done(&partial_path);
 
@@ -335,7 +338,11 @@ impl ParfileWatch {
             let path = parfile.path().display().to_string();
             match parfile.remove() {
                 Ok(()) => tracing::debug!("removed the private parameter file {path}"),
-                Err(e) => self.error = Some(format!("cannot remove the private parameter file {path}: {e}")),
+                Err(e) => {
+                    self.error = Some(format!(
+                        "cannot remove the private parameter file {path}: {e}"
+                    ))
+                }
             }
         }
     }
@@ -590,8 +597,8 @@ fn exit_signal(_status: &std::process::ExitStatus) -> Option<i32> {
 mod tests {
     use super::*;
     use crate::secret::Secret;
-    use std::path::Path;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
 
     /// A stand-in client written in sh: prints lines, and on SIGINT acts like expdp's
     /// interactive mode (prompt, KILL_JOB, confirmation).
@@ -706,7 +713,10 @@ exit ${EXIT_CODE:-0}
         cmd.program = fake(dir.path(), script);
         cmd.kill_at_first_prompt = true;
         let mut seen = Vec::new();
-        let outcome = run(&cmd, &Cancel::new(), &mut |_, _, l| seen.push(l.to_string())).unwrap();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, _, l| {
+            seen.push(l.to_string())
+        })
+        .unwrap();
         assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
         assert!(seen.contains(&"command: KILL_JOB".to_string()));
         assert!(seen.contains(&"answer: yes".to_string()));
@@ -741,7 +751,10 @@ exit ${EXIT_CODE:-0}
         let mut cmd = command(dir.path(), &[]);
         cmd.program = fake(dir.path(), script);
         let mut seen = Vec::new();
-        let outcome = run(&cmd, &Cancel::new(), &mut |_, _, l| seen.push(l.to_string())).unwrap();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, _, l| {
+            seen.push(l.to_string())
+        })
+        .unwrap();
         assert!(outcome.prompted_for_credentials);
         assert_eq!(outcome.code, Some(1));
         assert!(seen.iter().any(|l| l.starts_with("UDE-00005")), "{seen:?}");
@@ -785,12 +798,21 @@ exit ${EXIT_CODE:-0}
         let script = "#!/bin/sh\necho \"pw=${BIZSCRIPT_PASSWORD-unset} other=${BZ_TEST_SECRET_SOURCE-unset}\"\n";
         let mut cmd = command(
             dir.path(),
-            &[("BIZSCRIPT_PASSWORD", "tiger"), ("BZ_TEST_SECRET_SOURCE", "tiger")],
+            &[
+                ("BIZSCRIPT_PASSWORD", "tiger"),
+                ("BZ_TEST_SECRET_SOURCE", "tiger"),
+            ],
         );
         cmd.program = fake(dir.path(), script);
         let mut seen = Vec::new();
-        run(&cmd, &Cancel::new(), &mut |_, r, _| seen.push(r.to_string())).unwrap();
-        assert!(seen.contains(&"pw=unset other=unset".to_string()), "{seen:?}");
+        run(&cmd, &Cancel::new(), &mut |_, r, _| {
+            seen.push(r.to_string())
+        })
+        .unwrap();
+        assert!(
+            seen.contains(&"pw=unset other=unset".to_string()),
+            "{seen:?}"
+        );
     }
 
     #[test]
@@ -804,11 +826,18 @@ exit ${EXIT_CODE:-0}
         cmd.program = fake(dir.path(), &script);
         let started = Instant::now();
         let mut longest = 0;
-        run(&cmd, &Cancel::new(), &mut |_, r, _| longest = longest.max(r.len())).unwrap();
+        run(&cmd, &Cancel::new(), &mut |_, r, _| {
+            longest = longest.max(r.len())
+        })
+        .unwrap();
         assert_eq!(longest, 16 << 20);
         // Quadratic scanning took about 22 s for this; linear is well under a second in release
         // and a few seconds in a debug build on a loaded machine.
-        assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -245,7 +245,12 @@ mod tests {
     #[test]
     fn the_folder_names_its_owner_and_only_dead_owners_folders_are_swept() {
         let parfile = PrivateParfile::create("expdp.par", "x").unwrap();
-        let name = parfile.dir().file_name().unwrap().to_string_lossy().into_owned();
+        let name = parfile
+            .dir()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(
             name.starts_with(&format!("{FOLDER_PREFIX}{}-", std::process::id())),
             "{name}"
@@ -259,9 +264,10 @@ mod tests {
         fs::create_dir(&stale).unwrap();
         fs::write(stale.join("expdp.par"), "userid=u/\"pw\"").unwrap();
         // A live owner (this process's parent) and an unrelated folder are kept.
-        let live = temp
-            .path()
-            .join(format!("{FOLDER_PREFIX}{}-def", std::os::unix::process::parent_id()));
+        let live = temp.path().join(format!(
+            "{FOLDER_PREFIX}{}-def",
+            std::os::unix::process::parent_id()
+        ));
         fs::create_dir(&live).unwrap();
         let other = temp.path().join("bizscript-sim-123");
         fs::create_dir(&other).unwrap();

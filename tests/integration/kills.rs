@@ -242,7 +242,10 @@ impl Running {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("bizscript did not end within {within:?}:\n{}", self.seen.join("\n"));
+                panic!(
+                    "bizscript did not end within {within:?}:\n{}",
+                    self.seen.join("\n")
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         };
@@ -293,7 +296,10 @@ fn a_triple_interrupt_leaves_no_password_no_client_and_a_report_naming_the_job()
     assert_eq!(clients.len(), 1, "{clients:?}");
     let environ = std::fs::read(format!("/proc/{}/environ", clients[0])).unwrap();
     let environ = String::from_utf8_lossy(&environ);
-    assert!(!environ.contains(PASSWORD), "the client's environment holds the password");
+    assert!(
+        !environ.contains(PASSWORD),
+        "the client's environment holds the password"
+    );
     assert!(!environ.contains("BIZSCRIPT_PASSWORD="), "{environ}");
     // Core dumps are off in bizscript, and so in what it starts (RLIMIT_CORE is inherited).
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", clients[0])).unwrap();
@@ -313,7 +319,11 @@ fn a_triple_interrupt_leaves_no_password_no_client_and_a_report_naming_the_job()
     let (code, output) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(130), "{output}");
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(site.clients(), Vec::<i32>::new(), "an expdp client survived:\n{output}");
+    assert_eq!(
+        site.clients(),
+        Vec::<i32>::new(),
+        "an expdp client survived:\n{output}"
+    );
     assert_eq!(site.files_holding_password("."), Vec::<PathBuf>::new());
     let report = site.report("r.json");
     let job = report["job"].as_str().unwrap_or_default().to_string();
@@ -359,10 +369,9 @@ fn a_double_interrupt_names_the_job_and_the_next_run_cleans_the_orphan() {
         "{stderr}"
     );
     // The database no longer lists it (the simulator's state: no job left at all).
-    let state: Value = serde_json::from_str(
-        &std::fs::read_to_string(site.home().join("sim/state.json")).unwrap(),
-    )
-    .unwrap();
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(site.home().join("sim/state.json")).unwrap())
+            .unwrap();
     assert_eq!(state["jobs"], serde_json::json!([]), "{}", state["jobs"]);
     assert_eq!(site.report("r2.json")["verdict"], "ok");
     assert_eq!(site.files_holding_password("."), Vec::<PathBuf>::new());
@@ -388,7 +397,11 @@ fn after_a_sigkill_the_next_run_refuses_a_second_export_and_sweeps_the_parameter
     assert_eq!(code, None);
     // Even before the next run: the parameter file was removed once the client had read it.
     assert_eq!(site.files_holding_password("tmp"), Vec::<PathBuf>::new());
-    assert_eq!(site.clients().len(), 1, "the client goes on, as a real one may");
+    assert_eq!(
+        site.clients().len(),
+        1,
+        "the client goes on, as a real one may"
+    );
 
     // A private parameter folder left by a bizscript that died before its client read it.
     let mut dead = Command::new("true").spawn().unwrap();
@@ -409,12 +422,16 @@ fn after_a_sigkill_the_next_run_refuses_a_second_export_and_sweeps_the_parameter
     assert_eq!(next.status.code(), Some(1), "{stderr}");
     let name = format!("BIZAGIADMON.{first_job}");
     assert!(
-        stderr.contains(&format!("job {name} of an earlier bizscript run is still EXECUTING")),
+        stderr.contains(&format!(
+            "job {name} of an earlier bizscript run is still EXECUTING"
+        )),
         "{stderr}"
     );
     assert!(stderr.contains(&format!("ATTACH={name}")), "{stderr}");
     assert!(
-        stderr.contains(&format!("by bizscript process {dead_pid}, which is no longer running")),
+        stderr.contains(&format!(
+            "by bizscript process {dead_pid}, which is no longer running"
+        )),
         "{stderr}"
     );
     assert!(!stale.exists());
@@ -469,7 +486,9 @@ fn planted_links_at_the_client_log_and_the_lock_leave_their_targets_untouched() 
     let now = chrono::Utc::now();
     for s in 0..30 {
         let tag = (now + chrono::Duration::seconds(s)).format("%Y%m%d_%H%M%S");
-        let part = site.dump_dir().join(format!("BIZAGI_{tag}.client.log.part"));
+        let part = site
+            .dump_dir()
+            .join(format!("BIZAGI_{tag}.client.log.part"));
         std::os::unix::fs::symlink(&target, part).unwrap();
     }
     let next = site.next_run("r1.json").output().unwrap();
@@ -479,14 +498,25 @@ fn planted_links_at_the_client_log_and_the_lock_leave_their_targets_untouched() 
 
     // A link at the lock's path, in the private lock folder: refused, target untouched.
     let locks = site.path("run/bizscript/locks");
-    assert!(locks.is_dir(), "the locks live in the private per-user folder");
+    assert!(
+        locks.is_dir(),
+        "the locks live in the private per-user folder"
+    );
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
-        std::fs::metadata(site.path("run/bizscript")).unwrap().permissions().mode() & 0o777,
+        std::fs::metadata(site.path("run/bizscript"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
         0o700
     );
     let lock = locks.join("bizagi_export_localhost_1521_bizagipdb_bizagi_bizagibackuppath.lock");
-    assert!(lock.is_file(), "{:?}", std::fs::read_dir(&locks).unwrap().collect::<Vec<_>>());
+    assert!(
+        lock.is_file(),
+        "{:?}",
+        std::fs::read_dir(&locks).unwrap().collect::<Vec<_>>()
+    );
     std::fs::remove_file(&lock).unwrap();
     std::os::unix::fs::symlink(&target, &lock).unwrap();
     let refused = site.next_run("r2.json").output().unwrap();
@@ -541,8 +571,8 @@ fn weak_passwords_give_verified_archives_and_do_not_leak_as_passwords() {
         ] {
             assert!(!stderr.contains(&shown), "password {pw:?} shown:\n{stderr}");
             for file in files_under(site.dir.path()) {
-                let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default())
-                    .into_owned();
+                let text =
+                    String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
                 assert!(!text.contains(&shown), "{} shows {pw:?}", file.display());
             }
         }

@@ -1,10 +1,12 @@
 //! `expdp(db, opts)`: the export step of the procedure, a Data Pump export done the way a careful DBA does
 //! it by hand (oracle-facts §1-3).
 //!
-//! The flow: check the options (typed, before anything runs) → write the parameter file into a
-//! private 0600 file → run `$ORACLE_HOME/bin/expdp parfile=...` with its messages in English and
-//! its stdin a pipe → follow its console on stderr → remove the parameter file → read the log →
-//! return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
+//! The flow: check the options (typed, before anything runs) → take the local export lock →
+//! ask the database for earlier bizscript jobs (one still EXECUTING stops here; an orphan is
+//! cleaned or reported) → write the parameter file into a private 0600 file → run
+//! `$ORACLE_HOME/bin/expdp parfile=...` with its messages in English, its stdin a pipe and no
+//! secret in its environment → remove the parameter file once the client has read it → follow
+//! its console on stderr (parsed raw, shown masked) → read the log → return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
 //! are for what prevents running it. An interrupt kills the job through the client's
 //! interactive mode, so nothing is left running in the database, and ends the script; a job that
 //! started and did not complete is killed through a second, attached client (see
@@ -40,7 +42,7 @@ use zeroize::Zeroizing;
 pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
     name: "expdp",
     signature: "expdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Before starting, the Data Pump jobs of the connecting user are listed (dba_datapump_jobs): a bizscript job (`BIZSCRIPT_EXP_...`) still EXECUTING stops the call with `BZ-EXPDP-RUNNING`, naming the job and how to attach, kill or wait; one left NOT RUNNING by an earlier run (an orphan) is attached and killed, saying so, or only reported, as `previous_jobs` says: `\"clean\"` (the default) or `\"report\"`; the result lists them in `previous_jobs`. A local lock keyed by the normalised connect descriptor and the schemas keeps two exports of one schema from running side by side on this host. The parameter file is removed as soon as the client has read it. Ctrl-C kills the job (KILL_JOB) and stops the script; a second Ctrl-C kills the client and prints how to clean the job up; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, previous_jobs, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Before starting, the Data Pump jobs of the connecting user are listed (dba_datapump_jobs): a bizscript job (`BIZSCRIPT_EXP_...`) still EXECUTING stops the call with `BZ-EXPDP-RUNNING`, naming the job and how to attach, kill or wait; one left NOT RUNNING by an earlier run (an orphan) is attached and killed, saying so, or only reported, as `previous_jobs` says: `\"clean\"` (the default) or `\"report\"`; the result lists them in `previous_jobs`. A local lock keyed by the normalised connect descriptor and the schemas keeps two exports of one schema from running side by side on this host. The parameter file is removed as soon as the client has read it. Ctrl-C kills the job (KILL_JOB) and stops the script; a second Ctrl-C kills the client and prints how to clean the job up; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let backup = expdp(db, #{
     schemas: ["BIZAGI"],
@@ -232,8 +234,9 @@ fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&s
     report.insert("interrupt".into(), Dynamic::from_map(interrupt));
 }
 
-/// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the
-/// file whatever happened (its Drop would do it on any other path).
+/// Writes `parfile_text` into a private parameter file and runs the client on it; the file is
+/// removed as soon as the client has read it, and in any case when the client ends (its Drop and
+/// the last-resort clean-up cover every other way out).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_client(
     ctx: &HostCtx,

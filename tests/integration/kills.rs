@@ -473,6 +473,18 @@ fn under_nohup_a_hangup_leaves_the_export_running_to_a_verified_archive() {
 }
 
 #[test]
+fn without_nohup_a_hangup_interrupts_and_kills_the_job() {
+    let site = Site::new();
+    let mut run = Running::start(site.simulated("slow", "r.json", 20));
+    run.wait_for("Starting \"BIZAGIADMON\"", Duration::from_secs(60));
+    run.signal(Signal::SIGHUP);
+    let (code, output) = run.finish(Duration::from_secs(60));
+    assert_eq!(code, Some(130), "{output}");
+    assert!(output.contains("KILL_JOB confirmed"), "{output}");
+    assert_eq!(site.clients(), Vec::<i32>::new());
+}
+
+#[test]
 fn planted_links_at_the_client_log_and_the_lock_leave_their_targets_untouched() {
     let site = Site::new();
     // Lay the home out once, then run as the next night would (nothing laid out afresh).

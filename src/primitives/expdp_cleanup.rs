@@ -54,7 +54,7 @@ pub struct PreviousJob {
 }
 
 /// The database is the real lock: before an export, the bizscript export jobs of the connecting
-/// user in `dba_datapump_jobs`. One still EXECUTING (an earlier client died and its job runs on,
+/// user (of any user for a wallet connection, whose user is not known) in `dba_datapump_jobs`. One still EXECUTING (an earlier client died and its job runs on,
 /// or another host runs the same backup) stops the run with its name and what to do; one NOT
 /// RUNNING is cleaned or reported by `policy`. When the view cannot be read (no
 /// SELECT_CATALOG_ROLE), the run goes on and says that only the local lock guards it.

@@ -326,7 +326,8 @@ impl ParfileWatch {
             return;
         }
         let text = line.trim();
-        if text.starts_with("Starting \"") || (self.banner_seen && !text.is_empty()) {
+        // With LOGTIME the job's lines carry a timestamp before `Starting`.
+        if text.contains("Starting \"") || (self.banner_seen && !text.is_empty()) {
             self.remove_now();
         } else if text.starts_with("Export: Release") || text.starts_with("Import: Release") {
             self.banner_seen = true;

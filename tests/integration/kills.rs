@@ -498,10 +498,12 @@ fn planted_links_at_the_client_log_and_the_lock_leave_their_targets_untouched() 
     let now = chrono::Utc::now();
     for s in 0..30 {
         let tag = (now + chrono::Duration::seconds(s)).format("%Y%m%d_%H%M%S");
-        let part = site
-            .dump_dir()
-            .join(format!("BIZAGI_{tag}.client.log.part"));
-        std::os::unix::fs::symlink(&target, part).unwrap();
+        for name in [
+            format!("BIZAGI_{tag}.client.log.part"),
+            format!("BIZAGI_{tag}.client.log"),
+        ] {
+            std::os::unix::fs::symlink(&target, site.dump_dir().join(name)).unwrap();
+        }
     }
     let next = site.next_run("r1.json").output().unwrap();
     let stderr = String::from_utf8_lossy(&next.stderr);

@@ -111,6 +111,13 @@ pub fn previous_jobs(
     let mut found = Vec::new();
     for job in ours {
         let name = format!("{}.{}", job.owner, job.job);
+        // A session attached to a stopped job is someone looking at it (or about to restart
+        // it): never killed from under them, only reported.
+        let policy = if job.attached_sessions > 0 {
+            PreviousJobs::Report
+        } else {
+            policy
+        };
         let entry = match policy {
             PreviousJobs::Report => {
                 display.note(&format!(

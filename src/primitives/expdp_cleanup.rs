@@ -113,15 +113,18 @@ pub fn previous_jobs(
         let name = format!("{}.{}", job.owner, job.job);
         // A session attached to a stopped job is someone looking at it (or about to restart
         // it): never killed from under them, only reported.
-        let policy = if job.attached_sessions > 0 {
-            PreviousJobs::Report
+        let (policy, why) = if job.attached_sessions > 0 {
+            (
+                PreviousJobs::Report,
+                format!("{} session(s) attached to it", job.attached_sessions),
+            )
         } else {
-            policy
+            (policy, "previous_jobs: \"report\"".to_string())
         };
         let entry = match policy {
             PreviousJobs::Report => {
                 display.note(&format!(
-                    "expdp: job {name} is NOT RUNNING: an orphan of an earlier bizscript run (interrupted or killed), with its master table and an incomplete dump; left as it is (previous_jobs: \"report\"). {}",
+                    "expdp: job {name} is NOT RUNNING: an orphan of an earlier bizscript run (interrupted or killed), with its master table and an incomplete dump; left as it is ({why}). {}",
                     by_hand(&name, db)
                 ));
                 PreviousJob {

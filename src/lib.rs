@@ -18,6 +18,7 @@ pub mod cli;
 /// Test fixtures: the simulator, the shared corpus, external tools (also used by tests/).
 #[cfg(test)]
 mod fixtures;
+pub mod fsutil;
 pub mod host;
 pub mod oracle;
 pub mod primitives;

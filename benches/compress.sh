@@ -13,7 +13,7 @@
 # machine the wall-clock figures depend on what else runs, the CPU cost does much less.
 #
 # bizscript runs as a user runs it: `bizscript run` on a two-line Rhai script calling `compress`.
-# (`examples/compress_bench.rs` drives the library directly and prints phase timings.)
+# (`benches/compress_bench.rs` drives the library directly and prints phase timings.)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

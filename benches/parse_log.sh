@@ -3,7 +3,7 @@
 #
 # Usage: benches/parse_log.sh [SIZE_MIB]   (default 256)
 #
-# Builds the release example `parse_log_bench` (the parser alone: no CLI, no Rhai), generates a
+# Builds the bench program `parse_log_bench` (the parser alone: no CLI, no Rhai), generates a
 # log with ../shared/bench/gen_big_log.py SIZE --logtime into a temp dir, checks the parser's
 # figures against the generator's expected JSON, then times both programs on the warm file
 # (best of 5 wall-clock runs each) and prints throughput, peak RSS and the ratio.
@@ -14,9 +14,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 gen="$root/../shared/bench/gen_big_log.py"
 [ -f "$gen" ] || { echo "skipped: $gen is absent"; exit 0; }
 
-cargo build --release --example parse_log_bench --manifest-path "$root/Cargo.toml" >&2
 target=${CARGO_TARGET_DIR:-$root/target}
-bench="$target/release/examples/parse_log_bench"
+# `cargo bench` builds with the bench profile (release settings) into a hashed file name: ask
+# cargo where it put it.
+bench=$(cargo bench --no-run --bench parse_log_bench --message-format=json \
+  --manifest-path "$root/Cargo.toml" | python3 -c '
+import json, sys
+exes = [m["executable"] for m in map(json.loads, sys.stdin)
+        if m.get("reason") == "compiler-artifact" and m.get("executable")
+        and m["target"]["name"] == "parse_log_bench"]
+print(exes[-1] if exes else "")')
+[ -x "$bench" ] || { echo "cargo did not report the parse_log_bench executable" >&2; exit 2; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -15,6 +15,9 @@
 pub mod archive;
 pub mod cancel;
 pub mod cli;
+/// Test fixtures: the simulator, the shared corpus, external tools (also used by tests/).
+#[cfg(test)]
+mod fixtures;
 pub mod fsutil;
 pub mod host;
 pub mod oracle;

@@ -2,6 +2,7 @@
 //! with independent readers (`unzip`, Python's `zipfile`, `7z` when installed).
 
 use super::*;
+use crate::fixtures::{shared_fixture, tool_installed};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::process::Command;
@@ -50,51 +51,58 @@ fn no_progress() -> impl FnMut(&Progress) {
     |_| {}
 }
 
-/// Runs an independent reader's integrity test, or says why it was skipped.
+/// Runs the independent readers' integrity tests. A reader that is not installed skips its
+/// check with a printed reason, or fails the test under `BIZSCRIPT_REQUIRE_FIXTURES=1` (CI).
 fn independent_check(archive: &Path) {
-    match Command::new("unzip").arg("-tqq").arg(archive).status() {
-        Ok(status) => assert!(status.success(), "unzip -t rejected {}", archive.display()),
-        Err(e) => println!("skipped unzip -t: {e}"),
+    if tool_installed("unzip", "unzip") {
+        let status = Command::new("unzip")
+            .arg("-tqq")
+            .arg(archive)
+            .status()
+            .unwrap();
+        assert!(status.success(), "unzip -t rejected {}", archive.display());
     }
-    match Command::new("python3")
-        .args(["-m", "zipfile", "-t"])
-        .arg(archive)
-        .output()
-    {
-        Ok(out) => assert!(
+    if tool_installed("python3", "python3") {
+        let out = Command::new("python3")
+            .args(["-m", "zipfile", "-t"])
+            .arg(archive)
+            .output()
+            .unwrap();
+        assert!(
             out.status.success(),
             "python zipfile -t rejected {}: {}",
             archive.display(),
             String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => println!("skipped python3 -m zipfile -t: {e}"),
+        );
     }
-    match Command::new("7z").arg("t").arg(archive).output() {
-        Ok(out) => assert!(out.status.success(), "7z t rejected {}", archive.display()),
-        Err(_) => println!("skipped 7z t: 7z is not installed (apt-get install p7zip-full)"),
+    if tool_installed("7z", "p7zip-full") {
+        let out = Command::new("7z").arg("t").arg(archive).output().unwrap();
+        assert!(
+            out.status.success(),
+            "7z t rejected {}: {}",
+            archive.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }
 
-/// Unpacks with Info-ZIP `unzip` and returns the folder, or None when unzip is missing.
+/// Unpacks with Info-ZIP `unzip` and returns the folder; `None` (after a printed reason, or a
+/// failure under `BIZSCRIPT_REQUIRE_FIXTURES=1`) when unzip is not installed.
 fn unpack(archive: &Path, into: &Path) -> Option<PathBuf> {
+    if !tool_installed("unzip", "unzip") {
+        return None;
+    }
     let dir = into.join("unpacked");
     fs::create_dir_all(&dir).unwrap();
-    match Command::new("unzip")
+    let status = Command::new("unzip")
         .arg("-qq")
         .arg(archive)
         .arg("-d")
         .arg(&dir)
         .status()
-    {
-        Ok(status) => {
-            assert!(status.success(), "unzip failed on {}", archive.display());
-            Some(dir)
-        }
-        Err(e) => {
-            println!("skipped unpacking: unzip not available: {e}");
-            None
-        }
-    }
+        .unwrap();
+    assert!(status.success(), "unzip failed on {}", archive.display());
+    Some(dir)
 }
 
 fn leftovers(dir: &Path) -> Vec<String> {
@@ -164,16 +172,16 @@ fn a_multi_file_dump_set_round_trips_byte_identical() {
 
 #[test]
 fn real_sample_dumps_round_trip_through_unzip() {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sample-dumps");
-    let Ok(listing) = fs::read_dir(&samples) else {
-        println!("skipped: {} is not available", samples.display());
+    let Some(samples) = shared_fixture("sample-dumps") else {
         return;
     };
-    let mut dumps: Vec<PathBuf> = listing
+    let mut dumps: Vec<PathBuf> = fs::read_dir(&samples)
+        .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("dmp")))
         .collect();
     dumps.sort();
+    assert!(!dumps.is_empty(), "no .dmp file in {}", samples.display());
     let tmp = TempDir::new().unwrap();
     let archive = tmp.path().join("samples.zip");
     let report = compress(

@@ -7,9 +7,9 @@
 //! message and a fix; `ok` is false when any problem is an error.
 
 use super::connection::child_env;
-use super::registry::{registry_homes, registry_nls_lang};
 use super::sqlplus::{capture_error, SQLPLUS_NLS_LANG};
 use super::step::Step;
+use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::client_banner::{self, BannerError, ClientBanner};

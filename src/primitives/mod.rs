@@ -25,7 +25,6 @@ pub mod lock;
 pub mod nls_charset;
 pub mod options;
 pub mod parse_log;
-pub mod registry;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
@@ -33,6 +32,8 @@ pub mod sqlplus;
 pub mod step;
 #[cfg(test)]
 pub mod testing;
+/// The Windows registry's Oracle homes (not the table of primitives).
+pub mod windows_registry;
 
 /// The documentation of one primitive, shown by `bizscript doc NAME` and `:help NAME`.
 #[derive(Debug, Clone, Copy)]

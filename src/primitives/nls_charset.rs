@@ -7,9 +7,9 @@
 
 use super::connection::Oracle;
 use super::errors::script_error;
-use super::registry::{registry_homes, registry_nls_lang};
 use super::sqlplus::{run_sql, sql_error};
 use super::step::Step;
+use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::charset::{compare, CharsetTable, Verdict};

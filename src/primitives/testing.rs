@@ -1,12 +1,14 @@
 //! Test helpers: a Rhai engine with every primitive registered, pointed at a simulated Oracle
 //! home (`oracle-sim`), and the checks that a password never leaks.
 //!
-//! Tests that need the simulator call [`Sim::start`], which returns `None` (after printing why)
-//! when `oracle-sim` has not been built: run `cargo build -p oracle-sim` first.
+//! Tests that need the simulator call [`Sim::start`]. The simulator is part of the workspace:
+//! when it is not built for the running profile it is built (once per test process), and a test
+//! that cannot have it fails; it never skips (see `crate::fixtures`). `Sim::start` keeps
+//! returning an `Option` for its callers' sake, but it is always `Some`.
 
 use crate::cancel::Cancel;
 use crate::host::context::{HostCtx, OracleEnv};
-use crate::host::simulate::SimHome;
+use crate::host::simulate::{find_oracle_sim, SimHome};
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Scope};
 use std::path::{Path, PathBuf};
@@ -18,14 +20,15 @@ pub const PASSWORD: &str = "Zq7-leak-canary-91X";
 /// The script line that makes `db` (the scope holds `pw`, the [`PASSWORD`] as a Secret).
 pub const DB: &str = r#"let db = oracle(#{ user: "BIZAGIADMON", password: pw, connect: "//localhost:1521/ORCLPDB1" });"#;
 
-/// Where cargo puts the simulator for this workspace.
+/// The simulator the product itself would run ([`find_oracle_sim`]) for the profile of the
+/// running tests, built first when missing. Panics, saying why, when there is none: a test that
+/// needs the simulator fails without it.
 pub fn oracle_sim_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target
-        .join("debug")
-        .join(format!("oracle-sim{}", std::env::consts::EXE_SUFFIX))
+    crate::fixtures::ensure_oracle_sim_built();
+    match find_oracle_sim() {
+        Ok(sim) => sim,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// An engine with the primitives registered, for `ctx`.
@@ -82,7 +85,7 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// A fresh simulated home for `scenario`, or `None` when the simulator is not built.
+    /// A fresh simulated home for `scenario` (always `Some`: see the module's comment).
     pub fn start(scenario: &str) -> Option<Self> {
         Self::with(scenario, false, false)
     }
@@ -98,14 +101,8 @@ impl Sim {
     }
 
     fn build(dir: Option<&Path>, scenario: &str, dry_run: bool, assume_yes: bool) -> Option<Self> {
-        let sim = oracle_sim_binary();
-        if !sim.is_file() {
-            eprintln!(
-                "skipped: {} is not built (run `cargo build -p oracle-sim`)",
-                sim.display()
-            );
-            return None;
-        }
+        // Built when missing, for this profile; `SimHome` then finds it the product's way.
+        oracle_sim_binary();
         let created = match dir {
             Some(dir) => SimHome::create_at(dir, scenario),
             None => SimHome::create(scenario),
@@ -270,12 +267,113 @@ mod tests {
         }
     }
 
+    /// Runs one test of this binary, `exe`, in a child process; returns its status and output.
+    fn run_one_test(
+        exe: &Path,
+        test: &str,
+        adjust: impl FnOnce(&mut std::process::Command),
+    ) -> (bool, String) {
+        let mut command = std::process::Command::new(exe);
+        command
+            .args([test, "--exact", "--nocapture", "--test-threads=1"])
+            .env_remove("BIZSCRIPT_ORACLE_SIM")
+            .stdin(std::process::Stdio::null());
+        adjust(&mut command);
+        let output = command.output().unwrap();
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    }
+
+    const A_SIMULATOR_TEST: &str = "primitives::testing::tests::the_doc_examples_run";
+
+    /// A simulator-backed test run where no simulator is built and cargo cannot build one fails,
+    /// saying so; it does not pass by skipping. (A copy of this test binary in a profile folder
+    /// of its own, with no cargo on PATH, so the real simulator stays in place for the others.)
+    #[test]
+    fn without_a_simulator_a_simulator_test_fails_rather_than_skips() {
+        let target = crate::fixtures::profile_dir().parent().unwrap().join("tmp");
+        std::fs::create_dir_all(&target).unwrap();
+        let scratch = tempfile::Builder::new()
+            .prefix("bizscript-no-sim-")
+            .tempdir_in(&target)
+            .unwrap();
+        let deps = scratch.path().join("debug").join("deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let copy = deps.join(exe.file_name().unwrap());
+        if std::fs::hard_link(&exe, &copy).is_err() {
+            std::fs::copy(&exe, &copy).unwrap();
+        }
+        let empty_path = scratch.path().join("empty-path");
+        std::fs::create_dir_all(&empty_path).unwrap();
+        let (passed, output) = run_one_test(&copy, A_SIMULATOR_TEST, |c| {
+            c.env_remove("CARGO").env("PATH", &empty_path);
+        });
+        assert!(!passed, "passed without a simulator:\n{output}");
+        assert!(output.contains("1 failed"), "{output}");
+        assert!(
+            output.contains("oracle-sim is missing")
+                && output.contains("cargo build -p oracle-sim")
+                && output.contains("could not start"),
+            "the failure does not say the simulator is missing:\n{output}"
+        );
+        assert!(!output.contains("skipped"), "{output}");
+    }
+
+    /// Puts the simulator back if the test left it hidden.
+    struct Hidden {
+        sim: PathBuf,
+        aside: PathBuf,
+    }
+
+    impl Drop for Hidden {
+        fn drop(&mut self) {
+            if self.sim.is_file() {
+                let _ = std::fs::remove_file(&self.aside);
+            } else {
+                let _ = std::fs::rename(&self.aside, &self.sim);
+            }
+        }
+    }
+
+    /// With this profile's simulator hidden, a simulator-backed test builds it and runs against
+    /// it. Ignored because it hides the binary every other simulator test uses: `.ci/run` runs it
+    /// alone (`cargo test -p bizscript --lib a_hidden_simulator -- --ignored --exact ...`).
+    #[test]
+    #[ignore = "hides target/<profile>/oracle-sim: run alone, as .ci/run does"]
+    fn a_hidden_simulator_is_rebuilt_not_skipped() {
+        let sim = crate::fixtures::profile_dir()
+            .join(format!("oracle-sim{}", std::env::consts::EXE_SUFFIX));
+        let aside = sim.with_extension("hidden-by-test");
+        if sim.is_file() {
+            std::fs::rename(&sim, &aside).unwrap();
+        }
+        let hidden = Hidden { sim, aside };
+        let exe = std::env::current_exe().unwrap();
+        let (passed, output) = run_one_test(&exe, A_SIMULATOR_TEST, |_| {});
+        assert!(passed, "{output}");
+        assert!(output.contains("1 passed"), "{output}");
+        assert!(
+            output.contains("oracle-sim is missing: running cargo build -p oracle-sim"),
+            "the simulator was not rebuilt:\n{output}"
+        );
+        assert!(!output.contains("skipped"), "{output}");
+        assert!(
+            hidden.sim.is_file(),
+            "{} was not rebuilt",
+            hidden.sim.display()
+        );
+    }
+
     #[test]
     fn the_password_never_leaks() {
-        if !oracle_sim_binary().is_file() {
-            eprintln!("skipped: oracle-sim is not built (run `cargo build -p oracle-sim`)");
-            return;
-        }
+        // The child finds (and would build) the simulator itself; building it here first keeps
+        // a build failure this test's, with cargo's message, rather than the probe's.
+        oracle_sim_binary();
         let dir = tempfile::tempdir().unwrap();
         let output = std::process::Command::new(std::env::current_exe().unwrap())
             .args([

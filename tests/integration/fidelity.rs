@@ -7,7 +7,7 @@ use bizscript::oracle::log::lines::{decode, SliceLines};
 use bizscript::oracle::log::{parse_bytes, Outcome, Policy, Verdict};
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// Lines real logs have that the grammar rightly leaves unclassified.
@@ -54,13 +54,13 @@ fn kinds(bytes: &[u8]) -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// The real corpus, when it is there (see `support::shared_fixture`).
 fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datapump-logs");
-    dir.is_dir().then_some(dir)
+    crate::support::shared_fixture("datapump-logs")
 }
 
 fn oracle_sim() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim")
+    crate::support::oracle_sim()
 }
 
 /// Runs one export (and, for import scenarios, an import of an `ok` dump) in a fresh simulated
@@ -146,12 +146,92 @@ fn simulated_dump() -> tempfile::TempDir {
     dir
 }
 
+/// Each scenario, the tool it runs, and the outcome and verdict its log stands for.
+const CASES: [(&str, &str, Outcome, Verdict); 8] = [
+    ("ok", "expdp", Outcome::Success, Verdict::Ok),
+    (
+        "warnings",
+        "expdp",
+        Outcome::CompletedWithErrors,
+        Verdict::Review,
+    ),
+    ("fatal", "expdp", Outcome::Fatal, Verdict::Failed),
+    ("crash", "expdp", Outcome::Incomplete, Verdict::Failed),
+    ("disk_full", "expdp", Outcome::Fatal, Verdict::Failed),
+    ("ok", "impdp", Outcome::Success, Verdict::Ok),
+    (
+        "warnings",
+        "impdp",
+        Outcome::CompletedWithErrors,
+        Verdict::Review,
+    ),
+    (
+        "tablespace_full",
+        "impdp",
+        Outcome::CompletedWithErrors,
+        Verdict::Failed,
+    ),
+];
+
+/// The first server-side log of each of [`CASES`], simulated once for both tests.
+fn case_logs() -> &'static [Vec<u8>] {
+    static LOGS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        CASES
+            .iter()
+            .map(|(scenario, tool, _, _)| {
+                let logs = simulated_logs(scenario, tool);
+                assert!(!logs.is_empty(), "{scenario}/{tool}: no log written");
+                logs.into_iter().next().unwrap_or_default()
+            })
+            .collect()
+    })
+}
+
+/// Needs no corpus: every line of a simulated log is one the grammar recognises, and each
+/// scenario's log has the outcome and verdict the scenario stands for.
+#[test]
+fn simulator_logs_parse_to_the_outcome_of_their_scenario() {
+    for ((scenario, tool, outcome, verdict), log) in CASES.iter().zip(case_logs()) {
+        let found = kinds(log);
+        let unknown: Vec<String> = SliceLines::new(log)
+            .map(|l| decode(l).text)
+            .filter(|t| matches!(classify(t), Line::Other(_)))
+            .map(|t| String::from_utf8_lossy(t).trim().to_string())
+            .filter(|t| !KNOWN_OTHER.iter().any(|k| t.starts_with(k)))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{scenario}/{tool}: lines the grammar does not recognise: {unknown:#?}"
+        );
+        for kind in ["banner", "starting"] {
+            assert!(found.contains(kind), "{scenario}/{tool}: no {kind} line");
+        }
+        let report = parse_bytes(log, &Policy::default());
+        let expected_outcome = if *scenario == "disk_full" {
+            // ORA-27072 may end the job as fatal or as stopped, as real servers do.
+            matches!(report.outcome, Outcome::Fatal | Outcome::Stopped)
+        } else {
+            report.outcome == *outcome
+        };
+        assert!(
+            expected_outcome,
+            "{scenario}/{tool}: outcome {:?}, expected {outcome:?}\n{}",
+            report.outcome,
+            String::from_utf8_lossy(log)
+        );
+        assert_eq!(
+            report.verdict, *verdict,
+            "{scenario}/{tool}: reasons {:?}",
+            report.reasons
+        );
+    }
+}
+
+/// Needs the corpus: a simulated log has only the kinds of lines real logs have.
 #[test]
 fn simulator_logs_have_the_shapes_of_real_logs() {
-    let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/datapump-logs is not beside the checkout");
-        return;
-    };
+    let Some(corpus) = corpus() else { return };
     let mut real = BTreeSet::new();
     for entry in std::fs::read_dir(&corpus).unwrap().flatten() {
         if entry.path().extension().is_some_and(|e| e == "log") {
@@ -173,36 +253,7 @@ fn simulator_logs_have_the_shapes_of_real_logs() {
             "the corpus has no {kind} line: the grammar changed?"
         );
     }
-
-    let cases = [
-        ("ok", "expdp", Outcome::Success, Verdict::Ok),
-        (
-            "warnings",
-            "expdp",
-            Outcome::CompletedWithErrors,
-            Verdict::Review,
-        ),
-        ("fatal", "expdp", Outcome::Fatal, Verdict::Failed),
-        ("crash", "expdp", Outcome::Incomplete, Verdict::Failed),
-        ("disk_full", "expdp", Outcome::Fatal, Verdict::Failed),
-        ("ok", "impdp", Outcome::Success, Verdict::Ok),
-        (
-            "warnings",
-            "impdp",
-            Outcome::CompletedWithErrors,
-            Verdict::Review,
-        ),
-        (
-            "tablespace_full",
-            "impdp",
-            Outcome::CompletedWithErrors,
-            Verdict::Failed,
-        ),
-    ];
-    for (scenario, tool, outcome, verdict) in cases {
-        let logs = simulated_logs(scenario, tool);
-        assert!(!logs.is_empty(), "{scenario}/{tool}: no log written");
-        let log = &logs[0];
+    for ((scenario, tool, _, _), log) in CASES.iter().zip(case_logs()) {
         let found = kinds(log);
         // The server-side .log file starts with `;;;` header and parfile lines that a console
         // transcript lacks (oracle-facts 4.1); the corpus holds mostly transcripts.
@@ -214,37 +265,6 @@ fn simulator_logs_have_the_shapes_of_real_logs() {
             invented.is_empty(),
             "{scenario}/{tool}: line kinds no real log has: {invented:?}\n{}",
             String::from_utf8_lossy(log)
-        );
-        let unknown: Vec<String> = SliceLines::new(log)
-            .map(|l| decode(l).text)
-            .filter(|t| matches!(classify(t), Line::Other(_)))
-            .map(|t| String::from_utf8_lossy(t).trim().to_string())
-            .filter(|t| !KNOWN_OTHER.iter().any(|k| t.starts_with(k)))
-            .collect();
-        assert!(
-            unknown.is_empty(),
-            "{scenario}/{tool}: lines the grammar does not recognise: {unknown:#?}"
-        );
-        for kind in ["banner", "starting"] {
-            assert!(found.contains(kind), "{scenario}/{tool}: no {kind} line");
-        }
-        let report = parse_bytes(log, &Policy::default());
-        let expected_outcome = if scenario == "disk_full" {
-            // ORA-27072 may end the job as fatal or as stopped, as real servers do.
-            matches!(report.outcome, Outcome::Fatal | Outcome::Stopped)
-        } else {
-            report.outcome == outcome
-        };
-        assert!(
-            expected_outcome,
-            "{scenario}/{tool}: outcome {:?}, expected {outcome:?}\n{}",
-            report.outcome,
-            String::from_utf8_lossy(log)
-        );
-        assert_eq!(
-            report.verdict, verdict,
-            "{scenario}/{tool}: reasons {:?}",
-            report.reasons
         );
     }
 }

@@ -7,7 +7,7 @@
 use expectrl::session::{OsProcess, OsStream};
 use expectrl::stream::log::LogStream;
 use expectrl::{ControlCode, Eof, Expect, Session};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -269,24 +269,9 @@ fn ctrl_d_leaves() {
     repl.session.expect(Eof).unwrap();
 }
 
-/// The simulator, when built (`cargo build -p oracle-sim`).
-fn oracle_sim() -> Option<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate::support::repo_root().join("target"));
-    let candidates = [
-        Path::new(env!("CARGO_BIN_EXE_bizscript")).with_file_name("oracle-sim"),
-        target.join("debug").join("oracle-sim"),
-    ];
-    candidates.into_iter().find(|p| p.is_file())
-}
-
 #[test]
 fn simulate_points_the_session_at_the_simulated_client() {
-    let Some(sim) = oracle_sim() else {
-        eprintln!("skipped: oracle-sim is not built (cargo build -p oracle-sim)");
-        return;
-    };
+    let sim = crate::support::oracle_sim();
     let mut repl = Repl::start_with(&["--simulate"], |c| {
         c.env("BIZSCRIPT_ORACLE_SIM", &sim);
     });
@@ -332,10 +317,7 @@ fn an_unwritable_history_is_reported_once_and_the_session_goes_on() {
 
 #[test]
 fn ctrl_c_during_an_export_kills_the_job_and_the_session_goes_on() {
-    let Some(sim) = oracle_sim() else {
-        eprintln!("skipped: oracle-sim is not built (cargo build -p oracle-sim)");
-        return;
-    };
+    let sim = crate::support::oracle_sim();
     let mut repl = Repl::start_with(&["--simulate=slow"], |c| {
         c.env("BIZSCRIPT_ORACLE_SIM", &sim);
     });

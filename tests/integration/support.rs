@@ -3,8 +3,31 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-/// `bizscript` with a clean, predictable environment.
+/// Fixtures shared with the unit tests: the simulator, the shared corpus, external tools
+/// (`src/fixtures.rs`: a missing simulator is built, a missing corpus or tool skips with a printed
+/// reason, or fails under `BIZSCRIPT_REQUIRE_FIXTURES=1`).
+#[allow(dead_code)]
+pub mod fixtures {
+    include!("../../src/fixtures.rs");
+}
+
+pub use fixtures::{shared_fixture, tool_installed};
+
+/// The simulator `bizscript --simulate` runs from these tests: the product's own lookup
+/// (`find_oracle_sim`) for the running profile, built first when missing. Panics when there is
+/// none, so a simulator-backed test fails rather than skips.
+pub fn oracle_sim() -> PathBuf {
+    fixtures::ensure_oracle_sim_built();
+    match bizscript::host::simulate::find_oracle_sim() {
+        Ok(sim) => sim,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// `bizscript` with a clean, predictable environment (and, for `--simulate`, this profile's
+/// simulator built beside it).
 pub fn bizscript() -> Command {
+    fixtures::ensure_oracle_sim_built();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bizscript"));
     cmd.env_remove("RUST_LOG")
         .env_remove("BIZSCRIPT_SIM_HOME")

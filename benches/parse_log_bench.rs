@@ -1,7 +1,7 @@
 //! Parses one Data Pump log and prints the figures `gen_big_log.py` expects, as JSON on stdout.
 //! Used by `benches/parse_log.sh` to time the parser alone (no CLI, no Rhai).
 //!
-//! Usage: cargo run --release --example parse_log_bench -- FILE [--json | --summary]
+//! Usage: cargo bench --bench parse_log_bench -- FILE [--json | --summary]
 //! (`--json` prints the whole report, `--summary` the text `bizscript log` shows.)
 
 use bizscript::oracle::log::{parse_file, summary::human_summary, Policy};

@@ -5,7 +5,7 @@ use crate::host::context::{HostCtx, OracleEnv, Simulation};
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
 use crate::host::error::HostError;
-use crate::host::outcome::ExitStatus;
+use crate::host::outcome::{combine, ExitStatus, Ledger, Outcome};
 use crate::host::params::parse_params;
 use crate::host::report::{to_json, write_report};
 use crate::host::simulate::SimHome;
@@ -81,10 +81,38 @@ pub enum Evaluation {
     Finished(Dynamic),
     /// It did not compile.
     Syntax(String),
-    /// It threw, or a primitive failed.
-    Failed { rendered: String, error: Value },
+    /// It threw, or a primitive failed. `usage` when the error is the script's or its caller's
+    /// mistake (a `BZ-USAGE` or `BZ-PARAMETER...` code, a function or module that does not
+    /// exist, an import cycle): exit 2, like a script that does not compile.
+    Failed {
+        rendered: String,
+        error: Value,
+        usage: bool,
+    },
     /// Ctrl-C or SIGTERM.
     Interrupted,
+}
+
+/// Error codes that mean "used wrongly" (exit 2): primitives throw `BZ-USAGE` for misuse, the
+/// procedure `BZ-PARAMETER...` for parameters it refuses, imports `BZ-IMPORT-...` (a cycle, a missing module).
+pub fn is_usage_code(code: &str) -> bool {
+    code == "BZ-USAGE" || code.starts_with("BZ-PARAMETER") || code.starts_with("BZ-IMPORT-")
+}
+
+/// True when the innermost error is a usage error (see [`Evaluation::Failed`]).
+pub fn is_usage_error(err: &EvalAltResult) -> bool {
+    match err {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
+        | EvalAltResult::ErrorInModule(_, inner, _) => is_usage_error(inner),
+        EvalAltResult::ErrorRuntime(payload, _) => {
+            let code = payload
+                .read_lock::<Map>()
+                .and_then(|m| m.get("code").and_then(|c| c.clone().into_string().ok()));
+            code.is_some_and(|c| is_usage_code(&c))
+        }
+        EvalAltResult::ErrorFunctionNotFound(..) | EvalAltResult::ErrorModuleNotFound(..) => true,
+        _ => false,
+    }
 }
 
 /// Compiles `source` against `scope` (strict variables need the scope's names).
@@ -131,6 +159,7 @@ pub fn evaluate(
             Evaluation::Failed {
                 rendered: diagnostic.render(Style::for_stderr()),
                 error,
+                usage: is_usage_error(&err),
             }
         }
     }
@@ -147,10 +176,62 @@ pub fn is_terminated(err: &EvalAltResult) -> bool {
     }
 }
 
+/// Refuses, before anything runs, an output file (`--report`, `--log-file`) that could not be
+/// written at the end: its folder must exist and take a new file, and the path must not be a
+/// folder. Nothing is left behind by the test.
+pub fn check_output_path(flag: &str, path: &std::path::Path) -> Result<(), HostError> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(HostError::Usage(format!(
+            "{flag} {shown}: this is a folder; name a file in it"
+        )));
+    }
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(HostError::Usage(format!(
+            "{flag} {shown}: the folder {} does not exist; create it or choose another path (nothing was run)",
+            folder.display()
+        )));
+    }
+    tempfile::Builder::new()
+        .prefix(".bizscript-write-test-")
+        .tempfile_in(folder)
+        .map(drop)
+        .map_err(|e| {
+            HostError::Usage(format!(
+                "{flag} {shown}: cannot create a file in {}: {e} (nothing was run)",
+                folder.display()
+            ))
+        })
+}
+
 /// `bizscript run`.
+///
+/// Everything that can be known before the first step is checked first, so a mistake costs
+/// seconds, not an export: the parameters, the report's folder, and the script itself (syntax,
+/// unknown functions with a "did you mean", in the script and the files it imports, import
+/// cycles). Any of these exits 2 with nothing run.
 pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError> {
     let params = parse_params(&options.sets)?;
     let source = ScriptSource::load(&options.script)?;
+    if let Some(path) = &options.report {
+        check_output_path("--report", path)?;
+    }
+    let findings = crate::host::check::check_script(&source);
+    if !findings.is_empty() {
+        for finding in &findings {
+            eprintln!("{}", finding.rendered);
+        }
+        eprintln!(
+            "bizscript: {}: {} problem(s) found before running; nothing was run (`bizscript check` shows the same)",
+            source.id,
+            findings.len()
+        );
+        return Ok(ExitStatus::Usage);
+    }
     let (env, sim) = oracle_env(options.simulate.as_deref())?;
     let ctx = host_context(
         options.dry_run,
@@ -178,7 +259,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
 
     let evaluation = evaluate(&engine, &mut scope, &ast, &source.id, &sources, &cancel);
     let set_report = ctx.report.lock().ok().and_then(|mut r| r.take());
-    let (status, report) = conclude(evaluation, set_report, &cancel);
+    let (status, report) = conclude(evaluation, set_report, &cancel, &ctx.ledger);
     if let (Some(path), Some(report)) = (&options.report, &report) {
         write_report(path, report).map_err(|source| HostError::Report {
             path: path.display().to_string(),
@@ -190,14 +271,15 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     Ok(status)
 }
 
-/// Decides the exit status and the report from how the script ended.
+/// Decides the exit status and the report from how the script ended and what the ledger holds.
 fn conclude(
     evaluation: Evaluation,
     set_report: Option<Map>,
     cancel: &Cancel,
+    ledger: &Ledger,
 ) -> (ExitStatus, Option<Value>) {
     let mut report = set_report.map(|m| to_json(&Dynamic::from_map(m)));
-    let status = match evaluation {
+    let script_status = match evaluation {
         Evaluation::Finished(value) => {
             if value.is_map() {
                 report = Some(to_json(&value));
@@ -219,14 +301,22 @@ fn conclude(
             eprintln!("{rendered}");
             ExitStatus::Usage
         }
-        Evaluation::Failed { rendered, error } => {
+        Evaluation::Failed {
+            rendered,
+            error,
+            usage,
+        } => {
             eprintln!("{rendered}");
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
                 map.insert("error".into(), error);
             }
-            ExitStatus::Failure
+            if usage {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Failure
+            }
         }
         Evaluation::Interrupted => {
             eprintln!("bizscript: interrupted");
@@ -238,9 +328,50 @@ fn conclude(
             ExitStatus::Interrupted
         }
     };
+    let worst = ledger.worst();
+    let status = combine(script_status, worst);
+    let outcomes = ledger.outcomes();
+    let unaccepted = ledger.unaccepted();
+    if status != script_status {
+        // The script said better than what happened: say why the exit code is worse, once.
+        eprintln!(
+            "bizscript: the run ends {} (exit code {}), not {}: the script did not accept what these primitives reported:",
+            worst.as_str(),
+            status.code(),
+            script_status.code()
+        );
+        for o in &unaccepted {
+            eprintln!("  {}: {}", o.verdict.as_str(), o.summary);
+        }
+        eprintln!("  (a script that means to go on records why with accept(result, \"reason\"))");
+    }
     // A report file is always written when asked for, even for a script that set none.
     let mut report = report.unwrap_or_else(|| Value::Object(Default::default()));
     if let Value::Object(map) = &mut report {
+        if status != script_status {
+            if let Some(previous) = map.insert("verdict".into(), Value::from(worst.as_str())) {
+                map.insert("script_verdict".into(), previous);
+            }
+        }
+        let listed = |list: Vec<&Outcome>| -> Value {
+            Value::Array(
+                list.into_iter()
+                    .map(|o| {
+                        serde_json::json!({
+                            "primitive": o.primitive,
+                            "verdict": o.verdict.as_str(),
+                            "summary": o.summary,
+                            "reason": o.reason,
+                        })
+                    })
+                    .collect(),
+            )
+        };
+        map.insert(
+            "accepted".into(),
+            listed(outcomes.iter().filter(|o| o.reason.is_some()).collect()),
+        );
+        map.insert("unaccepted".into(), listed(unaccepted.iter().collect()));
         map.insert("exit_code".into(), Value::from(status.code()));
     }
     (status, Some(report))

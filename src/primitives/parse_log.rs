@@ -48,16 +48,23 @@ print(strict.verdict);                                                         /
 
 /// Registers `parse_log` and `parse_log_text`, with and without options. (Reading a log needs
 /// nothing from the run's context.)
-pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
+pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
+    let (c1, c2, c3, c4) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
     registration(&PARSE_LOG, &["path: &str", "Map"])
-        .register_into_engine(engine, |path: &str| parse_log(path, None));
+        .register_into_engine(engine, move |path: &str| {
+            c1.record("parse_log", parse_log(path, None))
+        });
     registration(&PARSE_LOG, &["path: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, |path: &str, opts: Map| parse_log(path, Some(&opts)));
+        .register_into_engine(engine, move |path: &str, opts: Map| {
+            c2.record("parse_log", parse_log(path, Some(&opts)))
+        });
     registration(&PARSE_LOG_TEXT, &["text: &str", "Map"])
-        .register_into_engine(engine, |text: &str| parse_log_text(text, None));
+        .register_into_engine(engine, move |text: &str| {
+            c3.record("parse_log_text", parse_log_text(text, None))
+        });
     registration(&PARSE_LOG_TEXT, &["text: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, |text: &str, opts: Map| {
-            parse_log_text(text, Some(&opts))
+        .register_into_engine(engine, move |text: &str, opts: Map| {
+            c4.record("parse_log_text", parse_log_text(text, Some(&opts)))
         });
 }
 

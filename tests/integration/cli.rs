@@ -251,7 +251,7 @@ fn missing_script_is_a_usage_error() {
 }
 
 #[test]
-fn check_rejects_syntax_errors_and_unknown_functions() {
+fn check_rejects_syntax_errors_and_unknown_functions_with_exit_2() {
     let dir = ScriptDir::new();
     let bad = dir.write("bad.rhai", "let x = 1;\nsecrt_env(\"A\");\n");
     let syntax = dir.write("syntax.rhai", "let x = ;\n");
@@ -263,7 +263,7 @@ fn check_rejects_syntax_errors_and_unknown_functions() {
         .arg("check")
         .arg(&bad)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("unknown function `secrt_env`"))
         .stderr(predicate::str::contains("did you mean `secret_env`?"))
         .stderr(predicate::str::contains("bad.rhai:2:1"));
@@ -271,7 +271,7 @@ fn check_rejects_syntax_errors_and_unknown_functions() {
         .arg("check")
         .arg(&syntax)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("syntax error"));
     bizscript()
         .arg("check")
@@ -292,7 +292,7 @@ fn check_knows_the_embedded_module_functions() {
         .arg("check")
         .arg(&script)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "unknown function `bizagi::no_such_step`",
         ));

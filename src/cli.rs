@@ -138,8 +138,19 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
+    // The log file's folder is checked before anything runs, like `--report`'s.
+    if let Some(path) = &cli.log_file {
+        if let Err(err) = crate::host::script::check_output_path("--log-file", path, true) {
+            eprintln!("bizscript: {err}");
+            return ExitCode::from(ExitStatus::Usage.code());
+        }
+    }
     if let Err(err) = crate::host::logging::init(cli.verbose, cli.quiet, cli.log_file.as_deref()) {
-        eprintln!("bizscript: cannot open the log file: {err}");
+        let path = cli.log_file.as_deref().unwrap_or(std::path::Path::new(""));
+        eprintln!(
+            "bizscript: --log-file {}: cannot open it: {err}",
+            path.display()
+        );
         return ExitCode::from(ExitStatus::Usage.code());
     }
     match dispatch(cli) {

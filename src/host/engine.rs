@@ -159,3 +159,29 @@ pub fn known_function_names(engine: &Engine) -> Vec<String> {
     names.dedup();
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_bound_maps_as_they_bound_strings_and_arrays() {
+        let engine = EngineBuilder::new(HostCtx::for_tests(), SourceMap::new()).build();
+        assert_eq!(engine.max_map_size(), limits::MAP_SIZE);
+        assert_eq!(engine.max_array_size(), limits::ARRAY_SIZE);
+        assert_eq!(engine.max_string_size(), limits::STRING_SIZE);
+        assert_eq!(engine.max_call_levels(), limits::CALL_LEVELS);
+        // The strings a map holds count against the string limit all together, however the map
+        // is filled: 64 values of 1 MiB each pass 64 MiB.
+        let script = r#"
+            let s = "x"; s.pad(1048576, 'x');
+            let m = #{};
+            for i in 0..70 { m[`k${i}`] = s + i; }
+            m.len()
+        "#;
+        let err = engine
+            .eval::<i64>(script)
+            .expect_err("a map past the limit");
+        assert!(err.to_string().contains("too large"), "{err}");
+    }
+}

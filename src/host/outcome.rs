@@ -59,9 +59,12 @@ impl ExitStatus {
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
-  1    failure (the script failed, or the verdict is `failed`)
-  2    usage error (bad arguments, a script that does not compile)
-  3    completed, but a person must review something (verdict `review`)
+  1    failure (the script failed, the verdict is `failed`, or a primitive failed and the
+       script did not accept() it)
+  2    usage error (bad arguments, a script that does not compile or calls an unknown
+       function, a refused parameter); nothing was run
+  3    completed, but a person must review something (verdict `review`, or an outcome
+       needing review the script did not accept())
   130  interrupted (Ctrl-C or SIGTERM)";
 
 /// How one primitive call ended, as the run's ledger records it.

@@ -177,14 +177,30 @@ pub fn is_terminated(err: &EvalAltResult) -> bool {
 }
 
 /// Refuses, before anything runs, an output file (`--report`, `--log-file`) that could not be
-/// written at the end: its folder must exist and take a new file, and the path must not be a
-/// folder. Nothing is left behind by the test.
-pub fn check_output_path(flag: &str, path: &std::path::Path) -> Result<(), HostError> {
+/// written at the end: the path must not be a folder, and its folder must exist and take a new
+/// file (the report is written to a temporary name there and renamed). A log file that exists
+/// is appended to, so it only has to open for appending. Nothing is left behind by the test.
+pub fn check_output_path(
+    flag: &str,
+    path: &std::path::Path,
+    appended: bool,
+) -> Result<(), HostError> {
     let shown = path.display();
     if path.is_dir() {
         return Err(HostError::Usage(format!(
             "{flag} {shown}: this is a folder; name a file in it"
         )));
+    }
+    if appended && path.is_file() {
+        return std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(drop)
+            .map_err(|e| {
+                HostError::Usage(format!(
+                    "{flag} {shown}: cannot append to it: {e} (nothing was run)"
+                ))
+            });
     }
     let folder = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -218,7 +234,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     let params = parse_params(&options.sets)?;
     let source = ScriptSource::load(&options.script)?;
     if let Some(path) = &options.report {
-        check_output_path("--report", path)?;
+        check_output_path("--report", path, false)?;
     }
     let findings = crate::host::check::check_script(&source);
     if !findings.is_empty() {

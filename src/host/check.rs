@@ -223,10 +223,25 @@ impl Checker<'_> {
         known.extend(ast.iter_functions().map(|f| f.name.to_string()));
 
         let mut calls: Vec<(String, Option<String>, Position)> = Vec::new();
+        // `m.f()` calls the closure a map holds in `f` when no function `f` exists: a name used
+        // as a property anywhere (`m.f = || ...`, `#{ f: ... }`) is not reported as a method.
+        let mut properties: BTreeSet<String> = BTreeSet::new();
+        let mut methods: Vec<(String, Position)> = Vec::new();
         ast.walk(&mut |path: &[ASTNode]| {
+            match path.last() {
+                Some(ASTNode::Expr(Expr::Property(p, _))) => {
+                    properties.insert(p.2.to_string());
+                }
+                Some(ASTNode::Expr(Expr::Map(m, _))) => {
+                    properties.extend(m.0.iter().map(|(key, _)| key.name.to_string()));
+                }
+                Some(ASTNode::Expr(Expr::MethodCall(call, pos))) if call.op_token.is_none() => {
+                    methods.push((call.name.to_string(), *pos));
+                }
+                _ => {}
+            }
             let call = match path.last() {
                 Some(ASTNode::Expr(Expr::FnCall(call, pos))) => Some((call, *pos)),
-                Some(ASTNode::Expr(Expr::MethodCall(call, pos))) => Some((call, *pos)),
                 Some(ASTNode::Stmt(Stmt::FnCall(call, pos))) => Some((call, *pos)),
                 _ => None,
             };
@@ -245,6 +260,13 @@ impl Checker<'_> {
             true
         });
 
+        calls.extend(
+            methods
+                .into_iter()
+                .filter(|(name, _)| !properties.contains(name))
+                .map(|(name, pos)| (name, None, pos)),
+        );
+        calls.sort_by_key(|(_, _, pos)| (pos.line(), pos.position()));
         let known_list: Vec<&str> = known.iter().map(String::as_str).collect();
         for (name, namespace, pos) in calls {
             let (exists, candidates): (bool, Vec<&str>) = match &namespace {

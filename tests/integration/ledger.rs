@@ -469,3 +469,22 @@ fn a_missing_module_is_reported_before_running() {
     assert!(output.stdout.is_empty(), "it ran");
     assert!(String::from_utf8_lossy(&output.stderr).contains("no_such_module"));
 }
+
+#[test]
+fn closures_held_in_maps_are_not_unknown_functions() {
+    let dir = ScriptDir::new();
+    let script = dir.write(
+        "closures.rhai",
+        "let hooks = #{ notify: |t| print(`notify ${t}`) };\nhooks.notify(\"done\");\nlet m = #{};\nm.later = || 5;\nprint(m.later());\n",
+    );
+    bizscript()
+        .arg("run")
+        .arg(&script)
+        .assert()
+        .success()
+        .stdout("notify done\n5\n");
+    let typo = dir.write("typo.rhai", "let a = [1, 2];\nprint(a.lenght());\n");
+    let output = bizscript().arg("run").arg(&typo).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `len`?"));
+}

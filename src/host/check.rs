@@ -235,6 +235,12 @@ impl Checker<'_> {
                 Some(ASTNode::Expr(Expr::Map(m, _))) => {
                     properties.extend(m.0.iter().map(|(key, _)| key.name.to_string()));
                 }
+                // A map literal of constants (closures included) is folded into one value.
+                Some(ASTNode::Expr(Expr::DynamicConstant(value, _))) => {
+                    if let Some(map) = value.read_lock::<rhai::Map>() {
+                        properties.extend(map.keys().map(|k| k.to_string()));
+                    }
+                }
                 Some(ASTNode::Expr(Expr::MethodCall(call, pos))) if call.op_token.is_none() => {
                     methods.push((call.name.to_string(), *pos));
                 }

@@ -162,16 +162,14 @@ impl HostCtx {
     pub fn record_error(
         &self,
         primitive: &'static str,
-        err: Box<EvalAltResult>,
+        mut err: Box<EvalAltResult>,
     ) -> Box<EvalAltResult> {
-        match *err {
-            EvalAltResult::ErrorRuntime(mut payload, pos) => {
-                let (verdict, summary) = judge_error(primitive, &payload);
-                payload.set_tag(self.push(primitive, verdict, summary));
-                Box::new(EvalAltResult::ErrorRuntime(payload, pos))
-            }
-            other => Box::new(other),
+        if let EvalAltResult::ErrorRuntime(payload, _) = err.as_mut() {
+            let (verdict, summary) = judge_error(primitive, payload);
+            let tag = self.push(primitive, verdict, summary);
+            payload.set_tag(tag);
         }
+        err
     }
 
     fn push(&self, primitive: &'static str, verdict: Verdict, summary: String) -> i32 {

@@ -163,3 +163,42 @@ pub fn resolver(sources: &SourceMap, script_dir: Option<&Path>) -> ModuleResolve
     });
     collection
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::host::context::HostCtx;
+    use crate::host::engine::EngineBuilder;
+    use crate::host::sources::SourceMap;
+
+    /// What slips past `check` (the REPL, a run's engine used directly) still ends cleanly.
+    #[test]
+    fn an_import_cycle_is_an_error_not_a_stack_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("itself.rhai"), "import \"itself\" as me;\n").unwrap();
+        std::fs::write(
+            dir.path().join("a.rhai"),
+            "import \"b\" as b;\nfn fa() { 1 }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("b.rhai"),
+            "import \"a\" as a;\nfn fb() { 2 }\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("ok.rhai"), "fn twice(x) { x * 2 }\n").unwrap();
+        let engine = EngineBuilder::new(HostCtx::for_tests(), SourceMap::new())
+            .script_dir(Some(dir.path()))
+            .build();
+        for script in ["import \"itself\" as me;", "import \"a\" as a; a::fa()"] {
+            let err = engine.run(script).expect_err(script);
+            let text = format!("{err:?}");
+            assert!(text.contains("BZ-IMPORT-CYCLE"), "{script}: {text}");
+            assert!(crate::host::script::is_usage_error(&err), "{script}");
+        }
+        // The guard forgets a module once it is loaded: importing it twice is no cycle.
+        let twice: i64 = engine
+            .eval("import \"ok\" as x; import \"ok\" as y; x::twice(1) + y::twice(2)")
+            .unwrap();
+        assert_eq!(twice, 6);
+    }
+}

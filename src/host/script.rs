@@ -351,9 +351,9 @@ fn conclude(
     if status != script_status {
         // The script said better than what happened: say why the exit code is worse, once.
         eprintln!(
-            "bizscript: the run ends {} (exit code {}), not {}: the script did not accept what these primitives reported:",
-            worst.as_str(),
+            "bizscript: exit code {} ({}), not the script's own {}: it did not accept what these primitives reported:",
             status.code(),
+            worst.as_str(),
             script_status.code()
         );
         for o in &unaccepted {

@@ -56,9 +56,9 @@ fn accept(ctx: &HostCtx, result: Dynamic, reason: &str) -> Result<Dynamic, Box<E
         ));
     };
     eprintln!(
-        "accepted: {} ({}): {reason}",
-        outcome.summary,
-        outcome.verdict.as_str()
+        "bizscript: accepted ({}) {}: {reason}",
+        outcome.verdict.as_str(),
+        outcome.summary
     );
     tracing::info!(
         primitive = outcome.primitive,

@@ -28,7 +28,10 @@ pub mod limits {
     pub const STRING_SIZE: usize = 64 * 1024 * 1024;
     /// Largest array.
     pub const ARRAY_SIZE: usize = 10_000_000;
-    /// Largest object map.
+    /// Largest object map: entries, counting those of nested maps and arrays. Rhai also adds up
+    /// every string a map or array holds (at any depth) against `STRING_SIZE`, so a map of
+    /// large strings stops at 64 MiB of text in all. (Rhai does not count the keys' lengths:
+    /// a key is at most one `STRING_SIZE` string, and there are at most `MAP_SIZE` of them.)
     pub const MAP_SIZE: usize = 1_000_000;
     /// Modules loaded by one script.
     pub const MODULES: usize = 256;

@@ -425,3 +425,39 @@ fn sigterm_also_ends_with_130() {
     signal(&child, Signal::SIGTERM);
     assert_eq!(child.wait().unwrap().code(), Some(130));
 }
+
+#[test]
+fn check_follows_imported_files_and_reports_their_problems_with_exit_2() {
+    let dir = ScriptDir::new();
+    dir.write("helpers.rhai", "fn notify(text) {\n    prnt(text);\n}\n");
+    let script = dir.write(
+        "site.rhai",
+        "import \"helpers\" as h;\nh::notify(\"x\");\nh::notfy(\"y\");\n",
+    );
+    bizscript()
+        .arg("check")
+        .arg(&script)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown function `prnt`"))
+        .stderr(predicate::str::contains("helpers.rhai:2:5"))
+        .stderr(predicate::str::contains("unknown function `h::notfy`"))
+        .stderr(predicate::str::contains("did you mean `h::notify`?"))
+        .stderr(predicate::str::contains("site.rhai:3:"));
+    // Private functions of a module are not callable from outside.
+    dir.write(
+        "secretive.rhai",
+        "private fn hidden() { 1 }\nfn shown() { hidden() }\n",
+    );
+    let private = dir.write(
+        "private.rhai",
+        "import \"secretive\" as s;\nprint(s::shown());\ns::hidden();\n",
+    );
+    bizscript()
+        .arg("check")
+        .arg(&private)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown function `s::hidden`"))
+        .stderr(predicate::str::contains("1 problem(s)"));
+}

@@ -45,7 +45,13 @@ fn accept(ctx: &HostCtx, result: Dynamic, reason: &str) -> Result<Dynamic, Box<E
             ACCEPT.signature,
         ));
     }
-    let Some(outcome) = ctx.ledger.accept(result.tag(), reason) else {
+    // Should a captured (shared) variable arrive unflattened, the tag is on the value inside.
+    let tag = if result.is_shared() {
+        result.flatten_clone().tag()
+    } else {
+        result.tag()
+    };
+    let Some(outcome) = ctx.ledger.accept(tag, reason) else {
         return Err(misuse(
             "accept",
             format!(
@@ -101,10 +107,11 @@ Job "SYSTEM"."SYS_EXPORT_SCHEMA_01" completed with 1 error(s) at 10:00:00`;"#;
         let script = format!(
             "{FAILED_LOG}\nfn later(x) {{ accept(x, \"in a function\") }}\n\
              let run = #{{ log: parse_log_text(log) }};\nrun.log.extra = 1;\nlater(run.log);\n\
-             try {{ parse_log_text(\"\", #{{ allow: [\"39082\"] }}); }} catch (e) {{ accept(e, \"caught on purpose\"); }}"
+             try {{ parse_log_text(\"\", #{{ allow: [\"39082\"] }}); }} catch (e) {{ accept(e, \"caught on purpose\"); }}\n\
+             let captured = parse_log_text(log);\nlet later_on = || accept(captured, \"in a closure\");\nlater_on.call();"
         );
         engine(&ctx).run(&script).unwrap();
-        assert_eq!(ctx.ledger.outcomes().len(), 2);
+        assert_eq!(ctx.ledger.outcomes().len(), 3);
         assert_eq!(
             ctx.ledger.worst(),
             Verdict::Ok,

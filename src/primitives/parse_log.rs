@@ -48,7 +48,7 @@ print(strict.verdict);                                                         /
 };
 
 /// Registers `parse_log` and `parse_log_text`, with and without options. (Reading a log needs
-/// nothing from the run's context.)
+/// nothing from the run's context; the verdict goes into its ledger.)
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let (c1, c2, c3, c4) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
     registration(&PARSE_LOG, &["path: &str", "Map"])

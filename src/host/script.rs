@@ -305,12 +305,24 @@ fn conclude(
             } else if let Ok(code) = value.as_int() {
                 ExitStatus::from_script_code(code)
             } else {
-                report
+                let status = report
                     .as_ref()
                     .and_then(|r| r.get("verdict"))
                     .and_then(Value::as_str)
                     .and_then(ExitStatus::from_verdict)
-                    .unwrap_or(ExitStatus::Success)
+                    .unwrap_or(ExitStatus::Success);
+                // A report that caught a usage error and says so (`failure.code`) still exits
+                // 2: the exit-code contract does not depend on who caught the error.
+                let usage = report
+                    .as_ref()
+                    .and_then(|r| r.pointer("/failure/code"))
+                    .and_then(Value::as_str)
+                    .is_some_and(is_usage_code);
+                if status == ExitStatus::Failure && usage {
+                    ExitStatus::Usage
+                } else {
+                    status
+                }
             }
         }
         Evaluation::Syntax(rendered) => {

@@ -409,6 +409,13 @@ fn usage_errors_thrown_by_scripts_and_primitives_exit_2() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    // Caught, and reported as the run's failure: still a usage error.
+    let script = dir.write(
+        "reported.rhai",
+        "let failure = ();\ntry { parse_log_text(\"\", #{ restore: 1 }); } catch (e) { failure = e; }\n\
+         #{ verdict: \"failed\", failure: failure }",
+    );
+    bizscript().arg("run").arg(&script).assert().code(2);
     // Any other thrown error is a failure.
     let script = dir.write(
         "other.rhai",

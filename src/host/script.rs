@@ -93,10 +93,15 @@ pub enum Evaluation {
     Interrupted,
 }
 
-/// Error codes that mean "used wrongly" (exit 2): primitives throw `BZ-USAGE` for misuse, the
-/// procedure `BZ-PARAMETER...` for parameters it refuses, imports `BZ-IMPORT-...` (a cycle, a missing module).
+/// Error codes that mean "used wrongly" (exit 2): primitives throw `BZ-USAGE` for misuse and
+/// `BZ-OPTION` / `BZ-<PRIMITIVE>-OPTION` for options they refuse before doing anything, the
+/// procedure `BZ-PARAMETER...` for parameters it refuses, imports `BZ-IMPORT-...` (a cycle, a
+/// missing module).
 pub fn is_usage_code(code: &str) -> bool {
-    code == "BZ-USAGE" || code.starts_with("BZ-PARAMETER") || code.starts_with("BZ-IMPORT-")
+    code == "BZ-USAGE"
+        || code.starts_with("BZ-PARAMETER")
+        || code.starts_with("BZ-IMPORT-")
+        || (code.starts_with("BZ-") && code.ends_with("-OPTION"))
 }
 
 /// True when the innermost error is a usage error (see [`Evaluation::Failed`]).

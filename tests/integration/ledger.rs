@@ -399,6 +399,11 @@ fn usage_errors_thrown_by_scripts_and_primitives_exit_2() {
         ),
         ("misuse.rhai", "parse_log_text(\"\", #{ restore: \"yes\" });"),
         ("nested.rhai", "fn f() { parse_log_text(\"\", #{ restore: 1 }) }\nf();"),
+        ("option.rhai", "parse_log_text(\"\", #{ alow: [] });"),
+        (
+            "expdp_option.rhai",
+            "let db = oracle(#{ user: \"U\", password: secret_env(\"HOME\") });\nexpdp(db, #{ schemas: [\"A\"], parallel: \"two\" });",
+        ),
     ] {
         let script = dir.write(name, text);
         let output = bizscript().arg("run").arg(&script).output().unwrap();

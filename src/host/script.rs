@@ -236,24 +236,28 @@ pub fn check_output_path(
 /// unknown functions with a "did you mean", in the script and the files it imports, import
 /// cycles). Any of these exits 2 with nothing run.
 pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError> {
-    let params = parse_params(&options.sets)?;
-    let source = ScriptSource::load(&options.script)?;
     if let Some(path) = &options.report {
         check_output_path("--report", path, false)?;
     }
+    let params = parse_params(&options.sets).map_err(|e| early_report(options, e.into()))?;
+    let source =
+        ScriptSource::load(&options.script).map_err(|e| early_report(options, e.into()))?;
     let findings = crate::host::check::check_script(&source);
     if !findings.is_empty() {
         for finding in &findings {
             eprintln!("{}", finding.rendered);
         }
-        eprintln!(
-            "bizscript: {}: {} problem(s) found before running; nothing was run (`bizscript check` shows the same)",
+        let message = format!(
+            "{}: {} problem(s) found before running; nothing was run (`bizscript check` shows the same)",
             source.id,
             findings.len()
         );
+        eprintln!("bizscript: {message}");
+        write_failure_report(options, ExitStatus::Usage, "BZ-CHECK", &message);
         return Ok(ExitStatus::Usage);
     }
-    let (env, sim) = oracle_env(options.simulate.as_deref())?;
+    let (env, sim) =
+        oracle_env(options.simulate.as_deref()).map_err(|e| early_report(options, e))?;
     let ctx = host_context(
         options.dry_run,
         options.assume_yes,
@@ -274,6 +278,12 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
         Ok(ast) => ast,
         Err(diagnostic) => {
             eprintln!("{}", diagnostic.render(Style::for_stderr()));
+            write_failure_report(
+                options,
+                ExitStatus::Usage,
+                "BZ-SYNTAX",
+                diagnostic.message(),
+            );
             return Ok(ExitStatus::Usage);
         }
     };
@@ -290,6 +300,37 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     }
     drop(sim);
     Ok(status)
+}
+
+/// The report of a run that stopped before its script started (a refused parameter, a script
+/// that is missing or does not check, a simulator that cannot start): monitoring that reads the
+/// report file must never find yesterday's `ok` there.
+fn write_failure_report(options: &RunOptions, status: ExitStatus, code: &str, message: &str) {
+    let Some(path) = &options.report else {
+        return;
+    };
+    let report = serde_json::json!({
+        "verdict": "failed",
+        "exit_code": status.code(),
+        "error": { "code": code, "message": message },
+        "accepted": [],
+        "unaccepted": [],
+    });
+    if let Err(e) = write_report(path, &report) {
+        eprintln!("bizscript: cannot write the report {}: {e}", path.display());
+    }
+}
+
+/// Writes the failure report for `err` and hands it back.
+fn early_report(options: &RunOptions, err: HostError) -> HostError {
+    let code = match &err {
+        HostError::Params(_) => "BZ-PARAMETER",
+        HostError::Load(_) | HostError::Usage(_) => "BZ-USAGE",
+        HostError::Simulate(_) => "BZ-SIMULATE",
+        HostError::Report { .. } => "BZ-REPORT",
+    };
+    write_failure_report(options, err.exit_status(), code, &err.to_string());
+    err
 }
 
 /// Decides the exit status and the report from how the script ended and what the ledger holds.

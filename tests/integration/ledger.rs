@@ -500,3 +500,26 @@ fn closures_held_in_maps_are_not_unknown_functions() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `len`?"));
 }
+
+#[test]
+fn a_run_stopped_before_it_started_still_replaces_the_report() {
+    let dir = ScriptDir::new();
+    let report = dir.path().join("report.json");
+    let typo = dir.write("typo.rhai", "secrt_env(\"X\");\n");
+    for (script, sets) in [(&typo, vec![]), (&typo, vec!["--set", "novalue"])] {
+        // Yesterday's report said ok; monitoring must not read it again today.
+        std::fs::write(&report, "{\"verdict\": \"ok\", \"exit_code\": 0}\n").unwrap();
+        let output = bizscript()
+            .arg("run")
+            .arg(script)
+            .args(&sets)
+            .arg("--report")
+            .arg(&report)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let json: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(json["verdict"], "failed", "{sets:?}: {json}");
+        assert_eq!(json["exit_code"], 2, "{sets:?}: {json}");
+    }
+}

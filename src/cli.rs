@@ -56,10 +56,8 @@ enum Command {
         /// change nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Run against the simulated Oracle client (scenario `ok` unless one is named:
-        /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
-        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
-        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
+        /// Run against the simulated Oracle client (scenario `ok` unless one is named).
+        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok", value_parser = scenarios())]
         simulate: Option<String>,
         /// Write the run's JSON report to FILE.
         #[arg(long, value_name = "FILE")]
@@ -84,10 +82,8 @@ enum Command {
     },
     /// An interactive console: try steps by hand, inspect a log, repair a failed run.
     Repl {
-        /// Run against the simulated Oracle client (scenario `ok` unless one is named:
-        /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
-        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
-        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
+        /// Run against the simulated Oracle client (scenario `ok` unless one is named).
+        #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok", value_parser = scenarios())]
         simulate: Option<String>,
         /// Start in dry-run mode (`:dry-run off` leaves it).
         #[arg(long)]
@@ -123,6 +119,16 @@ enum Command {
     },
 }
 
+/// `--simulate`'s values, from the one scenario list: validated, completed, and a misspelt one
+/// gets clap's "a similar value exists".
+fn scenarios() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::host::simulate::SCENARIOS
+            .iter()
+            .map(|(name, help)| clap::builder::PossibleValue::new(*name).help(*help)),
+    )
+}
+
 /// Parses the command line, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -132,8 +138,19 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
+    // The log file's folder is checked before anything runs, like `--report`'s.
+    if let Some(path) = &cli.log_file {
+        if let Err(err) = crate::host::script::check_output_path("--log-file", path, true) {
+            eprintln!("bizscript: {err}");
+            return ExitCode::from(ExitStatus::Usage.code());
+        }
+    }
     if let Err(err) = crate::host::logging::init(cli.verbose, cli.quiet, cli.log_file.as_deref()) {
-        eprintln!("bizscript: cannot open the log file: {err}");
+        let path = cli.log_file.as_deref().unwrap_or(std::path::Path::new(""));
+        eprintln!(
+            "bizscript: --log-file {}: cannot open it: {err}",
+            path.display()
+        );
         return ExitCode::from(ExitStatus::Usage.code());
     }
     match dispatch(cli) {
@@ -180,7 +197,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                 if findings.is_empty() {
                     eprintln!("{}: ok", source.id);
                 } else {
-                    worst = ExitStatus::Failure;
+                    // A script that does not compile or calls what does not exist is a usage
+                    // error, as for `run`.
+                    worst = ExitStatus::Usage;
                     for finding in &findings {
                         eprintln!("{}", finding.rendered);
                     }

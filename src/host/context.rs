@@ -1,6 +1,8 @@
 //! What the primitives of one run share.
 
 use crate::cancel::Cancel;
+use crate::host::outcome::{judge, judge_error, Ledger, Outcome, Verdict};
+use rhai::{Dynamic, EvalAltResult};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -108,6 +110,8 @@ pub struct HostCtx {
     pub interactive: bool,
     /// The report a script set with `set_report(map)`, if any.
     pub report: Mutex<Option<rhai::Map>>,
+    /// How every primitive that can fail or need review ended (see [`Ledger`]).
+    pub ledger: Ledger,
 }
 
 impl HostCtx {
@@ -121,6 +125,7 @@ impl HostCtx {
             simulation: None,
             interactive: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             report: Mutex::new(None),
+            ledger: Ledger::default(),
         }
     }
 
@@ -134,6 +139,54 @@ impl HostCtx {
     /// True under `--dry-run`: primitives say what they would do and change nothing.
     pub fn dry_run(&self) -> bool {
         self.dry_run.load(Ordering::SeqCst)
+    }
+
+    /// Records how a call of `primitive` ended, in the run's ledger, and tags the value (or the
+    /// thrown error) with the outcome's id so `accept(value, reason)` can find it. The one line
+    /// every primitive that can fail or need review ends with:
+    /// `ctx.record("expdp", expdp(&ctx, db, &opts))`.
+    pub fn record<T: Into<Dynamic>>(
+        &self,
+        primitive: &'static str,
+        result: Result<T, Box<EvalAltResult>>,
+    ) -> Result<Dynamic, Box<EvalAltResult>> {
+        match result {
+            Ok(value) => {
+                let mut value: Dynamic = value.into();
+                let (verdict, summary) = judge(primitive, &value);
+                value.set_tag(self.push(primitive, verdict, summary));
+                Ok(value)
+            }
+            Err(err) => Err(self.record_error(primitive, err)),
+        }
+    }
+
+    /// Records a primitive's thrown error: catching it is not accepting it. (Also for
+    /// primitives whose result is built after a `?`.) Only errors the primitive raised count;
+    /// an interrupt or an engine limit passes through untouched.
+    pub fn record_error(
+        &self,
+        primitive: &'static str,
+        mut err: Box<EvalAltResult>,
+    ) -> Box<EvalAltResult> {
+        if let EvalAltResult::ErrorRuntime(payload, _) = err.as_mut() {
+            let (verdict, summary) = judge_error(primitive, payload);
+            let tag = self.push(primitive, verdict, summary);
+            payload.set_tag(tag);
+        }
+        err
+    }
+
+    fn push(&self, primitive: &'static str, verdict: Verdict, summary: String) -> i32 {
+        if verdict != Verdict::Ok {
+            tracing::info!(primitive, verdict = verdict.as_str(), "{summary}");
+        }
+        self.ledger.push(Outcome {
+            primitive,
+            verdict,
+            summary,
+            reason: None,
+        })
     }
 
     /// Switches dry-run mode (the REPL's `:dry-run on|off`).

@@ -28,7 +28,10 @@ pub mod limits {
     pub const STRING_SIZE: usize = 64 * 1024 * 1024;
     /// Largest array.
     pub const ARRAY_SIZE: usize = 10_000_000;
-    /// Largest object map.
+    /// Largest object map: entries, counting those of nested maps and arrays. Rhai also adds up
+    /// every string a map or array holds (at any depth) against `STRING_SIZE`, so a map of
+    /// large strings stops at 64 MiB of text in all. (Rhai does not count the keys' lengths:
+    /// a key is at most one `STRING_SIZE` string, and there are at most `MAP_SIZE` of them.)
     pub const MAP_SIZE: usize = 1_000_000;
     /// Modules loaded by one script.
     pub const MODULES: usize = 256;
@@ -158,4 +161,30 @@ pub fn known_function_names(engine: &Engine) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_bound_maps_as_they_bound_strings_and_arrays() {
+        let engine = EngineBuilder::new(HostCtx::for_tests(), SourceMap::new()).build();
+        assert_eq!(engine.max_map_size(), limits::MAP_SIZE);
+        assert_eq!(engine.max_array_size(), limits::ARRAY_SIZE);
+        assert_eq!(engine.max_string_size(), limits::STRING_SIZE);
+        assert_eq!(engine.max_call_levels(), limits::CALL_LEVELS);
+        // The strings a map holds count against the string limit all together, however the map
+        // is filled: 64 values of 1 MiB each pass 64 MiB.
+        let script = r#"
+            let s = "x"; s.pad(1048576, 'x');
+            let m = #{};
+            for i in 0..70 { m[`k${i}`] = s + i; }
+            m.len()
+        "#;
+        let err = engine
+            .eval::<i64>(script)
+            .expect_err("a map past the limit");
+        assert!(err.to_string().contains("too large"), "{err}");
+    }
 }

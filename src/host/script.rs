@@ -5,7 +5,7 @@ use crate::host::context::{HostCtx, OracleEnv, Simulation};
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
 use crate::host::error::HostError;
-use crate::host::outcome::ExitStatus;
+use crate::host::outcome::{combine, ExitStatus, Ledger, Outcome};
 use crate::host::params::parse_params;
 use crate::host::report::{to_json, write_report};
 use crate::host::simulate::SimHome;
@@ -81,10 +81,43 @@ pub enum Evaluation {
     Finished(Dynamic),
     /// It did not compile.
     Syntax(String),
-    /// It threw, or a primitive failed.
-    Failed { rendered: String, error: Value },
+    /// It threw, or a primitive failed. `usage` when the error is the script's or its caller's
+    /// mistake (a `BZ-USAGE` or `BZ-PARAMETER...` code, a function or module that does not
+    /// exist, an import cycle): exit 2, like a script that does not compile.
+    Failed {
+        rendered: String,
+        error: Value,
+        usage: bool,
+    },
     /// Ctrl-C or SIGTERM.
     Interrupted,
+}
+
+/// Error codes that mean "used wrongly" (exit 2): primitives throw `BZ-USAGE` for misuse and
+/// `BZ-OPTION` / `BZ-<PRIMITIVE>-OPTION` for options they refuse before doing anything, the
+/// procedure `BZ-PARAMETER...` for parameters it refuses, imports `BZ-IMPORT-...` (a cycle, a
+/// missing module).
+pub fn is_usage_code(code: &str) -> bool {
+    code == "BZ-USAGE"
+        || code.starts_with("BZ-PARAMETER")
+        || code.starts_with("BZ-IMPORT-")
+        || (code.starts_with("BZ-") && code.ends_with("-OPTION"))
+}
+
+/// True when the innermost error is a usage error (see [`Evaluation::Failed`]).
+pub fn is_usage_error(err: &EvalAltResult) -> bool {
+    match err {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
+        | EvalAltResult::ErrorInModule(_, inner, _) => is_usage_error(inner),
+        EvalAltResult::ErrorRuntime(payload, _) => {
+            let code = payload
+                .read_lock::<Map>()
+                .and_then(|m| m.get("code").and_then(|c| c.clone().into_string().ok()));
+            code.is_some_and(|c| is_usage_code(&c))
+        }
+        EvalAltResult::ErrorFunctionNotFound(..) | EvalAltResult::ErrorModuleNotFound(..) => true,
+        _ => false,
+    }
 }
 
 /// Compiles `source` against `scope` (strict variables need the scope's names).
@@ -131,6 +164,7 @@ pub fn evaluate(
             Evaluation::Failed {
                 rendered: diagnostic.render(Style::for_stderr()),
                 error,
+                usage: is_usage_error(&err),
             }
         }
     }
@@ -147,11 +181,83 @@ pub fn is_terminated(err: &EvalAltResult) -> bool {
     }
 }
 
+/// Refuses, before anything runs, an output file (`--report`, `--log-file`) that could not be
+/// written at the end: the path must not be a folder, and its folder must exist and take a new
+/// file (the report is written to a temporary name there and renamed). A log file that exists
+/// is appended to, so it only has to open for appending. Nothing is left behind by the test.
+pub fn check_output_path(
+    flag: &str,
+    path: &std::path::Path,
+    appended: bool,
+) -> Result<(), HostError> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(HostError::Usage(format!(
+            "{flag} {shown}: this is a folder; name a file in it"
+        )));
+    }
+    if appended && path.is_file() {
+        return std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(drop)
+            .map_err(|e| {
+                HostError::Usage(format!(
+                    "{flag} {shown}: cannot append to it: {e} (nothing was run)"
+                ))
+            });
+    }
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(HostError::Usage(format!(
+            "{flag} {shown}: the folder {} does not exist; create it or choose another path (nothing was run)",
+            folder.display()
+        )));
+    }
+    tempfile::Builder::new()
+        .prefix(".bizscript-write-test-")
+        .tempfile_in(folder)
+        .map(drop)
+        .map_err(|e| {
+            HostError::Usage(format!(
+                "{flag} {shown}: cannot create a file in {}: {e} (nothing was run)",
+                folder.display()
+            ))
+        })
+}
+
 /// `bizscript run`.
+///
+/// Everything that can be known before the first step is checked first, so a mistake costs
+/// seconds, not an export: the parameters, the report's folder, and the script itself (syntax,
+/// unknown functions with a "did you mean", in the script and the files it imports, import
+/// cycles). Any of these exits 2 with nothing run.
 pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError> {
-    let params = parse_params(&options.sets)?;
-    let source = ScriptSource::load(&options.script)?;
-    let (env, sim) = oracle_env(options.simulate.as_deref())?;
+    if let Some(path) = &options.report {
+        check_output_path("--report", path, false)?;
+    }
+    let params = parse_params(&options.sets).map_err(|e| early_report(options, e.into()))?;
+    let source =
+        ScriptSource::load(&options.script).map_err(|e| early_report(options, e.into()))?;
+    let findings = crate::host::check::check_script(&source);
+    if !findings.is_empty() {
+        for finding in &findings {
+            eprintln!("{}", finding.rendered);
+        }
+        let message = format!(
+            "{}: {} problem(s) found before running; nothing was run (`bizscript check` shows the same)",
+            source.id,
+            findings.len()
+        );
+        eprintln!("bizscript: {message}");
+        write_failure_report(options, ExitStatus::Usage, "BZ-CHECK", &message);
+        return Ok(ExitStatus::Usage);
+    }
+    let (env, sim) =
+        oracle_env(options.simulate.as_deref()).map_err(|e| early_report(options, e))?;
     let ctx = host_context(
         options.dry_run,
         options.assume_yes,
@@ -172,13 +278,19 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
         Ok(ast) => ast,
         Err(diagnostic) => {
             eprintln!("{}", diagnostic.render(Style::for_stderr()));
+            write_failure_report(
+                options,
+                ExitStatus::Usage,
+                "BZ-SYNTAX",
+                diagnostic.message(),
+            );
             return Ok(ExitStatus::Usage);
         }
     };
 
     let evaluation = evaluate(&engine, &mut scope, &ast, &source.id, &sources, &cancel);
     let set_report = ctx.report.lock().ok().and_then(|mut r| r.take());
-    let (status, report) = conclude(evaluation, set_report, &cancel);
+    let (status, report) = conclude(evaluation, set_report, &cancel, &ctx.ledger);
     if let (Some(path), Some(report)) = (&options.report, &report) {
         write_report(path, report).map_err(|source| HostError::Report {
             path: path.display().to_string(),
@@ -190,14 +302,46 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     Ok(status)
 }
 
-/// Decides the exit status and the report from how the script ended.
+/// The report of a run that stopped before its script started (a refused parameter, a script
+/// that is missing or does not check, a simulator that cannot start): monitoring that reads the
+/// report file must never find yesterday's `ok` there.
+fn write_failure_report(options: &RunOptions, status: ExitStatus, code: &str, message: &str) {
+    let Some(path) = &options.report else {
+        return;
+    };
+    let report = serde_json::json!({
+        "verdict": "failed",
+        "exit_code": status.code(),
+        "error": { "code": code, "message": message },
+        "accepted": [],
+        "unaccepted": [],
+    });
+    if let Err(e) = write_report(path, &report) {
+        eprintln!("bizscript: cannot write the report {}: {e}", path.display());
+    }
+}
+
+/// Writes the failure report for `err` and hands it back.
+fn early_report(options: &RunOptions, err: HostError) -> HostError {
+    let code = match &err {
+        HostError::Params(_) => "BZ-PARAMETER",
+        HostError::Load(_) | HostError::Usage(_) => "BZ-USAGE",
+        HostError::Simulate(_) => "BZ-SIMULATE",
+        HostError::Report { .. } => "BZ-REPORT",
+    };
+    write_failure_report(options, err.exit_status(), code, &err.to_string());
+    err
+}
+
+/// Decides the exit status and the report from how the script ended and what the ledger holds.
 fn conclude(
     evaluation: Evaluation,
     set_report: Option<Map>,
     cancel: &Cancel,
+    ledger: &Ledger,
 ) -> (ExitStatus, Option<Value>) {
     let mut report = set_report.map(|m| to_json(&Dynamic::from_map(m)));
-    let status = match evaluation {
+    let script_status = match evaluation {
         Evaluation::Finished(value) => {
             if value.is_map() {
                 report = Some(to_json(&value));
@@ -207,26 +351,46 @@ fn conclude(
             } else if let Ok(code) = value.as_int() {
                 ExitStatus::from_script_code(code)
             } else {
-                report
+                let status = report
                     .as_ref()
                     .and_then(|r| r.get("verdict"))
                     .and_then(Value::as_str)
                     .and_then(ExitStatus::from_verdict)
-                    .unwrap_or(ExitStatus::Success)
+                    .unwrap_or(ExitStatus::Success);
+                // A report that caught a usage error and says so (`failure.code`) still exits
+                // 2: the exit-code contract does not depend on who caught the error.
+                let usage = report
+                    .as_ref()
+                    .and_then(|r| r.pointer("/failure/code"))
+                    .and_then(Value::as_str)
+                    .is_some_and(is_usage_code);
+                if status == ExitStatus::Failure && usage {
+                    ExitStatus::Usage
+                } else {
+                    status
+                }
             }
         }
         Evaluation::Syntax(rendered) => {
             eprintln!("{rendered}");
             ExitStatus::Usage
         }
-        Evaluation::Failed { rendered, error } => {
+        Evaluation::Failed {
+            rendered,
+            error,
+            usage,
+        } => {
             eprintln!("{rendered}");
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
                 map.insert("error".into(), error);
             }
-            ExitStatus::Failure
+            if usage {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Failure
+            }
         }
         Evaluation::Interrupted => {
             eprintln!("bizscript: interrupted");
@@ -238,9 +402,50 @@ fn conclude(
             ExitStatus::Interrupted
         }
     };
+    let worst = ledger.worst();
+    let status = combine(script_status, worst);
+    let outcomes = ledger.outcomes();
+    let unaccepted = ledger.unaccepted();
+    if status != script_status {
+        // The script said better than what happened: say why the exit code is worse, once.
+        eprintln!(
+            "bizscript: exit code {} ({}), not the script's own {}: it did not accept what these primitives reported:",
+            status.code(),
+            worst.as_str(),
+            script_status.code()
+        );
+        for o in &unaccepted {
+            eprintln!("  {}: {}", o.verdict.as_str(), o.summary);
+        }
+        eprintln!("  (a script that means to go on records why with accept(result, \"reason\"))");
+    }
     // A report file is always written when asked for, even for a script that set none.
     let mut report = report.unwrap_or_else(|| Value::Object(Default::default()));
     if let Value::Object(map) = &mut report {
+        if status != script_status {
+            if let Some(previous) = map.insert("verdict".into(), Value::from(worst.as_str())) {
+                map.insert("script_verdict".into(), previous);
+            }
+        }
+        let listed = |list: Vec<&Outcome>| -> Value {
+            Value::Array(
+                list.into_iter()
+                    .map(|o| {
+                        serde_json::json!({
+                            "primitive": o.primitive,
+                            "verdict": o.verdict.as_str(),
+                            "summary": o.summary,
+                            "reason": o.reason,
+                        })
+                    })
+                    .collect(),
+            )
+        };
+        map.insert(
+            "accepted".into(),
+            listed(outcomes.iter().filter(|o| o.reason.is_some()).collect()),
+        );
+        map.insert("unaccepted".into(), listed(unaccepted.iter().collect()));
         map.insert("exit_code".into(), Value::from(status.code()));
     }
     (status, Some(report))

@@ -9,6 +9,46 @@ use crate::host::context::OracleEnv;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The simulator's scenarios (`oracle-sim scenarios` lists the same names; a test keeps the two
+/// in step), with what each means for an export. The one list `--simulate` is validated and
+/// completed from.
+pub const SCENARIOS: &[(&str, &str)] = &[
+    ("ok", "everything works"),
+    (
+        "warnings",
+        "the export completes with errors to review (exit 5)",
+    ),
+    ("fatal", "a worker fatal error stops the job (exit 1)"),
+    (
+        "crash",
+        "the client dies mid-job; the job is left NOT RUNNING",
+    ),
+    ("slow", "a job that runs for about 60 s (for Ctrl-C tests)"),
+    (
+        "tablespace_full",
+        "import only: resumable wait, ORA-01653 (an export is not affected)",
+    ),
+    (
+        "charset_mismatch",
+        "client NLS_LANG WE8MSWIN1252 against an AL32UTF8 database",
+    ),
+    ("bad_home", "message files missing (UDE-00013)"),
+    (
+        "client_too_new",
+        "a 21c client against the 19c database (UDE-00018)",
+    ),
+    (
+        "no_directory",
+        "the directory object BIZAGIBACKUPPATH does not exist",
+    ),
+    ("bad_password", "every logon fails with ORA-01017"),
+    (
+        "no_privilege",
+        "BIZAGIADMON lacks DBA and CREATE ANY DIRECTORY",
+    ),
+    ("disk_full", "the dump's file system fills up (ORA-27072)"),
+];
+
 /// Why a simulated home could not be prepared.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulateError {

@@ -81,9 +81,9 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         engine,
         move || -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&ctx, "check_env: inspecting the Oracle client");
-            let report = check_env(&ctx)?;
+            let report = check_env(&ctx).map_err(|e| ctx.record_error("check_env", e))?;
             step.finish(&summary(&report));
-            rhai::serde::to_dynamic(&report)
+            ctx.record("check_env", rhai::serde::to_dynamic(&report))
         },
     );
 }

@@ -123,9 +123,10 @@ fn run_cleanup(
             job.as_stored()
         ),
     );
-    let cleanup = cleanup_job(ctx, db, &owner, &job, &mut confirmation(ctx, &step))?;
+    let cleanup = cleanup_job(ctx, db, &owner, &job, &mut confirmation(ctx, &step))
+        .map_err(|e| ctx.record_error("cleanup_job", e))?;
     step.finish(&cleanup_summary(&cleanup));
-    rhai::serde::to_dynamic(&cleanup)
+    ctx.record("cleanup_job", rhai::serde::to_dynamic(&cleanup))
 }
 
 /// The owner and job of a map from `datapump_jobs(db)`: exact, as Oracle stores them.

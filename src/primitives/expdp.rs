@@ -102,8 +102,8 @@ pub fn register<Db>(
     let ctx = ctx.clone();
     registration(&EXPDP, &["db: Oracle", "opts: Map", "Map"]).register_into_engine(
         engine,
-        move |db: Db, opts: Map| -> Result<Map, Box<EvalAltResult>> {
-            expdp(&ctx, connection(&db), &opts)
+        move |db: Db, opts: Map| -> Result<Dynamic, Box<EvalAltResult>> {
+            ctx.record("expdp", expdp(&ctx, connection(&db), &opts))
         },
     );
 }

@@ -57,10 +57,12 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
             append_line(&c, path, line)
         });
     let c = ctx.clone();
-    registration(&COPY_FILE, &["source: &str", "destination: &str", "Map"])
-        .register_into_engine(engine, move |source: &str, destination: &str| {
-            copy_file(&c, source, destination)
-        });
+    registration(&COPY_FILE, &["source: &str", "destination: &str", "Map"]).register_into_engine(
+        engine,
+        move |source: &str, destination: &str| {
+            c.record("copy_file", copy_file(&c, source, destination))
+        },
+    );
 }
 
 fn io_error(what: &str, path: &str, err: &std::io::Error) -> Box<EvalAltResult> {

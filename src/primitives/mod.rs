@@ -9,6 +9,7 @@ use crate::host::context::HostCtx;
 use rhai::{Engine, FuncRegistration};
 use std::sync::Arc;
 
+pub mod accept;
 pub mod check_env;
 pub mod clock;
 pub mod compress;
@@ -54,6 +55,7 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
     vec![
         &run_info::RUN_INFO,
         &run_info::SET_REPORT,
+        &accept::ACCEPT,
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
@@ -88,6 +90,7 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     run_info::register(engine, ctx);
+    accept::register(engine, ctx);
     secrets::register(engine, ctx);
     console::register(engine, ctx);
     clock::register(engine, ctx);

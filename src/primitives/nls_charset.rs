@@ -49,7 +49,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&ctx, "nls_charset: reading the database character set");
-            let report = nls_charset(&ctx, &db)?;
+            let report = nls_charset(&ctx, &db).map_err(|e| ctx.record_error("nls_charset", e))?;
             step.finish(&format!(
                 "nls_charset: {} (client {} from {}, database {})",
                 report.verdict,
@@ -57,7 +57,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
                 report.client_nls_lang,
                 report.database_charset
             ));
-            rhai::serde::to_dynamic(&report)
+            ctx.record("nls_charset", rhai::serde::to_dynamic(&report))
         },
     );
 }

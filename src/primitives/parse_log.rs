@@ -42,22 +42,30 @@ ORA-31684: Object type USER:"BIZAGI" already exists
 Job "SYSTEM"."SYS_IMPORT_SCHEMA_01" completed with 1 error(s) at Wed Mar 12 11:12:13 2025 elapsed 0 00:03:12`;
 let r = parse_log_text(log);
 print(`${r.outcome}: ${r.reported_errors} error(s), verdict ${r.verdict}`);   // ok: the user was pre-created
-let strict = parse_log_text(log, #{ deny: ["ORA-31684"] });
+// A run that ignores a failed verdict exits 1; this one only shows what `deny` does.
+let strict = accept(parse_log_text(log, #{ deny: ["ORA-31684"] }), "an example of deny");
 print(strict.verdict);                                                         // failed"#,
 };
 
 /// Registers `parse_log` and `parse_log_text`, with and without options. (Reading a log needs
-/// nothing from the run's context.)
-pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
+/// nothing from the run's context; the verdict goes into its ledger.)
+pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
+    let (c1, c2, c3, c4) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
     registration(&PARSE_LOG, &["path: &str", "Map"])
-        .register_into_engine(engine, |path: &str| parse_log(path, None));
+        .register_into_engine(engine, move |path: &str| {
+            c1.record("parse_log", parse_log(path, None))
+        });
     registration(&PARSE_LOG, &["path: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, |path: &str, opts: Map| parse_log(path, Some(&opts)));
+        .register_into_engine(engine, move |path: &str, opts: Map| {
+            c2.record("parse_log", parse_log(path, Some(&opts)))
+        });
     registration(&PARSE_LOG_TEXT, &["text: &str", "Map"])
-        .register_into_engine(engine, |text: &str| parse_log_text(text, None));
+        .register_into_engine(engine, move |text: &str| {
+            c3.record("parse_log_text", parse_log_text(text, None))
+        });
     registration(&PARSE_LOG_TEXT, &["text: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, |text: &str, opts: Map| {
-            parse_log_text(text, Some(&opts))
+        .register_into_engine(engine, move |text: &str, opts: Map| {
+            c4.record("parse_log_text", parse_log_text(text, Some(&opts)))
         });
 }
 
@@ -177,7 +185,10 @@ mod tests {
 
     fn engine() -> Engine {
         let mut engine = Engine::new();
-        register(&mut engine, &HostCtx::for_tests());
+        let ctx = HostCtx::for_tests();
+        register(&mut engine, &ctx);
+        // The parse_log_text example accepts its deliberate failure.
+        crate::primitives::accept::register(&mut engine, &ctx);
         engine
     }
 

@@ -29,7 +29,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = ctx.clone();
     registration(&PRUNE_ARCHIVES, &["folder: &str", "opts: Map", "Map"])
         .register_into_engine(engine, move |folder: &str, opts: Map| {
-            prune(&c, folder, &opts)
+            c.record("prune_archives", prune(&c, folder, &opts))
         });
 }
 

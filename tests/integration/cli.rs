@@ -251,7 +251,7 @@ fn missing_script_is_a_usage_error() {
 }
 
 #[test]
-fn check_rejects_syntax_errors_and_unknown_functions() {
+fn check_rejects_syntax_errors_and_unknown_functions_with_exit_2() {
     let dir = ScriptDir::new();
     let bad = dir.write("bad.rhai", "let x = 1;\nsecrt_env(\"A\");\n");
     let syntax = dir.write("syntax.rhai", "let x = ;\n");
@@ -263,7 +263,7 @@ fn check_rejects_syntax_errors_and_unknown_functions() {
         .arg("check")
         .arg(&bad)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("unknown function `secrt_env`"))
         .stderr(predicate::str::contains("did you mean `secret_env`?"))
         .stderr(predicate::str::contains("bad.rhai:2:1"));
@@ -271,7 +271,7 @@ fn check_rejects_syntax_errors_and_unknown_functions() {
         .arg("check")
         .arg(&syntax)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("syntax error"));
     bizscript()
         .arg("check")
@@ -292,7 +292,7 @@ fn check_knows_the_embedded_module_functions() {
         .arg("check")
         .arg(&script)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "unknown function `bizagi::no_such_step`",
         ));
@@ -424,4 +424,40 @@ fn sigterm_also_ends_with_130() {
     let mut child = spawn_started(&script);
     signal(&child, Signal::SIGTERM);
     assert_eq!(child.wait().unwrap().code(), Some(130));
+}
+
+#[test]
+fn check_follows_imported_files_and_reports_their_problems_with_exit_2() {
+    let dir = ScriptDir::new();
+    dir.write("helpers.rhai", "fn notify(text) {\n    prnt(text);\n}\n");
+    let script = dir.write(
+        "site.rhai",
+        "import \"helpers\" as h;\nh::notify(\"x\");\nh::notfy(\"y\");\n",
+    );
+    bizscript()
+        .arg("check")
+        .arg(&script)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown function `prnt`"))
+        .stderr(predicate::str::contains("helpers.rhai:2:5"))
+        .stderr(predicate::str::contains("unknown function `h::notfy`"))
+        .stderr(predicate::str::contains("did you mean `h::notify`?"))
+        .stderr(predicate::str::contains("site.rhai:3:"));
+    // Private functions of a module are not callable from outside.
+    dir.write(
+        "secretive.rhai",
+        "private fn hidden() { 1 }\nfn shown() { hidden() }\n",
+    );
+    let private = dir.write(
+        "private.rhai",
+        "import \"secretive\" as s;\nprint(s::shown());\ns::hidden();\n",
+    );
+    bizscript()
+        .arg("check")
+        .arg(&private)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown function `s::hidden`"))
+        .stderr(predicate::str::contains("1 problem(s)"));
 }

@@ -18,6 +18,13 @@ fn example_folder() -> tempfile::TempDir {
         std::fs::write(dir.path().join(name), vec![fill; 200_000]).unwrap();
     }
     std::fs::write(dir.path().join("BIZAGI_export.log"), "Job completed\n").unwrap();
+    // The parse_log example reads it: a missing or failed log would (rightly) fail the run.
+    std::fs::write(
+        dir.path().join("export.log"),
+        "Starting \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\":  system/******** directory=DP\n\
+         Job \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\" successfully completed at Wed Mar 12 11:12:13 2025 elapsed 0 00:00:05\n",
+    )
+    .unwrap();
     dir
 }
 

@@ -190,7 +190,7 @@ fn retention_refuses_keep_zero_and_unknown_options() {
         .arg("run")
         .arg(&script)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("at least 1"));
     let script = dir.write(
         "r2.rhai",
@@ -200,6 +200,6 @@ fn retention_refuses_keep_zero_and_unknown_options() {
         .arg("run")
         .arg(&script)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("did you mean `keep`?"));
 }

@@ -6,6 +6,7 @@ mod doc_examples;
 mod fidelity;
 mod files;
 mod kills;
+mod ledger;
 mod log;
 mod procedure;
 mod repl;

@@ -321,7 +321,8 @@ fn examples_run_under_simulation() {
 #[test]
 fn unknown_parameter_is_refused_with_the_list() {
     let run = simulate("bizagi_export.rhai", "ok", &["shema=X"], None);
-    assert_eq!(run.status, Some(1));
+    // A parameter the procedure refuses is a usage error (README: exit 2).
+    assert_eq!(run.status, Some(2));
     assert!(
         run.stderr.contains("unknown parameter --set shema"),
         "{}",

@@ -28,6 +28,7 @@ fn ending(report: &LogReport) -> String {
         Outcome::Incomplete => {
             "no final line (still running, killed, or the log is cut)".to_string()
         }
+        Outcome::Unread => "ended, in words bizscript does not read".to_string(),
     }
 }
 

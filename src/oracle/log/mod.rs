@@ -15,6 +15,7 @@
 //! * [`verdict`] — the policy; [`summary`] — the text a DBA reads.
 
 pub mod catalogue;
+pub mod command;
 pub mod grammar;
 pub mod lines;
 pub mod languages;

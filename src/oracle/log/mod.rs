@@ -335,6 +335,9 @@ pub struct LogReport {
     pub message_groups: Vec<MessageGroup>,
     /// How many messages the log holds (`messages` may keep fewer).
     pub messages_total: u64,
+    /// The line saying what is wrong in the last failing message (its deepest cause): for a
+    /// job that stopped or never started, what stopped it.
+    pub last_problem: Option<String>,
     pub tables: Vec<TableRows>,
     pub totals: Totals,
     /// The dump files listed after `Dump file set for ... is:`.

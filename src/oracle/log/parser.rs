@@ -82,6 +82,11 @@ pub(super) struct Parser {
     open_bytes: usize,
     /// The open message (or its last cause) is followed by the error that caused it.
     awaiting_cause: bool,
+    /// The open message has causes: further general errors (not Data Pump's own top-level
+    /// messages) continue its chain (ORA-19502, ORA-27072 under ORA-31693 / ORA-02354).
+    chain: bool,
+    /// The line saying what is wrong in the last problem message: the cause of a fatal job.
+    last_problem: Option<String>,
     in_trace: bool,
     in_dump_list: bool,
     path: Option<String>,
@@ -166,6 +171,8 @@ impl Parser {
             open: None,
             open_bytes: 0,
             awaiting_cause: false,
+            chain: false,
+            last_problem: None,
             in_trace: false,
             in_dump_list: false,
             path: None,
@@ -198,8 +205,10 @@ impl Parser {
         // next one. Held until the next line says.
         if let Some((mut held, at)) = self.wrapped.take() {
             let next = trim_end(raw);
+            // A wrap cuts anywhere, even before a blank; only a line that reads on its own (or
+            // an indented dump file name) is not a continuation.
             let continues = !next.is_empty()
-                && !matches!(next.first(), Some(b' ' | b'\t'))
+                && !(self.in_dump_list && matches!(next.first(), Some(b' ' | b'\t')))
                 && !starts_a_line(decode(next).text);
             if continues {
                 held.extend_from_slice(next);
@@ -410,12 +419,16 @@ impl Parser {
     /// The end of the open message: judged, counted, and kept as an example if there is room.
     fn close(&mut self) {
         self.awaiting_cause = false;
+        self.chain = false;
         self.in_trace = false;
         self.open_bytes = 0;
         let Some(mut m) = self.open.take() else {
             return;
         };
         let (verdict, why) = verdict::judge_message(&m, &self.policy);
+        if verdict == Verdict::Failed {
+            self.last_problem = Some(m.cause.clone().unwrap_or_else(|| format!("{}: {}", m.code, m.text)));
+        }
         m.verdict = verdict;
         m.severity = verdict::severity(&m, verdict);
         let kind = m.object.as_ref().map(|o| o.kind.clone());
@@ -458,7 +471,7 @@ impl Parser {
             self.evidence = true;
         }
         let stack = code.as_str().as_bytes() == STACK;
-        let awaiting = self.awaiting_cause;
+        let awaiting = self.awaiting_cause || (self.chain && !is_top_level(code));
         let in_trace = self.in_trace;
         if let Some(open) = self.open.as_mut() {
             let waits = open.code == RESUMABLE_WAIT && resumable;
@@ -483,6 +496,7 @@ impl Parser {
                 if !stack {
                     self.awaiting_cause =
                         catalogue::lookup(code.as_str()).is_some_and(|e| e.takes_cause);
+                    self.chain = true;
                 }
                 return;
             }
@@ -761,6 +775,7 @@ impl Parser {
             codes: self.codes.iter().map(|c| c.as_str().to_string()).collect(),
             messages: self.messages,
             message_groups: self.groups,
+            last_problem: self.last_problem,
             messages_total: self.messages_total,
             tables: self.tables,
             totals: self.totals,
@@ -778,6 +793,17 @@ impl Parser {
         verdict::judge(&mut report, &self.policy, self.data_warnings_dropped);
         report
     }
+}
+
+/// Data Pump's own messages, which start a message of their own even inside a chain of causes.
+fn is_top_level(code: Code) -> bool {
+    let s = code.as_str();
+    let family = s.starts_with("ORA-39")
+        || s.starts_with("ORA-31")
+        || s.starts_with("UDE-")
+        || s.starts_with("UDI-")
+        || s.starts_with("KUP-");
+    family && catalogue::lookup(s).is_some()
 }
 
 /// Codes only Data Pump (or its clients) writes: evidence that a text is a Data Pump log.

@@ -260,11 +260,7 @@ pub fn judge(report: &mut LogReport, policy: &Policy, dropped_data_warnings: u64
     };
     if let Some(why) = incomplete {
         // The cause, not only the wrapper: the first failing message's deepest cause.
-        let cause = report
-            .message_groups
-            .iter()
-            .find(|g| g.verdict == Verdict::Failed && g.first_cause.is_some())
-            .and_then(|g| g.first_cause.clone());
+        let cause = report.last_problem.clone();
         let why = match cause {
             Some(c) if report.outcome != Outcome::Incomplete => format!("{why}; the cause: {c}"),
             _ => why,

@@ -270,7 +270,9 @@ Job "SYSTEM"."SYS_IMPORT_FULL_01" completed with 1 error(s) at 10:00:00`;"#;
         );
         for bad in ["foo", "ORA31684", "ORA-3168"] {
             assert_eq!(
-                error_code(e.eval::<Dynamic>(&format!(r#"parse_log_text("", #{{ deny: ["{bad}"] }})"#))),
+                error_code(
+                    e.eval::<Dynamic>(&format!(r#"parse_log_text("", #{{ deny: ["{bad}"] }})"#))
+                ),
                 "BZ-PARAMETER-CODE",
                 "{bad}"
             );

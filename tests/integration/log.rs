@@ -194,7 +194,9 @@ Job \"BIZAGI\".\"SYS_EXPORT_SCHEMA_01\" erfolgreich um Di Nov 24 01:02:09 2026 e
         .arg(&log)
         .assert()
         .code(3)
-        .stdout(predicate::str::contains("final line in a language bizscript does not read"));
+        .stdout(predicate::str::contains(
+            "final line in a language bizscript does not read",
+        ));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::{parse_bytes, parse_file, parse_reader, Outcome, Policy};
 use std::path::PathBuf;
 
 fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    super::shared_dir()
 }
 
 /// One row of `sources.tsv`.

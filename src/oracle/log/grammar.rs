@@ -196,9 +196,14 @@ pub enum Line<'a> {
         value: &'a [u8],
     },
     /// An interactive command at the `Export>` / `Import>` prompt.
-    Interactive { tool: Tool, command: &'a [u8] },
+    Interactive {
+        tool: Tool,
+        command: &'a [u8],
+    },
     /// `Are you sure you wish to stop this job ([yes]/no): yes` and the answer.
-    Confirm { yes: bool },
+    Confirm {
+        yes: bool,
+    },
     /// Anything else: shell prompts, SQL text of a failing statement, stack continuations.
     Other(&'a [u8]),
 }
@@ -311,8 +316,10 @@ pub fn classify(text: &[u8]) -> Line<'_> {
             .or_else(|| text.starts_with(b"Password:").then_some(Line::Info))
             .or_else(|| status(text)),
         b'C' => {
-            if text.starts_with(b"Completed ") && !text.starts_with(b"Completed Objects: ")
-                && !text.starts_with(b"Completed Rows: ") && !text.starts_with(b"Completed Bytes: ")
+            if text.starts_with(b"Completed ")
+                && !text.starts_with(b"Completed Objects: ")
+                && !text.starts_with(b"Completed Rows: ")
+                && !text.starts_with(b"Completed Bytes: ")
             {
                 Some(Line::Progress)
             } else if text.starts_with(b"Connected to:") {
@@ -380,7 +387,10 @@ pub fn classify(text: &[u8]) -> Line<'_> {
             .strip_prefix(b"Version ")
             .filter(|v| v.first().is_some_and(u8::is_ascii_digit))
             .map(Line::Version)
-            .or_else(|| text.starts_with(b"Verifying dump file").then_some(Line::Info)),
+            .or_else(|| {
+                text.starts_with(b"Verifying dump file")
+                    .then_some(Line::Info)
+            }),
         b'T' => text
             .starts_with(b"Total estimation")
             .then_some(Line::Progress)

@@ -230,7 +230,8 @@ fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || haystack.len() < needle.len() {
         return None;
     }
-    (0..=haystack.len() - needle.len()).find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    (0..=haystack.len() - needle.len())
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The number just before `word` (`1 erreur(s)`, `7 个错误`, `1個のエラー`): digits, then at
@@ -259,9 +260,17 @@ fn count_before(rest: &[u8], word: &[u8]) -> Option<u64> {
 /// The tool a translated row line's verb names.
 pub fn row_tool(verb: &[u8]) -> Option<Tool> {
     LANGUAGES.iter().find_map(|lang| {
-        if lang.imported.iter().any(|w| find_ci(verb, w.as_bytes()).is_some()) {
+        if lang
+            .imported
+            .iter()
+            .any(|w| find_ci(verb, w.as_bytes()).is_some())
+        {
             Some(Tool::Impdp)
-        } else if lang.exported.iter().any(|w| find_ci(verb, w.as_bytes()).is_some()) {
+        } else if lang
+            .exported
+            .iter()
+            .any(|w| find_ci(verb, w.as_bytes()).is_some())
+        {
             Some(Tool::Expdp)
         } else {
             None
@@ -271,11 +280,14 @@ pub fn row_tool(verb: &[u8]) -> Option<Tool> {
 
 /// The text of an uncoded warning line in a translation (`Warnung: ...`), or `None`.
 pub fn warning(text: &[u8]) -> Option<&[u8]> {
-    LANGUAGES.iter().flat_map(|l| l.warning.iter()).find_map(|w| {
-        let w = w.as_bytes();
-        (text.len() >= w.len() && text[..w.len()].eq_ignore_ascii_case(w))
-            .then(|| super::grammar::skip_blanks(&text[w.len()..]))
-    })
+    LANGUAGES
+        .iter()
+        .flat_map(|l| l.warning.iter())
+        .find_map(|w| {
+            let w = w.as_bytes();
+            (text.len() >= w.len() && text[..w.len()].eq_ignore_ascii_case(w))
+                .then(|| super::grammar::skip_blanks(&text[w.len()..]))
+        })
 }
 
 /// Whether the line is a user name or password prompt in any language.
@@ -340,7 +352,9 @@ pub struct Pair<'a> {
 /// (`SCHEMA_EXPORT/TABLE/TABLE_DATA`), wherever the translation put it.
 pub fn object_path(text: &[u8]) -> Option<&[u8]> {
     let at = find(text, b"_EXPORT/")?;
-    let is_path = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'$' | b'#');
+    let is_path = |b: &u8| {
+        b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'$' | b'#')
+    };
     let start = text[..at]
         .iter()
         .rposition(|b| !is_path(b))
@@ -377,8 +391,12 @@ mod tests {
 
     #[test]
     fn finds_the_structure_that_survives_translation() {
-        let p = pair("ジョブ\"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\"が正常に完了しました".as_bytes()).unwrap();
-        assert_eq!((p.owner, p.job), (&b"SYSTEM"[..], &b"SYS_EXPORT_SCHEMA_01"[..]));
+        let p = pair("ジョブ\"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\"が正常に完了しました".as_bytes())
+            .unwrap();
+        assert_eq!(
+            (p.owner, p.job),
+            (&b"SYSTEM"[..], &b"SYS_EXPORT_SCHEMA_01"[..])
+        );
         assert_eq!(
             object_path(b"Objekttyp SCHEMA_EXPORT/TABLE/TABLE_DATA wird verarbeitet"),
             Some(&b"SCHEMA_EXPORT/TABLE/TABLE_DATA"[..])
@@ -387,7 +405,10 @@ mod tests {
             object_path("オブジェクト型SCHEMA_EXPORT/USERの処理中です".as_bytes()),
             Some(&b"SCHEMA_EXPORT/USER"[..])
         );
-        assert_eq!(row_tool("行がエクスポートされました".as_bytes()), Some(Tool::Expdp));
+        assert_eq!(
+            row_tool("行がエクスポートされました".as_bytes()),
+            Some(Tool::Expdp)
+        );
         assert_eq!(row_tool(b" export : "), Some(Tool::Expdp));
     }
 }

@@ -17,15 +17,29 @@
 pub mod catalogue;
 pub mod command;
 pub mod grammar;
-pub mod lines;
 pub mod languages;
+pub mod lines;
 pub mod normalise;
 mod parser;
 pub mod summary;
 pub mod verdict;
 
 #[cfg(test)]
+mod class_tests;
+#[cfg(test)]
 mod corpus_tests;
+
+/// The shared reference folder (`shared/` next to the repository, or next to one of its parent
+/// folders: a git worktree lives deeper than the main checkout), for tests.
+#[cfg(test)]
+pub(crate) fn shared_dir() -> std::path::PathBuf {
+    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|s| s.join("datapump-logs").is_dir())
+        .unwrap_or_else(|| here.join("../shared"))
+}
 #[cfg(test)]
 mod robustness_tests;
 
@@ -158,8 +172,14 @@ impl Policy {
     /// A policy whose codes are all checked with [`check_code`].
     pub fn checked(allow: &[String], deny: &[String], restore: bool) -> Result<Policy, BadCode> {
         Ok(Policy {
-            allow: allow.iter().map(|c| check_code(c)).collect::<Result<_, _>>()?,
-            deny: deny.iter().map(|c| check_code(c)).collect::<Result<_, _>>()?,
+            allow: allow
+                .iter()
+                .map(|c| check_code(c))
+                .collect::<Result<_, _>>()?,
+            deny: deny
+                .iter()
+                .map(|c| check_code(c))
+                .collect::<Result<_, _>>()?,
             restore,
         })
     }

@@ -124,27 +124,40 @@ fn starts_ci(s: &[u8], prefix: &[u8]) -> bool {
     s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
-/// The length of the paste prefixes at the start of `s` (after blanks).
-fn prefix_len(line: &[u8]) -> usize {
-    let mut s = trim_start(line);
-    loop {
-        let before = s.len();
-        if s.starts_with(b"--") && !s.starts_with(b"---") {
-            // `-- ` from a SQL script; `-----` (a trace banner) is the log's own.
-            s = &s[2..];
-        } else if let [b'#' | b'>', rest @ ..] = s {
-            s = rest;
-        } else if starts_ci(s, b"REM ") || s.eq_ignore_ascii_case(b"REM") {
-            s = &s[3.min(s.len())..];
-        } else if s.starts_with(b"SQL> ") || s == b"SQL>" {
-            s = &s[4..];
-        }
-        s = trim_start(s);
-        if s.len() == before {
-            break;
-        }
+/// The length of one paste prefix at the start of `s` (no blanks before it), if there is one.
+fn one_prefix(s: &[u8]) -> Option<usize> {
+    if s.starts_with(b"--") && !s.starts_with(b"---") {
+        // `-- ` from a SQL script; `-----` (a trace banner) is the log's own.
+        Some(2)
+    } else if let [b'#' | b'>', ..] = s {
+        Some(1)
+    } else if starts_ci(s, b"REM ") || s.eq_ignore_ascii_case(b"REM") {
+        Some(3)
+    } else if s.starts_with(b"SQL> ") || s == b"SQL>" {
+        Some(4)
+    } else {
+        None
     }
-    line.len() - s.len()
+}
+
+/// The length of the paste prefixes at the start of `line`: blanks, prefixes, and the one blank
+/// that separates each prefix from the text. Further blanks are the text's own (a wrapped
+/// console line may start with one), so they stay. 0 when the line has no prefix.
+fn prefix_len(line: &[u8]) -> usize {
+    let mut s = line;
+    let mut end = 0;
+    loop {
+        let t = trim_start(s);
+        let Some(n) = one_prefix(t) else {
+            break;
+        };
+        s = &t[n..];
+        if let [b' ' | b'\t', rest @ ..] = s {
+            s = rest;
+        }
+        end = line.len() - s.len();
+    }
+    end
 }
 
 /// A line that only says "something was left out here".
@@ -227,9 +240,9 @@ impl Normaliser {
         let lead = raw.len() - trim_start(raw).len();
         let p = match raw.get(lead) {
             Some(b'-' | b'#' | b'>' | b'R' | b'r' | b'S') => prefix_len(raw),
-            _ => lead,
+            _ => 0,
         };
-        if p > lead {
+        if p > 0 {
             self.applied.add(Fix::LinePrefix);
         }
         let text = &raw[p..];
@@ -262,16 +275,22 @@ impl Normaliser {
         if memchr::memchr(b'<', &self.a).is_some() {
             self.tags();
         }
-        if memchr::memchr(b'&', &self.a).is_some() {
-            self.entities();
+        // Text escaped twice (`&amp;quot;`) is decoded twice; tags that were escaped show up
+        // once decoded, and go too.
+        for _ in 0..3 {
+            if memchr::memchr(b'&', &self.a).is_none() || !self.entities() {
+                break;
+            }
+            if memchr::memchr(b'<', &self.a).is_some() {
+                self.tags();
+            }
         }
         if memchr::memchr(b'`', &self.a).is_some() || has_emphasis(&self.a) {
             self.markdown();
         }
         // Markup can hide a prefix (`<p>-- Starting ...`) or leave an elision.
-        let lead = self.a.len() - trim_start(&self.a).len();
         let p = prefix_len(&self.a);
-        if p > lead {
+        if p > 0 {
             self.applied.add(Fix::LinePrefix);
             self.a.drain(..p);
         }
@@ -361,8 +380,8 @@ impl Normaliser {
         }
     }
 
-    /// `&quot;`, `&#34;`, `&#x22;`, `&gt;`... decoded.
-    fn entities(&mut self) {
+    /// `&quot;`, `&#34;`, `&#x22;`, `&gt;`... decoded; whether any was.
+    fn entities(&mut self) -> bool {
         self.b.clear();
         let s = &self.a;
         let mut i = 0;
@@ -409,6 +428,7 @@ impl Normaliser {
                 self.unicode();
             }
         }
+        decoded
     }
 
     /// `**` runs of exactly two and backticks out.
@@ -456,7 +476,10 @@ fn spaced_code(t: &[u8]) -> Option<usize> {
         return None;
     }
     let rest = &t[9..];
-    let blanks = rest.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+    let blanks = rest
+        .iter()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count();
     (blanks > 0 && rest.get(blanks) == Some(&b':')).then_some(9)
 }
 
@@ -501,7 +524,10 @@ mod tests {
         for (line, want) in [
             ("-- ORA-39083: x", "ORA-39083: x"),
             ("# Job \"A\".\"B\" x", "Job \"A\".\"B\" x"),
-            ("> > . . exported \"A\".\"B\" 1 KB 1 rows", ". . exported \"A\".\"B\" 1 KB 1 rows"),
+            (
+                "> > . . exported \"A\".\"B\" 1 KB 1 rows",
+                ". . exported \"A\".\"B\" 1 KB 1 rows",
+            ),
             ("REM Starting \"A\".\"B\":", "Starting \"A\".\"B\":"),
             ("SQL> Starting \"A\".\"B\":", "Starting \"A\".\"B\":"),
         ] {
@@ -517,7 +543,8 @@ mod tests {
 
     #[test]
     fn undoes_markup_and_typography() {
-        let (text, fixes) = norm("**Job** &quot;A&quot;.“B” <span class=\"x\">successfully</span> com**plet**ed…");
+        let (text, fixes) =
+            norm("**Job** &quot;A&quot;.“B” <span class=\"x\">successfully</span> com**plet**ed…");
         assert_eq!(text, "Job \"A\".\"B\" successfully completed...");
         assert!(fixes.contains(&Fix::Markdown), "{fixes:?}");
         assert!(fixes.contains(&Fix::HtmlEscape), "{fixes:?}");
@@ -531,7 +558,18 @@ mod tests {
 
     #[test]
     fn skips_fences_and_elisions() {
-        for line in ["```", "```text", "~~~", "...", ". ..", "…", "(etc)", "[...]", "~~", "(output truncated)"] {
+        for line in [
+            "```",
+            "```text",
+            "~~~",
+            "...",
+            ". ..",
+            "…",
+            "(etc)",
+            "[...]",
+            "~~",
+            "(output truncated)",
+        ] {
             assert_eq!(norm(line).0, "<skip>", "{line}");
         }
         assert_ne!(norm(". . exported \"A\".\"B\" 1 KB 1 rows").0, "<skip>");

@@ -46,7 +46,9 @@ pub(super) struct Parser {
     policy: Policy,
     normaliser: Normaliser,
     /// A line exactly as wide as the console, waiting to see whether the next one continues it.
-    wrapped: Option<(Vec<u8>, u64)>,
+    wrapped: Option<(Vec<u8>, u64, Vec<u8>)>,
+    /// Some lines were joined again.
+    wrapped_lines: bool,
     /// Physical lines read.
     physical: u64,
     /// The line number of the logical line being read (its first physical line).
@@ -133,17 +135,13 @@ fn binary_bytes(raw: &[u8]) -> u64 {
         .count() as u64
 }
 
-/// Whether a line starts like a line of its own (so the line before it was not wrapped).
-fn starts_a_line(body: &[u8]) -> bool {
-    !matches!(classify(body), Line::Other(_))
-}
-
 impl Parser {
     pub(super) fn new(policy: &Policy) -> Parser {
         Parser {
             policy: policy.clone(),
             normaliser: Normaliser::default(),
             wrapped: None,
+            wrapped_lines: false,
             physical: 0,
             line_no: 0,
             tool_banner: None,
@@ -201,47 +199,91 @@ impl Parser {
             self.sampled_bytes += raw.len() as u64 + 1;
             self.binary_bytes += binary_bytes(raw);
         }
-        // A console transcript wrapped at 80 columns: a line exactly that wide may go on in the
-        // next one. Held until the next line says.
-        if let Some((mut held, at)) = self.wrapped.take() {
-            let next = trim_end(raw);
+        let mut normaliser = std::mem::take(&mut self.normaliser);
+        match normaliser.line(raw) {
+            Normal::Text(text) => self.text_line(text),
+            Normal::Skip => {
+                self.flush_wrapped();
+                self.in_dump_list = false;
+            }
+        }
+        self.normaliser = normaliser;
+    }
+
+    /// A normalised line. A console transcript wrapped at 80 columns: a line exactly that wide
+    /// may go on in the next one, so it is held until the next line says. (Widths are measured
+    /// after normalisation: the wrap happened in the console, before the paste.)
+    fn text_line(&mut self, t: &[u8]) {
+        let t = trim_end(t);
+        let indent = t.len() - grammar::skip_blanks(t).len();
+        let body = &t[indent..];
+        if let Some((mut held, at, held_indent)) = self.wrapped.take() {
             // A wrap cuts anywhere, even before a blank; only a line that reads on its own (or
             // an indented dump file name) is not a continuation.
-            let continues = !next.is_empty()
-                && !(self.in_dump_list && matches!(next.first(), Some(b' ' | b'\t')))
-                && !starts_a_line(decode(next).text);
+            // A dump file name of the list: a path, no quotes; the next indented one is another.
+            let dump_name = self.in_dump_list
+                && !held.contains(&b'"')
+                && held.iter().any(|b| matches!(b, b'/' | b'\\' | b'.'))
+                && !self.starts_a_line(&held);
+            let continues =
+                !body.is_empty() && !(dump_name && indent > 0) && !self.starts_a_line(body);
             if continues {
-                held.extend_from_slice(next);
-                self.normaliser.applied.add(Fix::Wrapped);
-                if normalise::width(raw) == CONSOLE_WIDTH {
-                    self.wrapped = Some((held, at));
+                // Blanks beyond the indentation both lines share (a paste's): the wrap cut just
+                // before a blank of the text.
+                let own = &t[..indent];
+                let common = own
+                    .iter()
+                    .zip(held_indent.iter())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let blank = own.len() > common;
+                if blank {
+                    held.push(b' ');
+                }
+                held.extend_from_slice(body);
+                self.wrapped_lines = true;
+                if console_wide(body, t)
+                    || normalise::width(body) + usize::from(blank) == CONSOLE_WIDTH
+                {
+                    self.wrapped = Some((held, at, held_indent));
                 } else {
-                    self.logical(&held, at);
+                    self.decoded_at(&held, at);
                 }
                 return;
             }
-            self.logical(&held, at);
+            self.decoded_at(&held, at);
         }
-        if normalise::width(raw) == CONSOLE_WIDTH {
-            self.wrapped = Some((raw.to_vec(), self.physical));
+        // The console's width counts the indentation when the console showed it, not when a
+        // blog added it afterwards: either can be the one that is 80 wide.
+        if console_wide(body, t) {
+            self.wrapped = Some((t.to_vec(), self.physical, t[..indent].to_vec()));
             return;
         }
         let at = self.physical;
-        self.logical(raw, at);
+        self.decoded_at(t, at);
+    }
+
+    /// Whether a line starts like a line of its own (so the line before it was not wrapped): a
+    /// LOGTIME stamp, or a shape the grammar knows, in English or by translated structure.
+    fn starts_a_line(&self, body: &[u8]) -> bool {
+        let body = grammar::skip_blanks(body);
+        if super::lines::logtime_len(body).is_some() {
+            return true;
+        }
+        let text = decode(body).text;
+        !matches!(classify(text), Line::Other(_)) || self.translated(text).is_some()
+    }
+
+    fn flush_wrapped(&mut self) {
+        if let Some((held, at, _)) = self.wrapped.take() {
+            self.decoded_at(&held, at);
+        }
     }
 
     /// One logical line (a wrapped one joined again), first physical line `at`.
-    fn logical(&mut self, raw: &[u8], at: u64) {
+    fn decoded_at(&mut self, text: &[u8], at: u64) {
         self.line_no = at;
-        let mut normaliser = std::mem::take(&mut self.normaliser);
-        if let Normal::Text(text) = normaliser.line(raw) {
-            self.decoded(text);
-        } else {
-            self.in_dump_list = false;
-        }
-        let applied = normaliser.applied;
-        self.normaliser = normaliser;
-        self.normaliser.applied = applied;
+        self.decoded(text);
     }
 
     fn decoded(&mut self, raw: &[u8]) {
@@ -331,8 +373,9 @@ impl Parser {
                 .is_none_or(|(o, j)| o.as_slice() == p.owner && j.as_slice() == p.job);
             let elapsed = find(p.after, b"elapsed").is_some();
             // `Mastertabelle "O"."J" erfolgreich geladen/entladen`: loaded/unloaded.
-            let slash = !elapsed && (memchr::memchr(b'/', p.after).is_some()
-                || memchr::memchr(b'/', p.before).is_some());
+            let slash = !elapsed
+                && (memchr::memchr(b'/', p.after).is_some()
+                    || memchr::memchr(b'/', p.before).is_some());
             if slash && !p.after.contains(&b':') {
                 return Some(Line::MasterTable {
                     owner: p.owner,
@@ -361,8 +404,8 @@ impl Parser {
                 let ending = languages::ending(p.after)
                     .or_else(|| languages::ending(p.before))
                     .unwrap_or(Ending::Unread);
-                let elapsed_value = find(p.after, b"elapsed ")
-                    .map(|i| grammar::elapsed_value(&p.after[i + 8..]));
+                let elapsed_value =
+                    find(p.after, b"elapsed ").map(|i| grammar::elapsed_value(&p.after[i + 8..]));
                 return Some(Line::Final(grammar::Final {
                     owner: p.owner,
                     job: p.job,
@@ -427,7 +470,11 @@ impl Parser {
         };
         let (verdict, why) = verdict::judge_message(&m, &self.policy);
         if verdict == Verdict::Failed {
-            self.last_problem = Some(m.cause.clone().unwrap_or_else(|| format!("{}: {}", m.code, m.text)));
+            self.last_problem = Some(
+                m.cause
+                    .clone()
+                    .unwrap_or_else(|| format!("{}: {}", m.code, m.text)),
+            );
         }
         m.verdict = verdict;
         m.severity = verdict::severity(&m, verdict);
@@ -484,7 +531,12 @@ impl Parser {
                 {
                     open.causes.push(code.as_str().to_string());
                 }
-                if !stack && !open.cause.as_deref().is_some_and(|c| is_os_error(c.as_bytes())) {
+                if !stack
+                    && !open
+                        .cause
+                        .as_deref()
+                        .is_some_and(|c| is_os_error(c.as_bytes()))
+                {
                     // The deepest cause so far; an OS error line, once seen, stays the cause.
                     open.cause = Some(text(body));
                 }
@@ -720,8 +772,9 @@ impl Parser {
 
     /// The report, judged under the parser's policy.
     pub(super) fn finish(mut self) -> LogReport {
-        if let Some((held, at)) = self.wrapped.take() {
-            self.logical(&held, at);
+        self.flush_wrapped();
+        if self.wrapped_lines {
+            self.normaliser.applied.add(Fix::Wrapped);
         }
         self.close();
         if self.job.is_none() {
@@ -793,6 +846,14 @@ impl Parser {
         verdict::judge(&mut report, &self.policy, self.data_warnings_dropped);
         report
     }
+}
+
+/// Whether a line (`t`, its text `body` without the indentation) filled the console: the
+/// console's 80 columns count some of the indentation (what the console showed), not what a
+/// blog or mail added afterwards, and which part is which is unknown.
+fn console_wide(body: &[u8], t: &[u8]) -> bool {
+    let (b, w) = (normalise::width(body), normalise::width(t));
+    b > 0 && b <= CONSOLE_WIDTH && CONSOLE_WIDTH <= w
 }
 
 /// Data Pump's own messages, which start a message of their own even inside a chain of causes.

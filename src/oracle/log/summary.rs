@@ -67,11 +67,18 @@ pub fn human_summary(report: &LogReport) -> String {
     if !report.dump_files.is_empty() {
         let _ = writeln!(out, "Dump files: {}", report.dump_files.join(", "));
     }
-    if let Some(sets) = report.character_sets.as_ref().filter(|s| !s.meaning.is_empty()) {
+    if let Some(sets) = report
+        .character_sets
+        .as_ref()
+        .filter(|s| !s.meaning.is_empty())
+    {
         let _ = writeln!(out, "Character sets: {}.", sets.meaning);
     }
     if report.interactive {
-        let _ = writeln!(out, "An interactive session (attach, status, KILL_JOB / STOP_JOB).");
+        let _ = writeln!(
+            out,
+            "An interactive session (attach, status, KILL_JOB / STOP_JOB)."
+        );
     }
     if report.messages_total > report.messages.len() as u64 {
         let _ = writeln!(
@@ -83,7 +90,11 @@ pub fn human_summary(report: &LogReport) -> String {
     }
     if !report.normalisations.is_empty() {
         let fixes: Vec<&str> = report.normalisations.iter().map(|f| f.describe()).collect();
-        let _ = writeln!(out, "Read after undoing how it was pasted: {}.", fixes.join("; "));
+        let _ = writeln!(
+            out,
+            "Read after undoing how it was pasted: {}.",
+            fixes.join("; ")
+        );
     }
 
     let deciding: Vec<_> = report

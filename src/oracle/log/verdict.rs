@@ -299,7 +299,15 @@ pub fn judge(report: &mut LogReport, policy: &Policy, dropped_data_warnings: u64
             Some(c) => format!("{group} (first cause: {c})"),
             None => group.clone(),
         };
-        reasons.add_counted(g.verdict, Some(&g.code), Some(g.first_line), group, one, many, g.count);
+        reasons.add_counted(
+            g.verdict,
+            Some(&g.code),
+            Some(g.first_line),
+            group,
+            one,
+            many,
+            g.count,
+        );
     }
 
     // Failed 2: rows rejected.
@@ -358,7 +366,11 @@ pub fn judge(report: &mut LogReport, policy: &Policy, dropped_data_warnings: u64
     if let Some(sets) = &report.character_sets {
         if let (Some(e), Some(i)) = (&sets.export, &sets.import) {
             if !e.eq_ignore_ascii_case(i) {
-                reasons.fact(Verdict::Ok, None, format!("character sets: {}", sets.meaning));
+                reasons.fact(
+                    Verdict::Ok,
+                    None,
+                    format!("character sets: {}", sets.meaning),
+                );
             }
         }
     }

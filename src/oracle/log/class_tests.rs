@@ -392,3 +392,20 @@ fn millions_of_messages_are_counted_not_kept() {
     assert_eq!(r.verdict, Verdict::Review);
     assert_eq!(r.error_lines, 200_000);
 }
+
+#[test]
+fn lines_that_only_look_like_structure_are_not_taken_for_it() {
+    // A reopened job is not an ended one: the log below ends while it runs again.
+    let reopened = "Starting \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\":  system/******** schemas=BIZAGI\n\
+                    Processing object type SCHEMA_EXPORT/TABLE/TABLE_DATA\n\
+                    Job \"SYSTEM\".\"SYS_EXPORT_SCHEMA_01\" has been reopened at Wed Mar 12 10:00:00 2025\n";
+    assert_eq!(read(reopened).outcome, Outcome::Incomplete);
+    // The failing SQL of a message names objects with quoted pairs, slashes and times.
+    let sql = "ORA-39083: Object type DIRECTORY:\"SYS\".\"DP\" failed to create with error:\n\
+               ORA-01031: insufficient privileges\n\
+               Failing sql is:\n\
+               CREATE DIRECTORY \"SYS\".\"DP\" AS '/u01/dp' -- 10:00:00\n";
+    let r = read(sql);
+    assert_eq!(r.job, None);
+    assert_eq!(r.outcome, Outcome::NotStarted);
+}

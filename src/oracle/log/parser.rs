@@ -367,10 +367,21 @@ impl Parser {
             return None;
         }
         if let Some(p) = languages::pair(body) {
+            let known = self.job_pair.is_some();
             let ours = self
                 .job_pair
                 .as_ref()
                 .is_none_or(|(o, j)| o.as_slice() == p.owner && j.as_slice() == p.job);
+            // Inside a message (the failing SQL of an ORA-39083) a quoted pair is an object's
+            // name, unless it is this job's own.
+            if self.open.is_some() && !(known && ours) {
+                return None;
+            }
+            // An English `Job "O"."J" ...` line the English grammar did not read as final
+            // (`has been reopened at ...`): the job goes on, unless translated words end it.
+            if body.starts_with(b"Job \"") && languages::ending(p.after).is_none() {
+                return Some(Line::Info);
+            }
             let elapsed = find(p.after, b"elapsed").is_some();
             // `Mastertabelle "O"."J" erfolgreich geladen/entladen`: loaded/unloaded.
             let slash = !elapsed

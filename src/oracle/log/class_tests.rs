@@ -409,3 +409,12 @@ fn lines_that_only_look_like_structure_are_not_taken_for_it() {
     assert_eq!(r.job, None);
     assert_eq!(r.outcome, Outcome::NotStarted);
 }
+
+#[test]
+fn a_translated_banner_gives_the_tool_and_release() {
+    let r = read("インポート: Release 19.0.0.0.0 - Production on 木 10月 15 11:41:34 2020\n\"SYSTEM\".\"SYS_IMPORT_FULL_01\"を起動しています: system/********\n");
+    assert_eq!(r.tool.map(|t| t.as_str()), Some("impdp"));
+    assert_eq!(r.version.as_deref(), Some("19.0.0.0.0"));
+    let r = read("Starting \"S\".\"J\":  s/********\nWARNING : possible data loss in character set conversions\nJob \"S\".\"J\" successfully completed at 10:00:00\n");
+    assert_eq!(r.verdict, Verdict::Review);
+}

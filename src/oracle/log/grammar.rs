@@ -405,8 +405,11 @@ pub fn classify(text: &[u8]) -> Line<'_> {
             }
         }
         b'W' => {
-            if text.len() >= 8 && text[..8].eq_ignore_ascii_case(b"Warning:") {
-                Some(Line::Warning(skip_blanks(&text[8..])))
+            let after_word = (text.len() >= 7 && text[..7].eq_ignore_ascii_case(b"Warning"))
+                .then(|| skip_blanks(&text[7..]))
+                .and_then(|r| r.strip_prefix(b":"));
+            if let Some(w) = after_word {
+                Some(Line::Warning(skip_blanks(w)))
             } else if text.starts_with(b"Worker ") && text.ends_with(b"Status:") {
                 Some(Line::Status {
                     key: text,
@@ -452,6 +455,15 @@ pub fn classify(text: &[u8]) -> Line<'_> {
     }
     if let Some(w) = languages::warning(text) {
         return Line::Warning(w);
+    }
+    // A translated banner: `エクスポート: Release 19.0.0.0.0 - Production on ...`.
+    if let Some(i) = find(text, b": Release ") {
+        let rest = &text[i + 10..];
+        if rest.first().is_some_and(u8::is_ascii_digit) && find(rest, b" - ").is_some() {
+            if let Some(tool) = languages::row_tool(&text[..i]) {
+                return banner(tool, rest);
+            }
+        }
     }
     if languages::is_prompt(text) {
         return Line::Info;
@@ -555,6 +567,8 @@ fn final_line(rest: &[u8]) -> Option<Final<'_>> {
     } else if let Some(r) = rest.strip_prefix(b"stopped due to fatal error") {
         (Ending::Fatal, r)
     } else if let Some(r) = rest.strip_prefix(b"stopped") {
+        (Ending::Stopped, r)
+    } else if let Some(r) = rest.strip_prefix(b"killed") {
         (Ending::Stopped, r)
     } else {
         return None;

@@ -216,6 +216,10 @@ pub fn ending(rest: &[u8]) -> Option<Ending> {
             }
         }
     }
+    // The word for errors without a count read: never a success (it would be a false `ok`).
+    if LANGUAGES.iter().any(|l| has(l.errors)) {
+        return None;
+    }
     if LANGUAGES.iter().any(|l| has(l.success)) {
         return Some(Ending::Success);
     }
@@ -387,6 +391,11 @@ mod tests {
             assert_eq!(ending(rest.as_bytes()), Some(*want), "{rest}");
         }
         assert_eq!(ending(b" huwa kamil fi 10:00:00 elapsed 0 00:00:01"), None);
+        // Errors mentioned but their count not read: not a success.
+        assert_eq!(
+            ending(" erfolgreich, Fehler: drei, um 10:00:00".as_bytes()),
+            None
+        );
     }
 
     #[test]

@@ -226,7 +226,7 @@ impl Parser {
                 && held.iter().any(|b| matches!(b, b'/' | b'\\' | b'.'))
                 && !self.starts_a_line(&held);
             let continues =
-                !body.is_empty() && !(dump_name && indent > 0) && !self.starts_a_line(body);
+                !(body.is_empty() || (dump_name && indent > 0) || self.starts_a_line(body));
             if continues {
                 // Blanks beyond the indentation both lines share (a paste's): the wrap cut just
                 // before a blank of the text.

@@ -3,7 +3,6 @@
 
 use super::{parse_bytes, parse_reader, Policy};
 use proptest::prelude::*;
-use std::path::PathBuf;
 
 /// The real logs (read once) and a synthetic one touching every line shape.
 fn corpus() -> &'static [Vec<u8>] {

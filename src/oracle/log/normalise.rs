@@ -162,7 +162,25 @@ fn prefix_len(line: &[u8]) -> usize {
 
 /// A line that only says "something was left out here".
 fn is_elision(t: &[u8]) -> bool {
-    if t.is_empty() {
+    // Cheap first: this runs on every line.
+    if t.is_empty()
+        || t.len() > 50
+        || !matches!(
+            t[0],
+            b'.' | b'~'
+                | b'('
+                | b'['
+                | b'<'
+                | b'e'
+                | b'E'
+                | b's'
+                | b'S'
+                | b'o'
+                | b'O'
+                | b'c'
+                | b't'
+        )
+    {
         return false;
     }
     // `...`, `. ..`, `. . .`, `~~`, `…` (after typographic fixes, `...`).

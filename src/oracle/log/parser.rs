@@ -379,7 +379,18 @@ impl Parser {
             }
             // An English `Job "O"."J" ...` line the English grammar did not read as final
             // (`has been reopened at ...`): the job goes on, unless translated words end it.
-            if body.starts_with(b"Job \"") && languages::ending(p.after).is_none() {
+            if body.starts_with(b"Job \"")
+                && languages::ending(p.after).is_none()
+                && [
+                    &b"reopened"[..],
+                    b"has been",
+                    b"is being",
+                    b"restart",
+                    b"resum",
+                ]
+                .iter()
+                .any(|w| find(p.after, w).is_some())
+            {
                 return Some(Line::Info);
             }
             let elapsed = find(p.after, b"elapsed").is_some();

@@ -100,14 +100,14 @@ fn announce(source: &str, report: &LogReport) {
         source,
         verdict = report.verdict.as_str(),
         outcome = report.outcome.as_str(),
-        messages = report.messages.len(),
+        messages = report.messages_total,
         "parsed Data Pump log"
     );
     eprintln!(
         "parse_log: {source}: {} ({}, {} message(s))",
         report.verdict.as_str(),
         report.outcome.as_str(),
-        report.messages.len()
+        report.messages_total
     );
 }
 

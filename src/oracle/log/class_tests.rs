@@ -418,3 +418,16 @@ fn a_translated_banner_gives_the_tool_and_release() {
     let r = read("Starting \"S\".\"J\":  s/********\nWARNING : possible data loss in character set conversions\nJob \"S\".\"J\" successfully completed at 10:00:00\n");
     assert_eq!(r.verdict, Verdict::Review);
 }
+
+#[test]
+fn a_log_saved_as_utf16_is_read_as_text() {
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(GERMAN.encode_utf16().flat_map(|w| w.to_le_bytes()))
+        .collect();
+    let r = parse_bytes(&le, &Policy::default());
+    assert!(r.datapump);
+    assert_eq!((r.outcome, r.verdict), (Outcome::Success, Verdict::Ok));
+    let streamed = super::parse_reader(&le[..], &Policy::default()).unwrap();
+    assert_eq!(streamed, r);
+}

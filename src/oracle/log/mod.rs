@@ -22,6 +22,7 @@ pub mod lines;
 pub mod normalise;
 mod parser;
 pub mod summary;
+pub mod utf16;
 pub mod verdict;
 
 #[cfg(test)]
@@ -384,6 +385,15 @@ pub struct LogReport {
 
 /// Parses a log held in memory.
 pub fn parse_bytes(bytes: &[u8], policy: &Policy) -> LogReport {
+    if let Some(order) = utf16::sniff(bytes) {
+        let mut text = Vec::with_capacity(bytes.len() / 2);
+        if utf16::Utf16Reader::new(bytes, order)
+            .read_to_end(&mut text)
+            .is_ok()
+        {
+            return parse_bytes(&text, policy);
+        }
+    }
     let mut parser = parser::Parser::new(policy);
     for line in lines::SliceLines::new(bytes) {
         parser.line(line);
@@ -402,6 +412,15 @@ pub fn parse_file(path: &Path, policy: &Policy) -> io::Result<LogReport> {
 }
 
 fn parse_read(reader: impl Read, policy: &Policy) -> io::Result<LogReport> {
+    let mut reader = io::BufReader::with_capacity(64 * 1024, reader);
+    let head = reader.fill_buf()?;
+    if let Some(order) = utf16::sniff(head) {
+        return parse_lines(utf16::Utf16Reader::new(reader, order), policy);
+    }
+    parse_lines(reader, policy)
+}
+
+fn parse_lines(reader: impl Read, policy: &Policy) -> io::Result<LogReport> {
     let mut parser = parser::Parser::new(policy);
     let mut lines = lines::ReadLines::new(reader);
     while let Some(line) = lines.next_line()? {

@@ -16,10 +16,11 @@ fn main() -> ExitCode {
     let mode = std::env::args().nth(2).unwrap_or_default();
     match parse_file(&path, &Policy::default()) {
         Ok(report) if mode == "--json" => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            // Streamed, as `bizscript log --json` does.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if serde_json::to_writer_pretty(&mut out, &report).is_err() {
+                return ExitCode::from(2);
+            }
             ExitCode::from(report.verdict.exit_code())
         }
         Ok(report) if mode == "--summary" => {
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
                 "codes": report.codes,
                 "tables": report.totals.tables,
                 "rows": report.totals.rows,
-                "messages": report.messages.len(),
+                "messages": report.messages_total,
                 "verdict": report.verdict,
             });
             println!("{figures}");

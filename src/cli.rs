@@ -255,26 +255,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             deny,
             restore,
         } => {
-            use crate::oracle::log::{parse_file, summary::human_summary, Policy};
-            let policy = Policy {
-                allow,
-                deny,
+            let code = crate::oracle::log::command::run(
+                &file,
+                json,
+                &allow,
+                &deny,
                 restore,
-            };
-            let report = parse_file(&file, &policy).map_err(|e| {
-                crate::host::error::HostError::Usage(format!(
-                    "cannot read the log {}: {e}",
-                    file.display()
-                ))
-            })?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print!("{}", human_summary(&report));
-            }
-            Ok(ExitStatus::from_script_code(i64::from(
-                report.verdict.exit_code(),
-            )))
+                &mut std::io::stdout().lock(),
+            )
+            .map_err(|e| crate::host::error::HostError::Usage(e.to_string()))?;
+            Ok(ExitStatus::from_script_code(i64::from(code)))
         }
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -8,8 +8,7 @@ use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
-use crate::oracle::log::grammar::Code;
-use crate::oracle::log::{parse_bytes, parse_file, LogReport, Policy};
+use crate::oracle::log::{check_code, parse_bytes, parse_file, LogReport, Policy};
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::path::Path;
 use std::sync::Arc;
@@ -20,7 +19,7 @@ const OPTIONS: &[&str] = &["allow", "deny", "restore"];
 pub const PARSE_LOG: PrimitiveDoc = PrimitiveDoc {
     name: "parse_log",
     signature: "parse_log(path: string) -> Map\nparse_log(path: string, opts: #{ allow: [string], deny: [string], restore: bool }) -> Map",
-    summary: "Reads the expdp/impdp log at `path` (any version from 10g to 23ai, any character set, CRLF, LOGTIME and METRICS prefixes, translated logs) and returns #{ tool, version, job, started, finished, elapsed, parameters, outcome, reported_errors, codes, messages, tables, totals, dump_files, warnings, verdict, reasons }. `verdict` is \"ok\", \"review\" or \"failed\" under the project's verdict policy and `reasons` names the messages that decided it; every message carries its code, line, object, meaning and advice. `allow` lists codes acknowledged as harmless for this job, `deny` codes that fail it, `restore: true` makes existing tables left untouched (ORA-39151) fail an import. Passwords in the parameters are masked. Fails with BZ-LOG-READ when the file cannot be read, BZ-OPTION on an unknown option key, BZ-LOG-CODE on a malformed code.",
+    summary: "Reads the expdp/impdp log at `path` (any version from 10g to 23ai, any character set, CRLF, LOGTIME and METRICS prefixes, translated logs) and returns #{ tool, version, job, started, finished, elapsed, parameters, outcome, reported_errors, codes, messages, tables, totals, dump_files, warnings, verdict, reasons }. `verdict` is \"ok\", \"review\" or \"failed\" under the project's verdict policy and `reasons` names the messages that decided it; every message carries its code, line, object, meaning and advice. `allow` lists codes acknowledged as harmless for this job, `deny` codes that fail it, `restore: true` makes existing tables left untouched (ORA-39151) fail an import. Passwords in the parameters are masked. Also: `message_groups` (every kind of message with its count; `messages` keeps examples, so a log of millions stays small), `character_sets` (an import's export/import character sets and what the conversion means), `normalisations` (what was undone in a pasted log: prefixes, markup, typography, wrapping), `interactive`, `final_line` (when outcome is `unread`: a final line in a language bizscript does not read, verdict review). Fails with BZ-LOG-READ when the file cannot be read, BZ-LOG-NOT-DATAPUMP when it is not a Data Pump log at all (a dump file, a binary, prose, an empty file: no banner, job line, Data Pump message or object path; a Data Pump log without a final line is a result, outcome `incomplete`), BZ-OPTION on an unknown option key, BZ-PARAMETER-CODE on a malformed code (codes look like ORA-39082: three letters, a dash, five digits).",
     example: r#"// After expdp(...) wrote export.log; a missing file raises BZ-LOG-READ.
 let verdict = "failed";
 try {
@@ -78,13 +77,27 @@ fn parse_log(path: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResul
             "check the path: expdp writes its log into the directory object's path (LOGFILE=)",
         )
     })?;
+    not_a_log(path, &report)?;
     announce(path, &report);
     to_map(&report)
+}
+
+/// A file that is not a Data Pump log gets no verdict (verdict-policy, "Not a verdict").
+fn not_a_log(source: &str, report: &LogReport) -> Result<(), Box<EvalAltResult>> {
+    if report.datapump {
+        return Ok(());
+    }
+    Err(script_error(
+        "BZ-LOG-NOT-DATAPUMP",
+        format!("{source} is not a Data Pump log: no banner, job line, Data Pump message or object path"),
+        "check the path: it should be the LOGFILE= of the expdp/impdp run (an empty log means the client failed before writing; read its console output)",
+    ))
 }
 
 fn parse_log_text(text: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResult>> {
     let policy = policy("parse_log_text", opts, PARSE_LOG_TEXT.signature)?;
     let report = parse_bytes(text.as_bytes(), &policy);
+    not_a_log("the text", &report)?;
     announce("text", &report);
     to_map(&report)
 }
@@ -95,14 +108,14 @@ fn announce(source: &str, report: &LogReport) {
         source,
         verdict = report.verdict.as_str(),
         outcome = report.outcome.as_str(),
-        messages = report.messages.len(),
+        messages = report.messages_total,
         "parsed Data Pump log"
     );
     eprintln!(
         "parse_log: {source}: {} ({}, {} message(s))",
         report.verdict.as_str(),
         report.outcome.as_str(),
-        report.messages.len()
+        report.messages_total
     );
 }
 
@@ -161,19 +174,16 @@ fn codes(
     items
         .into_iter()
         .map(|item| {
-            let code = item
+            let given = item
                 .into_string()
-                .map_err(|t| misuse(function, format!("`{key}` holds a {t}, not a code"), usage))?
-                .trim()
-                .to_ascii_uppercase();
-            if Code::at_start(code.as_bytes()).is_none() || code.len() != 9 {
-                return Err(script_error(
-                    "BZ-LOG-CODE",
-                    format!("{function}: `{code}` in `{key}` is not a message code"),
+                .map_err(|t| misuse(function, format!("`{key}` holds a {t}, not a code"), usage))?;
+            check_code(&given).map_err(|e| {
+                script_error(
+                    "BZ-PARAMETER-CODE",
+                    format!("{function}: in `{key}`: {e}"),
                     "codes look like ORA-39082, UDE-28002, KUP-11007",
-                ));
-            }
-            Ok(code)
+                )
+            })
         })
         .collect()
 }
@@ -267,7 +277,25 @@ Job "SYSTEM"."SYS_IMPORT_FULL_01" completed with 1 error(s) at 10:00:00`;"#;
         );
         assert_eq!(
             error_code(e.eval::<Dynamic>(r#"parse_log_text("", #{ allow: ["39082"] })"#)),
-            "BZ-LOG-CODE"
+            "BZ-PARAMETER-CODE"
+        );
+        for bad in ["foo", "ORA31684", "ORA-3168"] {
+            assert_eq!(
+                error_code(
+                    e.eval::<Dynamic>(&format!(r#"parse_log_text("", #{{ deny: ["{bad}"] }})"#))
+                ),
+                "BZ-PARAMETER-CODE",
+                "{bad}"
+            );
+        }
+        // Not a log at all: no verdict.
+        assert_eq!(
+            error_code(e.eval::<Dynamic>(r#"parse_log_text("just some prose about backups")"#)),
+            "BZ-LOG-NOT-DATAPUMP"
+        );
+        assert_eq!(
+            error_code(e.eval::<Dynamic>(r#"parse_log_text("")"#)),
+            "BZ-LOG-NOT-DATAPUMP"
         );
         assert_eq!(
             error_code(e.eval::<Dynamic>(r#"parse_log_text("", #{ allow: "ORA-39082" })"#)),

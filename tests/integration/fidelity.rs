@@ -43,6 +43,11 @@ fn kind(line: &Line) -> &'static str {
         Line::Separator => "separator",
         Line::Progress => "progress",
         Line::Warning(_) => "warning",
+        Line::CharacterSet { .. } => "character_set",
+        Line::Info => "info",
+        Line::Status { .. } => "status",
+        Line::Interactive { .. } => "interactive",
+        Line::Confirm { .. } => "confirm",
         Line::Other(_) => "other",
     }
 }

@@ -111,3 +111,108 @@ fn dump_file_names_lose_the_indentation_after_a_logtime_stamp() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["dump_files"][0], "/u01/backup/BIZAGI.dmp");
 }
+
+#[test]
+fn what_is_not_a_data_pump_log_is_a_usage_error() {
+    let dir = ScriptDir::new();
+    let empty = dir.write("empty.log", "");
+    let readme = dir.write(
+        "README.md",
+        "# Backups\n\nRun the export every night and keep seven dumps.\nAsk the DBA team.\n",
+    );
+    let mut dump = b"\x00\x00\x01\x02".to_vec();
+    dump.extend_from_slice(b"SCHEMA_EXPORT/TABLE/TABLE_DATA \x00\x00\x05\x06\x07\x08\x0e\x0f");
+    dump.extend(std::iter::repeat_n(0u8, 4096));
+    let dump_path = dir.path().join("export.dmp");
+    std::fs::write(&dump_path, &dump).unwrap();
+    for file in [&empty, &readme, &dump_path] {
+        bizscript()
+            .arg("log")
+            .arg(file)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("not a Data Pump log"));
+    }
+    // A Data Pump log without a final line is a verdict: failed (incomplete), not a usage error.
+    let cut = EXPORT_WITH_WARNING.split("Processing").next().unwrap();
+    let log = dir.write("cut.log", cut);
+    bizscript().arg("log").arg(&log).assert().code(1);
+}
+
+#[test]
+fn a_malformed_code_is_refused_with_the_expected_form() {
+    let dir = ScriptDir::new();
+    let log = dir.write("export.log", EXPORT_WITH_WARNING);
+    for bad in ["foo", "31684", "ORA31684", "ORA-3168"] {
+        for option in ["--allow", "--deny"] {
+            bizscript()
+                .arg("log")
+                .arg(&log)
+                .args([option, bad])
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(bad))
+                .stderr(predicate::str::contains("ORA-39082"));
+        }
+    }
+    // Case and blanks do not matter.
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .args(["--allow", " ora-39173 "])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_translated_log_reads_as_its_english_original() {
+    let dir = ScriptDir::new();
+    let german = "\
+Export: Release 19.0.0.0.0 - Production on Di Nov 24 01:02:03 2026
+\"BIZAGI\".\"SYS_EXPORT_SCHEMA_01\" wird gestartet:  bizagi/******** schemas=BIZAGI directory=DP
+Objekttyp SCHEMA_EXPORT/TABLE/TABLE_DATA wird verarbeitet
+. . \"BIZAGI\".\"WFCASE\"                           412.7 KB    3187 Zeilen exportiert
+Mastertabelle \"BIZAGI\".\"SYS_EXPORT_SCHEMA_01\" erfolgreich geladen/entladen
+Job \"BIZAGI\".\"SYS_EXPORT_SCHEMA_01\" erfolgreich um Di Nov 24 01:02:09 2026 elapsed 0 00:00:06 abgeschlossen
+";
+    let log = dir.write("de.log", german);
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("OK"));
+    // A final line in a language bizscript does not read: review, never ok or incomplete.
+    let unknown = german.replace(
+        "erfolgreich um Di Nov 24 01:02:09 2026 elapsed 0 00:00:06 abgeschlossen",
+        "imekamilika saa 01:02:09 elapsed 0 00:00:06",
+    );
+    let log = dir.write("sw.log", &unknown);
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "final line in a language bizscript does not read",
+        ));
+}
+
+#[test]
+fn a_pasted_log_says_what_was_undone() {
+    let dir = ScriptDir::new();
+    let pasted: String = EXPORT_WITH_WARNING
+        .lines()
+        .map(|l| format!("-- {}\n", l.replace('"', "&quot;")))
+        .collect();
+    let log = dir.write("pasted.log", &pasted);
+    bizscript()
+        .arg("log")
+        .arg(&log)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("ORA-39173"))
+        .stdout(predicate::str::contains("line prefixes"))
+        .stdout(predicate::str::contains("HTML character references"));
+}

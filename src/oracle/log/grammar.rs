@@ -5,7 +5,7 @@
 //! have, so the common lines (row lines, object paths, METRICS totals) cost a couple of
 //! comparisons; localized lines (§4.3) are tried only when nothing English matched.
 
-use super::localized;
+use super::languages;
 use super::Tool;
 use std::fmt;
 
@@ -62,6 +62,18 @@ pub enum Ending {
     Errors(u64),
     Fatal,
     Stopped,
+    /// A final line whose words are in no language bizscript reads: the job ended, how is not
+    /// understood (policy review 10).
+    Unread,
+}
+
+/// Which side of an import a character set line describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// `export done in X character set and Y NCHAR character set`: where the dump came from.
+    Export,
+    /// `import done in X character set ...`: the database the import loads into.
+    Import,
 }
 
 /// A final `Job "OWNER"."JOB" ...` line.
@@ -101,7 +113,7 @@ impl Row<'_> {
         } else if find(self.verb, b"import").is_some() || find(self.tail, b"import").is_some() {
             Some(Tool::Impdp)
         } else {
-            localized::row_tool(self.verb)
+            languages::row_tool(self.verb).or_else(|| languages::row_tool(self.tail))
         }
     }
 }
@@ -168,9 +180,70 @@ pub enum Line<'a> {
     Progress,
     /// `Warning: ...` (no code).
     Warning(&'a [u8]),
+    /// `import done in AL32UTF8 character set and AL16UTF16 NCHAR character set` (and the
+    /// export one): the character sets a conversion went between.
+    CharacterSet {
+        side: Side,
+        charset: &'a [u8],
+        nchar: Option<&'a [u8]>,
+    },
+    /// Information that is not a problem: legacy-mode notes, user name and password prompts,
+    /// checksum verification progress.
+    Info,
+    /// A line of the interactive status block (`Job: X`, `State: EXECUTING`, `Worker 1 Status:`).
+    Status {
+        key: &'a [u8],
+        value: &'a [u8],
+    },
+    /// An interactive command at the `Export>` / `Import>` prompt.
+    Interactive {
+        tool: Tool,
+        command: &'a [u8],
+    },
+    /// `Are you sure you wish to stop this job ([yes]/no): yes` and the answer.
+    Confirm {
+        yes: bool,
+    },
     /// Anything else: shell prompts, SQL text of a failing statement, stack continuations.
     Other(&'a [u8]),
 }
+
+/// The keys of the interactive status block (STATUS, and the block `attach=` prints).
+const STATUS_KEYS: &[&[u8]] = &[
+    b"Job: ",
+    b"Owner: ",
+    b"Operation: ",
+    b"Creator Privs: ",
+    b"GUID: ",
+    b"Start Time: ",
+    b"Mode: ",
+    b"Instance: ",
+    b"Max Parallelism: ",
+    b"Timezone: ",
+    b"Timezone version: ",
+    b"Endianness: ",
+    b"NLS character set: ",
+    b"NLS NCHAR character set: ",
+    b"EXPORT Job Parameters:",
+    b"IMPORT Job Parameters:",
+    b"State: ",
+    b"Bytes Processed: ",
+    b"Percent Done: ",
+    b"Current Parallelism: ",
+    b"Job Error Count: ",
+    b"Job heartbeat: ",
+    b"Dump File: ",
+    b"bytes written: ",
+    b"Process Name: ",
+    b"Object Schema: ",
+    b"Object Name: ",
+    b"Object Type: ",
+    b"Completed Objects: ",
+    b"Total Objects: ",
+    b"Completed Rows: ",
+    b"Completed Bytes: ",
+    b"Worker Parallelism: ",
+];
 
 /// The quoted identifier at the start of `s` (`"SYS"`), its content and the rest after it.
 #[inline]
@@ -225,76 +298,134 @@ pub fn classify(text: &[u8]) -> Line<'_> {
     };
     let english = match first {
         b'.' => row(text).map(Line::Row),
-        b'O' | b'U' | b'L' | b'K' => Code::at_start(text).map(|code| Line::Message {
-            code,
-            text: message_text(&text[9..]),
-        }),
+        b'O' | b'U' | b'L' | b'K' => Code::at_start(text)
+            .map(|code| Line::Message {
+                code,
+                text: message_text(&text[9..]),
+            })
+            .or_else(|| {
+                if text.starts_with(b"Legacy Mode") || text.starts_with(b"Username:") {
+                    Some(Line::Info)
+                } else {
+                    status(text)
+                }
+            }),
         b'P' => text
             .strip_prefix(b"Processing object type ")
-            .map(|path| Line::ObjectPath(skip_blanks(path))),
+            .map(|path| Line::ObjectPath(skip_blanks(path)))
+            .or_else(|| text.starts_with(b"Password:").then_some(Line::Info))
+            .or_else(|| status(text)),
         b'C' => {
-            if text.starts_with(b"Completed ") {
+            if text.starts_with(b"Completed ")
+                && !text.starts_with(b"Completed Objects: ")
+                && !text.starts_with(b"Completed Rows: ")
+                && !text.starts_with(b"Completed Bytes: ")
+            {
                 Some(Line::Progress)
             } else if text.starts_with(b"Connected to:") {
                 Some(Line::Connected)
             } else {
-                None
+                status(text)
             }
         }
+        b'b' | b'N' | b'B' => status(text),
         b'J' => text
             .strip_prefix(b"Job ")
             .and_then(final_line)
-            .map(Line::Final),
+            .map(Line::Final)
+            .or_else(|| status(text)),
         b'S' => {
             if let Some(rest) = text.strip_prefix(b"Starting ") {
                 starting(rest)
             } else if text.starts_with(b"Startup ") {
                 Some(Line::Progress)
             } else {
-                None
+                status(text)
             }
         }
         b'M' => text
             .strip_prefix(b"Master table ")
             .and_then(job_name)
-            .map(|(owner, job, _)| Line::MasterTable { owner, job }),
+            .map(|(owner, job, _)| Line::MasterTable { owner, job })
+            .or_else(|| status(text)),
         b'E' => {
             if let Some(rest) = text.strip_prefix(b"Export: Release ") {
                 Some(banner(Tool::Expdp, rest))
             } else if text.starts_with(b"Estimate in progress") {
                 Some(Line::Progress)
+            } else if let Some(command) = text.strip_prefix(b"Export>") {
+                Some(Line::Interactive {
+                    tool: Tool::Expdp,
+                    command: trim(command),
+                })
             } else {
-                None
+                status(text)
             }
         }
-        b'I' => text
-            .strip_prefix(b"Import: Release ")
-            .map(|rest| banner(Tool::Impdp, rest)),
+        b'I' => {
+            if let Some(rest) = text.strip_prefix(b"Import: Release ") {
+                Some(banner(Tool::Impdp, rest))
+            } else if let Some(command) = text.strip_prefix(b"Import>") {
+                Some(Line::Interactive {
+                    tool: Tool::Impdp,
+                    command: trim(command),
+                })
+            } else {
+                status(text)
+            }
+        }
+        b'i' | b'e' => character_set(text),
+        b'A' => text
+            .starts_with(b"Are you sure you wish to stop this job")
+            .then(|| {
+                let answer = text.rsplit(|b| *b == b':').next().map(trim).unwrap_or(b"");
+                Line::Confirm {
+                    yes: answer.eq_ignore_ascii_case(b"yes") || answer.eq_ignore_ascii_case(b"y"),
+                }
+            }),
         b'V' => text
             .strip_prefix(b"Version ")
             .filter(|v| v.first().is_some_and(u8::is_ascii_digit))
-            .map(Line::Version),
+            .map(Line::Version)
+            .or_else(|| {
+                text.starts_with(b"Verifying dump file")
+                    .then_some(Line::Info)
+            }),
         b'T' => text
             .starts_with(b"Total estimation")
-            .then_some(Line::Progress),
+            .then_some(Line::Progress)
+            .or_else(|| status(text)),
         b'D' => {
             if text.starts_with(b"Dump file set for ") {
                 Some(Line::DumpFileSet)
             } else if text.starts_with(b"Datafiles required for transportable") {
                 Some(Line::Datafiles)
             } else {
-                None
+                status(text)
             }
         }
-        b'W' => text
-            .strip_prefix(b"Warning:")
-            .map(|w| Line::Warning(skip_blanks(w))),
+        b'W' => {
+            let after_word = (text.len() >= 7 && text[..7].eq_ignore_ascii_case(b"Warning"))
+                .then(|| skip_blanks(&text[7..]))
+                .and_then(|r| r.strip_prefix(b":"));
+            if let Some(w) = after_word {
+                Some(Line::Warning(skip_blanks(w)))
+            } else if text.starts_with(b"Worker ") && text.ends_with(b"Status:") {
+                Some(Line::Status {
+                    key: text,
+                    value: b"",
+                })
+            } else {
+                status(text)
+            }
+        }
         b'F' => text
             .starts_with(b"Failing sql is")
             .then_some(Line::FailingSql),
         b'G' => text
             .starts_with(b"Generating checksums")
-            .then_some(Line::Progress),
+            .then_some(Line::Progress)
+            .or_else(|| status(text)),
         b'R' => text.strip_prefix(b"Resumable error:").and_then(|rest| {
             let rest = skip_blanks(rest);
             Code::at_start(rest).map(|code| Line::Resumable {
@@ -322,12 +453,66 @@ pub fn classify(text: &[u8]) -> Line<'_> {
     if text.starts_with(b"KUPW:") {
         return Line::Trace { end: false };
     }
-    localized::classify(text).unwrap_or(Line::Other(text))
+    if let Some(w) = languages::warning(text) {
+        return Line::Warning(w);
+    }
+    // A translated banner: `エクスポート: Release 19.0.0.0.0 - Production on ...`.
+    if let Some(i) = find(text, b": Release ") {
+        let rest = &text[i + 10..];
+        if rest.first().is_some_and(u8::is_ascii_digit) && find(rest, b" - ").is_some() {
+            if let Some(tool) = languages::row_tool(&text[..i]) {
+                return banner(tool, rest);
+            }
+        }
+    }
+    if languages::is_prompt(text) {
+        return Line::Info;
+    }
+    Line::Other(text)
+}
+
+/// A line of the interactive status block.
+fn status(text: &[u8]) -> Option<Line<'_>> {
+    STATUS_KEYS.iter().find_map(|key| {
+        let trimmed = key.strip_suffix(b" ").unwrap_or(key);
+        if text.starts_with(key) || text == trimmed {
+            Some(Line::Status {
+                key: trimmed,
+                value: trim(&text[trimmed.len().min(text.len())..]),
+            })
+        } else {
+            None
+        }
+    })
+}
+
+/// `import done in X character set and Y NCHAR character set` (and `export done in`).
+fn character_set(text: &[u8]) -> Option<Line<'_>> {
+    let (side, rest) = if let Some(r) = text.strip_prefix(b"import done in ") {
+        (Side::Import, r)
+    } else if let Some(r) = text.strip_prefix(b"export done in ") {
+        (Side::Export, r)
+    } else {
+        return None;
+    };
+    let end = rest.iter().position(|b| *b == b' ')?;
+    let charset = &rest[..end];
+    let nchar = find(rest, b" and ").and_then(|i| {
+        let r = &rest[i + 5..];
+        let e = r.iter().position(|b| *b == b' ').unwrap_or(r.len());
+        (e > 0).then(|| &r[..e])
+    });
+    Some(Line::CharacterSet {
+        side,
+        charset,
+        nchar,
+    })
 }
 
 /// The text of a message after its code: `: text` → `text`.
 #[inline]
 fn message_text(s: &[u8]) -> &[u8] {
+    let s = skip_blanks(s);
     skip_blanks(s.strip_prefix(b":").unwrap_or(s))
 }
 
@@ -362,7 +547,7 @@ fn header(rest: &[u8]) -> Line<'_> {
 /// `"OWNER"."JOB":  parameters` after the word for "Starting" in any language.
 pub fn starting(rest: &[u8]) -> Option<Line<'_>> {
     let (owner, job, rest) = job_name(skip_blanks(rest))?;
-    let parameters = skip_blanks(rest.strip_prefix(b":")?);
+    let parameters = skip_blanks(skip_blanks(rest).strip_prefix(b":")?);
     Some(Line::Starting {
         owner,
         job,
@@ -382,6 +567,8 @@ fn final_line(rest: &[u8]) -> Option<Final<'_>> {
     } else if let Some(r) = rest.strip_prefix(b"stopped due to fatal error") {
         (Ending::Fatal, r)
     } else if let Some(r) = rest.strip_prefix(b"stopped") {
+        (Ending::Stopped, r)
+    } else if let Some(r) = rest.strip_prefix(b"killed") {
         (Ending::Stopped, r)
     } else {
         return None;

@@ -7,21 +7,40 @@
 //! logs of hundreds of MB. Memory grows only with what it returns (messages, tables).
 //!
 //! * [`lines`] — bytes to lines; prefixes of terminals, RMAN, LOGTIME, METRICS;
-//! * [`grammar`] — what each line is; [`localized`] — the same in translated logs;
+//! * [`normalise`] — undoing what pasting did (prefixes, markup, typography, wrapping);
+//! * [`grammar`] — what each line is; [`languages`] — the words of translated logs, and the
+//!   structure that survives translation;
 //! * [`catalogue`] — the knowledge base (`messages.tsv`);
 //! * `parser` — the state machine putting lines together into a [`LogReport`];
 //! * [`verdict`] — the policy; [`summary`] — the text a DBA reads.
 
 pub mod catalogue;
+pub mod command;
 pub mod grammar;
+pub mod languages;
 pub mod lines;
-pub mod localized;
+pub mod normalise;
 mod parser;
 pub mod summary;
+pub mod utf16;
 pub mod verdict;
 
 #[cfg(test)]
+mod class_tests;
+#[cfg(test)]
 mod corpus_tests;
+
+/// The shared reference folder (`shared/` next to the repository, or next to one of its parent
+/// folders: a git worktree lives deeper than the main checkout), for tests.
+#[cfg(test)]
+pub(crate) fn shared_dir() -> std::path::PathBuf {
+    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|s| s.join("datapump-logs").is_dir())
+        .unwrap_or_else(|| here.join("../shared"))
+}
 #[cfg(test)]
 mod robustness_tests;
 
@@ -65,6 +84,9 @@ pub enum Outcome {
     NotStarted,
     /// The log ends while the job is still running: no final line.
     Incomplete,
+    /// The final line is there (the job's `"OWNER"."JOB"`, its `elapsed`) but in a language
+    /// bizscript does not read: the job ended, how is not understood (policy review 10).
+    Unread,
 }
 
 impl Outcome {
@@ -77,6 +99,7 @@ impl Outcome {
             Outcome::Stopped => "stopped",
             Outcome::NotStarted => "not_started",
             Outcome::Incomplete => "incomplete",
+            Outcome::Unread => "unread",
         }
     }
 }
@@ -127,7 +150,41 @@ pub struct Policy {
     pub restore: bool,
 }
 
+/// A code given to `--allow` / `--deny` or `allow:` / `deny:` that is not a message code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{given}` is not a message code: codes look like ORA-39082, UDE-28002, KUP-11007 (three letters, a dash, five digits)")]
+pub struct BadCode {
+    pub given: String,
+}
+
+/// The message code `given` stands for (upper-cased, trimmed), or why it is not one.
+pub fn check_code(given: &str) -> Result<String, BadCode> {
+    let code = given.trim().to_ascii_uppercase();
+    if code.len() == 9 && grammar::Code::at_start(code.as_bytes()).is_some() {
+        Ok(code)
+    } else {
+        Err(BadCode {
+            given: given.to_string(),
+        })
+    }
+}
+
 impl Policy {
+    /// A policy whose codes are all checked with [`check_code`].
+    pub fn checked(allow: &[String], deny: &[String], restore: bool) -> Result<Policy, BadCode> {
+        Ok(Policy {
+            allow: allow
+                .iter()
+                .map(|c| check_code(c))
+                .collect::<Result<_, _>>()?,
+            deny: deny
+                .iter()
+                .map(|c| check_code(c))
+                .collect::<Result<_, _>>()?,
+            restore,
+        })
+    }
+
     /// Whether `code` is in the allow list (codes compare case-insensitively).
     pub fn allows(&self, code: &str) -> bool {
         self.allow
@@ -179,6 +236,40 @@ pub struct Message {
     pub lines: Vec<String>,
     /// It was reported inside a resumable wait (after ORA-39171 or `Resumable error:`).
     pub resumable: bool,
+    /// The line that says what is actually wrong, when it is not the message itself: the
+    /// deepest cause (ORA-39087 under ORA-39002), or the operating system's error under an I/O
+    /// error (`Linux-x86_64 Error: 28: No space left on device`).
+    pub cause: Option<String>,
+}
+
+/// Every message of one kind, counted: the log may hold millions; `messages` keeps examples.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageGroup {
+    pub code: String,
+    /// The object type the messages are about, when they name one.
+    pub object_type: Option<String>,
+    pub verdict: Verdict,
+    /// Why, under the verdict policy.
+    pub why: String,
+    pub count: u64,
+    pub first_line: u64,
+    /// The object named by the first one.
+    pub first_object: Option<String>,
+    /// The cause line of the first one (see [`Message::cause`]).
+    pub first_cause: Option<String>,
+}
+
+/// The character sets of an import, from the lines before `Starting`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CharacterSets {
+    /// `export done in X character set`: the character set the dump was written in.
+    pub export: Option<String>,
+    pub export_nchar: Option<String>,
+    /// `import done in Y character set`: the character set of the database imported into.
+    pub import: Option<String>,
+    pub import_nchar: Option<String>,
+    /// What the pair means for the data.
+    pub meaning: String,
 }
 
 /// The rows of one table (or partition) as its row line reports them.
@@ -258,12 +349,33 @@ pub struct LogReport {
     pub error_lines: u64,
     /// Every distinct code (ORA-, UDE-, UDI-, LRM-, KUP-) in order of first appearance.
     pub codes: Vec<String>,
+    /// The messages, each with its lines; at most a few hundred examples of each kind (see
+    /// `message_groups` for the counts), so memory stays flat on a log of millions.
     pub messages: Vec<Message>,
+    /// Every kind of message with its count.
+    pub message_groups: Vec<MessageGroup>,
+    /// How many messages the log holds (`messages` may keep fewer).
+    pub messages_total: u64,
+    /// The line saying what is wrong in the last failing message (its deepest cause): for a
+    /// job that stopped or never started, what stopped it.
+    pub last_problem: Option<String>,
     pub tables: Vec<TableRows>,
     pub totals: Totals,
     /// The dump files listed after `Dump file set for ... is:`.
     pub dump_files: Vec<String>,
     pub warnings: Vec<Warning>,
+    /// The character sets of an import and what their conversion means.
+    pub character_sets: Option<CharacterSets>,
+    /// The final line, as written, when its language is not read (outcome `unread`).
+    pub final_line: Option<String>,
+    /// The log is an interactive session (`attach=`, the status block, `KILL_JOB`...).
+    pub interactive: bool,
+    /// What was undone before reading (a pasted log: prefixes, markup, typography, wrapping).
+    pub normalisations: Vec<normalise::Fix>,
+    /// Whether the input is a Data Pump log at all (a banner, a job line, a Data Pump message,
+    /// an object path...). When false, `bizscript log` says "not a Data Pump log" (exit 2) and
+    /// `parse_log` raises `BZ-LOG-NOT-DATAPUMP`.
+    pub datapump: bool,
     pub verdict: Verdict,
     /// What decided the verdict, failed reasons first.
     pub reasons: Vec<Reason>,
@@ -273,11 +385,20 @@ pub struct LogReport {
 
 /// Parses a log held in memory.
 pub fn parse_bytes(bytes: &[u8], policy: &Policy) -> LogReport {
-    let mut parser = parser::Parser::default();
+    if let Some(order) = utf16::sniff(bytes) {
+        let mut text = Vec::with_capacity(bytes.len() / 2);
+        if utf16::Utf16Reader::new(bytes, order)
+            .read_to_end(&mut text)
+            .is_ok()
+        {
+            return parse_bytes(&text, policy);
+        }
+    }
+    let mut parser = parser::Parser::new(policy);
     for line in lines::SliceLines::new(bytes) {
         parser.line(line);
     }
-    parser.finish(policy)
+    parser.finish()
 }
 
 /// Parses a log from a stream, with constant memory apart from the report.
@@ -291,10 +412,19 @@ pub fn parse_file(path: &Path, policy: &Policy) -> io::Result<LogReport> {
 }
 
 fn parse_read(reader: impl Read, policy: &Policy) -> io::Result<LogReport> {
-    let mut parser = parser::Parser::default();
+    let mut reader = io::BufReader::with_capacity(64 * 1024, reader);
+    let head = reader.fill_buf()?;
+    if let Some(order) = utf16::sniff(head) {
+        return parse_lines(utf16::Utf16Reader::new(reader, order), policy);
+    }
+    parse_lines(reader, policy)
+}
+
+fn parse_lines(reader: impl Read, policy: &Policy) -> io::Result<LogReport> {
+    let mut parser = parser::Parser::new(policy);
     let mut lines = lines::ReadLines::new(reader);
     while let Some(line) = lines.next_line()? {
         parser.line(line);
     }
-    Ok(parser.finish(policy))
+    Ok(parser.finish())
 }

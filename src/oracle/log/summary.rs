@@ -28,6 +28,7 @@ fn ending(report: &LogReport) -> String {
         Outcome::Incomplete => {
             "no final line (still running, killed, or the log is cut)".to_string()
         }
+        Outcome::Unread => "ended, in words bizscript does not read".to_string(),
     }
 }
 
@@ -65,6 +66,35 @@ pub fn human_summary(report: &LogReport) -> String {
     }
     if !report.dump_files.is_empty() {
         let _ = writeln!(out, "Dump files: {}", report.dump_files.join(", "));
+    }
+    if let Some(sets) = report
+        .character_sets
+        .as_ref()
+        .filter(|s| !s.meaning.is_empty())
+    {
+        let _ = writeln!(out, "Character sets: {}.", sets.meaning);
+    }
+    if report.interactive {
+        let _ = writeln!(
+            out,
+            "An interactive session (attach, status, KILL_JOB / STOP_JOB)."
+        );
+    }
+    if report.messages_total > report.messages.len() as u64 {
+        let _ = writeln!(
+            out,
+            "{} messages, counted by kind ({} kept as examples in --json).",
+            report.messages_total,
+            report.messages.len()
+        );
+    }
+    if !report.normalisations.is_empty() {
+        let fixes: Vec<&str> = report.normalisations.iter().map(|f| f.describe()).collect();
+        let _ = writeln!(
+            out,
+            "Read after undoing how it was pasted: {}.",
+            fixes.join("; ")
+        );
     }
 
     let deciding: Vec<_> = report

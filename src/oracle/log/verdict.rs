@@ -5,7 +5,7 @@
 //! path, the cause or the call (allow / deny / restore) are here, in the order of the policy.
 
 use super::catalogue::{self, Severity};
-use super::{LogReport, Message, Outcome, Policy, Reason, Verdict};
+use super::{CharacterSets, LogReport, Message, Outcome, Policy, Reason, Verdict};
 use serde::Serialize;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -47,7 +47,11 @@ pub fn concern(text: &[u8]) -> Concern {
     let has = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
     if has("inconsistent") {
         Concern::Integrity
-    } else if has("data loss") || has("identifier") || has("pérdida") || has("丢失") {
+    } else if has("data loss")
+        || has("identifier")
+        || has("character set conversion")
+        || super::languages::says_data_loss(text)
+    {
         Concern::Data
     } else {
         Concern::Info
@@ -55,7 +59,7 @@ pub fn concern(text: &[u8]) -> Concern {
 }
 
 /// What one message makes of the verdict, and why.
-fn judge_message(m: &Message, policy: &Policy) -> (Verdict, String) {
+pub(super) fn judge_message(m: &Message, policy: &Policy) -> (Verdict, String) {
     let code = m.code.as_str();
     if policy.denies(code) || m.causes.iter().any(|c| policy.denies(c)) {
         return (Verdict::Failed, "denied by this call".into());
@@ -120,7 +124,7 @@ fn judge_message(m: &Message, policy: &Policy) -> (Verdict, String) {
 }
 
 /// The severity shown for a message once judged.
-fn severity(m: &Message, verdict: Verdict) -> Severity {
+pub(super) fn severity(m: &Message, verdict: Verdict) -> Severity {
     let Some(entry) = catalogue::lookup(&m.code) else {
         return Severity::Unknown;
     };
@@ -173,6 +177,25 @@ impl Reasons {
         }
     }
 
+    /// Adds a finding seen `count` times.
+    #[allow(clippy::too_many_arguments)]
+    fn add_counted(
+        &mut self,
+        verdict: Verdict,
+        code: Option<&str>,
+        line: Option<u64>,
+        group: String,
+        one: String,
+        many: String,
+        count: u64,
+    ) {
+        self.add(verdict, code, line, group.clone(), one, many);
+        if let Some(i) = self.index.get(&(verdict, group)) {
+            let r = &mut self.findings[*i].reason;
+            r.count += count - 1;
+        }
+    }
+
     /// A finding that is its own group.
     fn fact(&mut self, verdict: Verdict, line: Option<u64>, text: String) {
         self.add(verdict, None, line, text.clone(), text.clone(), text);
@@ -195,50 +218,95 @@ impl Reasons {
     }
 }
 
-/// Judges the report under `policy`: sets each message's verdict and severity, the report's
-/// verdict and its reasons.
-pub fn judge(report: &mut LogReport, policy: &Policy) {
+/// What an import's character-set pair means for the data.
+pub fn charset_meaning(sets: &CharacterSets) -> String {
+    match (&sets.export, &sets.import) {
+        (Some(e), Some(i)) if e.eq_ignore_ascii_case(i) => {
+            format!("the dump was written in {e} and the database imported into is {i}: no conversion")
+        }
+        (Some(e), Some(i)) => format!(
+            "the dump was written in {e} and the database imported into is {i}: every character was converted from {e} to {i} on the way; characters {i} cannot hold are replaced (information altered)"
+        ),
+        (Some(e), None) => format!("the dump was written in {e}"),
+        (None, Some(i)) => format!("the database imported into is {i}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Judges the report under `policy`: the report's verdict and its reasons. (Each message was
+/// judged when it closed; `message_groups` counts them.) `dropped_data_warnings` counts
+/// warnings about the data beyond the ones kept.
+pub fn judge(report: &mut LogReport, policy: &Policy, dropped_data_warnings: u64) {
+    let _ = policy;
     let mut reasons = Reasons::default();
+
+    if !report.datapump {
+        reasons.fact(
+            Verdict::Failed,
+            None,
+            "not a Data Pump log: no banner, job line, Data Pump message or object path".into(),
+        );
+    }
 
     // Failed 1: the job did not complete.
     let incomplete = match report.outcome {
-        Outcome::Fatal => Some("the job stopped due to a fatal error"),
-        Outcome::Stopped => Some("the job was stopped before it completed"),
-        Outcome::NotStarted => Some("the job never started: the client failed first"),
-        Outcome::Incomplete => {
-            Some("the log has no final job line: the job did not finish (or the log is cut)")
-        }
-        Outcome::Success | Outcome::CompletedWithErrors => None,
+        Outcome::Fatal => Some("the job stopped due to a fatal error".to_string()),
+        Outcome::Stopped => Some("the job was stopped before it completed".to_string()),
+        Outcome::NotStarted => Some("the job never started: the client failed first".to_string()),
+        Outcome::Incomplete => Some(
+            "the log has no final job line: the job did not finish (or the log is cut)".to_string(),
+        ),
+        Outcome::Success | Outcome::CompletedWithErrors | Outcome::Unread => None,
     };
     if let Some(why) = incomplete {
-        reasons.fact(Verdict::Failed, None, why.to_string());
+        // The cause, not only the wrapper: the first failing message's deepest cause.
+        let cause = report.last_problem.clone();
+        let why = match cause {
+            Some(c) if report.outcome != Outcome::Incomplete => format!("{why}; the cause: {c}"),
+            _ => why,
+        };
+        reasons.fact(Verdict::Failed, None, why);
+    }
+    // Review 10: the job ended, in words bizscript does not read.
+    if report.outcome == Outcome::Unread {
+        let line = report.final_line.clone().unwrap_or_default();
+        reasons.fact(
+            Verdict::Review,
+            None,
+            format!("final line in a language bizscript does not read: {line}"),
+        );
     }
 
-    for m in &mut report.messages {
-        let (verdict, why) = judge_message(m, policy);
-        m.verdict = verdict;
-        m.severity = severity(m, verdict);
-        let kind = m
-            .object
+    for g in &report.message_groups {
+        let kind = g
+            .object_type
             .as_ref()
-            .map(|o| format!(" on {}", o.kind))
+            .map(|k| format!(" on {k}"))
             .unwrap_or_default();
-        let name = m
-            .object
-            .as_ref()
-            .and_then(|o| o.name.as_deref())
+        let name = g
+            .first_object
+            .as_deref()
             .map(|n| format!(" {n}"))
             .unwrap_or_default();
-        // Grouped by code, object type and judgement; a single one names its object.
-        let group = format!("{}{kind}: {why}", m.code);
-        let one = format!("{}{kind}{name}: {why}", m.code);
-        reasons.add(
-            verdict,
-            Some(&m.code),
-            Some(m.line),
-            group.clone(),
-            one,
+        let cause = g
+            .first_cause
+            .as_deref()
+            .map(|c| format!(" (cause: {c})"))
+            .unwrap_or_default();
+        let group = format!("{}{kind}: {}", g.code, g.why);
+        let one = format!("{}{kind}{name}: {}{cause}", g.code, g.why);
+        let many = match &g.first_cause {
+            Some(c) => format!("{group} (first cause: {c})"),
+            None => group.clone(),
+        };
+        reasons.add_counted(
+            g.verdict,
+            Some(&g.code),
+            Some(g.first_line),
             group,
+            one,
+            many,
+            g.count,
         );
     }
 
@@ -253,13 +321,32 @@ pub fn judge(report: &mut LogReport, policy: &Policy) {
         }
     }
 
+    let charsets = report
+        .character_sets
+        .as_ref()
+        .filter(|s| s.export.is_some() && s.import.is_some())
+        .map(|s| {
+            format!(
+                " (export {} -> import {})",
+                s.export.as_deref().unwrap_or("?"),
+                s.import.as_deref().unwrap_or("?")
+            )
+        })
+        .unwrap_or_default();
     for w in &report.warnings {
         match w.concern {
-            Concern::Data => reasons.fact(
-                Verdict::Review,
-                Some(w.line),
-                format!("warning: {}", w.text),
-            ),
+            Concern::Data => {
+                let sets = if w.text.to_ascii_lowercase().contains("character set") {
+                    charsets.as_str()
+                } else {
+                    ""
+                };
+                reasons.fact(
+                    Verdict::Review,
+                    Some(w.line),
+                    format!("warning: {}{sets}", w.text),
+                )
+            }
             Concern::Integrity => reasons.fact(
                 Verdict::Failed,
                 Some(w.line),
@@ -268,13 +355,32 @@ pub fn judge(report: &mut LogReport, policy: &Policy) {
             Concern::Info => {}
         }
     }
+    if dropped_data_warnings > 0 {
+        reasons.fact(
+            Verdict::Review,
+            None,
+            format!("{dropped_data_warnings} more warning(s) about the data (not kept)"),
+        );
+    }
+    // Review 11: the pair is reported; a conversion between different sets is a fact a DBA reads.
+    if let Some(sets) = &report.character_sets {
+        if let (Some(e), Some(i)) = (&sets.export, &sets.import) {
+            if !e.eq_ignore_ascii_case(i) {
+                reasons.fact(
+                    Verdict::Ok,
+                    None,
+                    format!("character sets: {}", sets.meaning),
+                );
+            }
+        }
+    }
 
     // Review 8: errors counted, none shown (an excerpt, a truncated copy).
     if let Some(n) = report.reported_errors.filter(|n| *n > 0) {
         let counted = report
-            .messages
+            .message_groups
             .iter()
-            .any(|m| m.code.starts_with("ORA-") && !PASSWORD_EXPIRY.contains(&m.code.as_str()));
+            .any(|g| g.code.starts_with("ORA-") && !PASSWORD_EXPIRY.contains(&g.code.as_str()));
         if !counted {
             reasons.fact(
                 Verdict::Review,

@@ -15,6 +15,7 @@ const REASONS_SHOWN: usize = 12;
 const LISTS: &[&str] = &[
     "reasons",
     "messages",
+    "message_groups",
     "tables",
     "warnings",
     "parameters",
@@ -85,6 +86,21 @@ pub fn summary(map: &Map<String, Value>, palette: Palette) -> String {
             number("bytes"),
             count(map, "dump_files")
         ));
+    }
+
+    if let Some(meaning) = map
+        .get("character_sets")
+        .and_then(|c| c.get("meaning"))
+        .and_then(Value::as_str)
+        .filter(|m| !m.is_empty())
+    {
+        lines.push(format!("character sets: {meaning}"));
+    }
+    if let Some(Value::Array(fixes)) = map.get("normalisations") {
+        if !fixes.is_empty() {
+            let names: Vec<&str> = fixes.iter().filter_map(Value::as_str).collect();
+            lines.push(palette.quiet(&format!("read after undoing: {}", names.join(", "))));
+        }
     }
 
     if let Some(Value::Array(reasons)) = map.get("reasons") {

@@ -84,6 +84,7 @@ fn run_tool(tool: &str, args: &[String]) -> i32 {
         eprintln!("oracle-sim: {tool} is not inside a simulated Oracle home; run `oracle-sim init DIR` and use DIR/bin/{tool}");
         return 1;
     };
+    home::set_server_root(home.server_dir());
     let mut inv = Invocation {
         home: home.clone(),
         tool: tool.to_string(),

@@ -128,15 +128,27 @@ pub fn database(home: &Home, scenario: Scenario, version: &str, charset: &str) -
         ),
     ];
 
+    // On a remote database server the paths are the server's own, not this machine's.
+    let server_path = |local: std::path::PathBuf| {
+        if scenario == Scenario::Remote {
+            let name = local
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!("{}/{name}", crate::home::REMOTE_PREFIX)
+        } else {
+            local.display().to_string()
+        }
+    };
     let mut directories = vec![Directory {
         name: "DATA_PUMP_DIR".to_string(),
-        path: home.dpdump_path().display().to_string(),
+        path: server_path(home.dpdump_path()),
         grants: vec![],
     }];
     if scenario != Scenario::NoDirectory {
         directories.push(Directory {
             name: "BIZAGIBACKUPPATH".to_string(),
-            path: home.backup_path().display().to_string(),
+            path: server_path(home.backup_path()),
             grants: vec![
                 DirectoryGrant {
                     grantee: "BIZAGIADMON".to_string(),

@@ -58,7 +58,7 @@ enum Command {
         dry_run: bool,
         /// Run against the simulated Oracle client (scenario `ok` unless one is named:
         /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
-        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
+        /// client_too_new, no_directory, bad_password, no_privilege, disk_full, remote).
         #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
         simulate: Option<String>,
         /// Write the run's JSON report to FILE.
@@ -86,7 +86,7 @@ enum Command {
     Repl {
         /// Run against the simulated Oracle client (scenario `ok` unless one is named:
         /// ok, warnings, fatal, crash, slow, tablespace_full, charset_mismatch, bad_home,
-        /// client_too_new, no_directory, bad_password, no_privilege, disk_full).
+        /// client_too_new, no_directory, bad_password, no_privilege, disk_full, remote).
         #[arg(long, value_name = "SCENARIO", num_args = 0..=1, require_equals = true, default_missing_value = "ok")]
         simulate: Option<String>,
         /// Start in dry-run mode (`:dry-run off` leaves it).
@@ -197,6 +197,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             match name.as_deref() {
                 None => print!("{}", docs::render_all()),
                 Some("site-scripts") => print!("{}", docs::SITE_SCRIPTS_GUIDE),
+                Some(name) if docs::render_procedure(name).is_some() => {
+                    print!("{}", docs::render_procedure(name).unwrap_or_default())
+                }
                 Some(name) => match crate::primitives::doc(name) {
                     Some(doc) => print!("{}", docs::render_doc(doc)),
                     None => {

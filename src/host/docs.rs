@@ -27,6 +27,15 @@ pub fn render_doc(doc: &PrimitiveDoc) -> String {
     out
 }
 
+/// A shipped procedure's parameter table (`bizscript doc bizagi_export`), when `name` is one.
+pub fn render_procedure(name: &str) -> Option<String> {
+    let table = crate::primitives::procedure_params::table(name)?;
+    Some(crate::primitives::procedure_params::render_table(
+        name.trim_end_matches(".rhai"),
+        table,
+    ))
+}
+
 /// Every primitive, in the order of the procedure.
 pub fn render_all() -> String {
     let mut out = String::from(
@@ -43,6 +52,7 @@ pub fn render_all() -> String {
 pub fn topics() -> Vec<&'static str> {
     let mut names: Vec<&str> = all_docs().iter().map(|d| d.name).collect();
     names.push("site-scripts");
+    names.push("bizagi_export");
     names
 }
 

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod nls_charset;
 pub mod options;
 pub mod parse_log;
+pub mod procedure_params;
 pub mod registry;
 pub mod retention;
 pub mod run_info;
@@ -53,6 +54,8 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
     vec![
         &run_info::RUN_INFO,
         &run_info::SET_REPORT,
+        &procedure_params::PROCEDURE_PARAMETERS,
+        &procedure_params::CHECK_PARAMETERS,
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
@@ -87,6 +90,7 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 /// Registers every primitive into `engine`.
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     run_info::register(engine, ctx);
+    procedure_params::register(engine, ctx);
     secrets::register(engine, ctx);
     console::register(engine, ctx);
     clock::register(engine, ctx);

@@ -38,7 +38,7 @@ fn main() {
 }
 
 fn usage() -> &'static str {
-    "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8]\n       oracle-sim scenarios\n       oracle-sim {expdp|impdp|sqlplus} ARGS...   (inside a home: uses $ORACLE_HOME's database)"
+    "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8] [--remote]\n       oracle-sim scenarios\n       oracle-sim {expdp|impdp|sqlplus} ARGS...   (inside a home: uses $ORACLE_HOME's database)"
 }
 
 fn subcommand(args: &[String]) -> i32 {

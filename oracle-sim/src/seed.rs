@@ -84,7 +84,15 @@ fn user(name: &str, roles: &[&str], privileges: &[&str], ts: &str) -> User {
 }
 
 /// Builds the database for `scenario`.
-pub fn database(home: &Home, scenario: Scenario, version: &str, charset: &str) -> Database {
+/// `remote`: the database server is another host, which names its folders under
+/// `/oracle-server/`.
+pub fn database(
+    home: &Home,
+    scenario: Scenario,
+    version: &str,
+    charset: &str,
+    remote: bool,
+) -> Database {
     let admin = if scenario == Scenario::NoPrivilege {
         user(
             "BIZAGIADMON",
@@ -130,7 +138,7 @@ pub fn database(home: &Home, scenario: Scenario, version: &str, charset: &str) -
 
     // On a remote database server the paths are the server's own, not this machine's.
     let server_path = |local: std::path::PathBuf| {
-        if scenario == Scenario::Remote {
+        if remote {
             let name = local
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

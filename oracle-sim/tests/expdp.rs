@@ -544,7 +544,10 @@ fn remote_reports_server_paths_and_writes_where_the_site_mounts_them() {
         rows.contains("BIZAGIBACKUPPATH|/oracle-server/BizAgiBackupPath"),
         "{rows}"
     );
-    assert!(rows.contains("DATA_PUMP_DIR|/oracle-server/dpdump"), "{rows}");
+    assert!(
+        rows.contains("DATA_PUMP_DIR|/oracle-server/dpdump"),
+        "{rows}"
+    );
     assert!(!std::path::Path::new("/oracle-server").exists());
 
     let out = sim.expdp(EXPORT);
@@ -560,7 +563,10 @@ fn remote_reports_server_paths_and_writes_where_the_site_mounts_them() {
     // ...and the files are in the folder that stands for the server's (a site's mount).
     assert!(sim.backup_dir().join("bizagi.dmp").is_file());
     let log = sim.read(sim.backup_dir().join("bizagi.log"));
-    assert!(log.contains("/oracle-server/BizAgiBackupPath/bizagi.dmp"), "{log}");
+    assert!(
+        log.contains("/oracle-server/BizAgiBackupPath/bizagi.dmp"),
+        "{log}"
+    );
 
     // Import reads the dump through the same server path.
     let imp = sim.run(
@@ -576,4 +582,32 @@ fn remote_reports_server_paths_and_writes_where_the_site_mounts_them() {
     );
     assert_eq!(imp.status.code(), Some(0), "{}", stdout(&imp));
     assert!(sim.backup_dir().join("ddl.sql").is_file());
+}
+
+#[test]
+fn any_scenario_can_run_on_a_remote_database_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("oracle_home");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oracle-sim"))
+        .arg("init")
+        .arg(&home)
+        .args(["--scenario", "warnings"])
+        .env("ORACLE_SIM_REMOTE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("database on a remote host"));
+    let out = std::process::Command::new(home.join("bin/expdp"))
+        .args(EXPORT)
+        .env("ORACLE_HOME", &home)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let console = stdout(&out);
+    assert_eq!(out.status.code(), Some(5), "{console}");
+    assert!(
+        console.contains("  /oracle-server/BizAgiBackupPath/bizagi.dmp"),
+        "{console}"
+    );
+    assert!(home.join("server/BizAgiBackupPath/bizagi.dmp").is_file());
 }

@@ -5,7 +5,7 @@
 //! `BZ-PARAMETER-*` error (exit 2) before anything runs.
 //!
 //! A site script adds its own parameters by declaring them in the same terms (type, default,
-//! meaning): `bizagi::start(params, #{ share: #{ type: "local_folder", default: "share",
+//! meaning): `bizagi::start(params, #{ share: #{ type: "local_folder", default_value: "share",
 //! meaning: "where the archive is copied" } })`.
 
 use super::errors::{misuse, script_error};
@@ -31,9 +31,9 @@ pub const PROCEDURE_PARAMETERS: PrimitiveDoc = PrimitiveDoc {
 pub const CHECK_PARAMETERS: PrimitiveDoc = PrimitiveDoc {
     name: "check_parameters",
     signature: "check_parameters(procedure: string, params: Map) -> Map\ncheck_parameters(procedure: string, params: Map, site: Map) -> Map",
-    summary: "Checks `params` (the `--set` values) against a procedure's parameter table, plus the site script's own parameters declared in `site` as NAME: #{ type, default, meaning[, min, max] }, and returns every parameter's value: the one given, else the default (under --simulate, the simulation's default where there is one), else `()`. Refused before anything runs, each with a `BZ-PARAMETER-*` code (exit 2) naming the parameter: an unknown name (with the nearest known one), a value of the wrong type (`parallel=two`, `compress=0`), out of range (`parallel` 1 to 64, `keep` at least 1), a connect string that is not Easy Connect or a TNS alias, an Oracle name or file name that would break a parameter file, a local folder that does not exist here, and a required parameter left out.",
+    summary: "Checks `params` (the `--set` values) against a procedure's parameter table, plus the site script's own parameters declared in `site` as NAME: #{ type, default_value, meaning[, min, max] } (`default` is a Rhai keyword), and returns every parameter's value: the one given, else the default (under --simulate, the simulation's default where there is one), else `()`. Refused before anything runs, each with a `BZ-PARAMETER-*` code (exit 2) naming the parameter: an unknown name (with the nearest known one), a value of the wrong type (`parallel=two`, `compress=0`), out of range (`parallel` 1 to 64, `keep` at least 1), a connect string that is not Easy Connect or a TNS alias, an Oracle name or file name that would break a parameter file, a local folder that does not exist here, and a required parameter left out.",
     example: r#"let p = check_parameters("bizagi_export", #{ schema: "BIZAGI", parallel: 2 },
-    #{ share: #{ type: "text", default: "/mnt/backup", meaning: "where the archive is copied" } });
+    #{ share: #{ type: "text", default_value: "/mnt/backup", meaning: "where the archive is copied" } });
 print(`${p.schema}: parallel ${p.parallel}, compress ${p.compress}, share ${p.share}`);"#,
 };
 
@@ -385,7 +385,8 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
     }
 }
 
-/// Reads a site script's declarations: NAME: #{ type, default, meaning[, min, max] }.
+/// Reads a site script's declarations: NAME: #{ type, default_value, meaning[, min, max] }
+/// (`"default"`, quoted, is accepted too: unquoted it is a Rhai keyword).
 fn site_params(
     site: &Map,
     known: &[Param],
@@ -402,7 +403,7 @@ fn site_params(
     ];
     let mut out = Vec::new();
     for (name, declaration) in site {
-        let usage = "check_parameters(procedure, params, #{ NAME: #{ type: \"text\", default: ..., meaning: \"...\" } })";
+        let usage = "check_parameters(procedure, params, #{ NAME: #{ type: \"text\", default_value: ..., meaning: \"...\" } })";
         if known.iter().any(|p| p.name == name.as_str()) {
             return Err(misuse(
                 "check_parameters",
@@ -416,7 +417,7 @@ fn site_params(
         super::options::check_keys(
             "check_parameters",
             &decl,
-            &["type", "default", "meaning", "min", "max"],
+            &["type", "default_value", "default", "meaning", "min", "max"],
         )?;
         let type_name = decl
             .get("type")
@@ -463,7 +464,10 @@ fn site_params(
         out.push((
             name.to_string(),
             kind,
-            decl.get("default").cloned().unwrap_or(Dynamic::UNIT),
+            decl.get("default_value")
+                .or_else(|| decl.get("default"))
+                .cloned()
+                .unwrap_or(Dynamic::UNIT),
         ));
     }
     Ok(out)
@@ -679,7 +683,7 @@ mod tests {
         let mut decl = Map::new();
         decl.insert("type".into(), Dynamic::from("integer"));
         decl.insert("min".into(), Dynamic::from(1_i64));
-        decl.insert("default".into(), Dynamic::from(3_i64));
+        decl.insert("default_value".into(), Dynamic::from(3_i64));
         let mut site = Map::new();
         site.insert("copies".into(), Dynamic::from_map(decl));
         let m = check("bizagi_export", &Map::new(), &site, true).unwrap();

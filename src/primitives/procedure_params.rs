@@ -22,9 +22,9 @@ use std::sync::Arc;
 pub const PROCEDURE_PARAMETERS: PrimitiveDoc = PrimitiveDoc {
     name: "procedure_parameters",
     signature: "procedure_parameters(procedure: string) -> Array",
-    summary: "The parameters of a shipped procedure (today `bizagi_export`), as `bizscript doc bizagi_export` lists them: an array of #{ name, type, default, meaning, required } in the table's order. `type` is one of connect, identifier, server_path, local_folder, file_name, integer (with `min`, `max`), bool, text.",
+    summary: "The parameters of a shipped procedure (today `bizagi_export`), as `bizscript doc bizagi_export` lists them: an array of #{ name, type, allowed, default_value, meaning, required } (`default_value` in words) in the table's order. `type` is one of connect, identifier, server_path, local_folder, file_name, integer (with `min`, `max`), bool, text.",
     example: r#"for p in procedure_parameters("bizagi_export") {
-    print(`${p.name} (${p.type}, default ${p.default}): ${p.meaning}`);
+    print(`${p.name} (${p.type}, default ${p.default_value}): ${p.meaning}`);
 }"#,
 };
 
@@ -539,7 +539,7 @@ fn describe(p: &Param) -> Map {
     m.insert("name".into(), Dynamic::from(p.name));
     m.insert("type".into(), Dynamic::from(p.kind.name()));
     m.insert("allowed".into(), Dynamic::from(p.kind.allowed()));
-    m.insert("default".into(), Dynamic::from(default_text(p)));
+    m.insert("default_value".into(), Dynamic::from(default_text(p)));
     m.insert("meaning".into(), Dynamic::from(p.meaning));
     m.insert("required".into(), Dynamic::from(p.required));
     if let Kind::Integer { min, max } = p.kind {

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 pub const CHECK_ENV: PrimitiveDoc = PrimitiveDoc {
     name: "check_env",
-    signature: "check_env() -> Map\ncheck_env(db: Oracle) -> Map",
+    signature: "check_env(db: Oracle) -> Map\ncheck_env() -> Map",
     summary: "Checks the Oracle client without connecting to a database: ORACLE_HOME (set, exists, holds bin/expdp, bin/impdp, bin/sqlplus and the Data Pump message files; Instant Client folders recognised), every expdp on PATH and every home in oratab (a different expdp first on PATH is reported), the client version from the banner of `expdp -help`, NLS_LANG, TWO_TASK and other Oracle clients on the library path. With a connection, `check_env(db)` also reads the database's release (product_component_version) once the client is usable: a client newer than the database is an error (expdp would stop with UDE-00018), an older one a warning, both quoting Bizagi's prerequisite that client and database versions match; a database that cannot be reached is a warning here (the next step that connects reports it). Returns #{ ok, oracle_home, client_version, client_release, database_version, instant_client, tools, nls_lang, homes, problems }; each problem is #{ severity: \"error\"|\"warning\", message, fix }, and `ok` is false when any is an error. Changes nothing, so it also runs under --dry-run.",
     example: r#"let env = check_env();
 print(`Oracle client ${env.client_version} in ${env.oracle_home}`);

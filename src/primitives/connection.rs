@@ -242,7 +242,7 @@ mod tests {
                 )
                 .unwrap_err()
             ),
-            "BZ-CONNECTION"
+            "BZ-PARAMETER-CONNECT"
         );
         assert_eq!(
             code(&eval(&e, r#"oracle(#{ user: "U", password: 42 })"#).unwrap_err()),

@@ -221,11 +221,11 @@ fn conclude(
         }
         Evaluation::Failed { rendered, error } => {
             eprintln!("{rendered}");
-            // A value refused before anything ran (BZ-USAGE, BZ-PARAMETER*) is a usage error.
+            // A parameter refused before anything ran (BZ-PARAMETER*) is a usage error.
             let usage = error
                 .get("code")
                 .and_then(Value::as_str)
-                .is_some_and(|c| c == "BZ-USAGE" || c.starts_with("BZ-PARAMETER"));
+                .is_some_and(|c| c.starts_with("BZ-PARAMETER"));
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));

@@ -30,8 +30,9 @@ pub fn render_doc(doc: &PrimitiveDoc) -> String {
 /// A shipped procedure's parameter table (`bizscript doc bizagi_export`), when `name` is one.
 pub fn render_procedure(name: &str) -> Option<String> {
     let table = crate::primitives::procedure_params::table(name)?;
+    // Today every table is bizagi_export's (also reached as `bizagi`, its module).
     Some(crate::primitives::procedure_params::render_table(
-        name.trim_end_matches(".rhai"),
+        "bizagi_export",
         table,
     ))
 }

@@ -185,7 +185,8 @@ pub const BIZAGI_EXPORT: &[Param] = &[
 /// The table of a procedure, by name.
 pub fn table(procedure: &str) -> Option<&'static [Param]> {
     match procedure.trim_end_matches(".rhai") {
-        "bizagi_export" => Some(BIZAGI_EXPORT),
+        // `bizagi` is the module the procedure's steps live in.
+        "bizagi_export" | "bizagi" => Some(BIZAGI_EXPORT),
         _ => None,
     }
 }

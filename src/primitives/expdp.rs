@@ -177,20 +177,29 @@ fn default_client_log_folder(create: bool) -> Result<PathBuf, Box<EvalAltResult>
     static FOLDER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     let folder = FOLDER
         .get_or_init(|| {
-            let base = dirs::state_dir().or_else(dirs::data_local_dir)?;
             let run = format!(
                 "{}-{}",
                 chrono::Local::now().format("%Y%m%dT%H%M%S"),
                 std::process::id()
             );
-            Some(base.join("bizscript").join("runs").join(run))
+            match dirs::state_dir().or_else(dirs::data_local_dir) {
+                Some(base) => Some(base.join("bizscript").join("runs").join(run)),
+                // No HOME (some cron setups): a fresh 0700 folder in the temporary directory,
+                // with an unpredictable name so nobody can plant it first; kept, like the
+                // state folder, because the log is the run's record.
+                None => tempfile::Builder::new()
+                    .prefix(&format!("bizscript-run-{run}-"))
+                    .tempdir()
+                    .ok()
+                    .map(|dir| dir.keep()),
+            }
         })
         .clone()
         .ok_or_else(|| {
             script_error(
                 "BZ-EXPDP-CLIENT-LOG",
-                "expdp: this user has no state or local data directory to keep the client log in",
-                "set `client_log` to a file in a folder that exists and is writable (HOME may be unset)",
+                "expdp: there is no state, local data or temporary folder to keep the client log in",
+                "set `client_log` to a file in a folder that exists and is writable",
             )
         })?;
     if create && !folder.is_dir() {

@@ -287,6 +287,13 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
             .map_err(|_| wrong(format!("`{name}` must be true or false"))),
         Kind::Connect => {
             let t = text()?;
+            if t.is_empty() {
+                return Err((
+                    "BZ-PARAMETER-CONNECT",
+                    format!("--set {name}= is empty"),
+                    format!("leave --set {name} out for the local default (ORACLE_SID / TWO_TASK), or give //host:port/service or a TNS alias"),
+                ));
+            }
             check_connect_identifier(&t)
                 .map(Dynamic::from)
                 .map_err(|why| {
@@ -647,6 +654,9 @@ mod tests {
             ),
             ("connect", "//db:1521/SVC#x", "BZ-PARAMETER-CONNECT"),
             ("connect", "1521", "accepted"),
+            ("connect", "", "BZ-PARAMETER-CONNECT"),
+            ("schema", "", "BZ-PARAMETER-NAME"),
+            ("dumpfile", "", "BZ-PARAMETER-FILE"),
             ("schema", "2024", "BZ-PARAMETER-NAME"),
             ("user", "a b", "BZ-PARAMETER-NAME"),
             ("directory", "X'; DROP", "BZ-PARAMETER-NAME"),

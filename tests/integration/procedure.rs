@@ -752,3 +752,23 @@ fn examples_run_under_simulation() {
         assert_eq!(left, ["monitoring.log", "share"], "{topology:?}");
     }
 }
+
+#[test]
+fn basename_knows_windows_server_paths() {
+    let dir = crate::support::ScriptDir::new();
+    let script = dir.write(
+        "b.rhai",
+        r#"import "bizagi" as b;
+print(b::basename("D:\\backup\\BIZAGI_1.DMP"));
+print(b::basename("/oracle-server/BizAgiBackupPath/BIZAGI_2.dmp"));
+print(b::basename("plain.dmp"));
+"#,
+    );
+    let output = bizscript().arg("run").arg(&script).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "BIZAGI_1.DMP\nBIZAGI_2.dmp\nplain.dmp\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

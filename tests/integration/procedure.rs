@@ -633,42 +633,45 @@ fn unknown_parameter_is_refused_with_the_nearest_name() {
 #[test]
 fn no_password_prompt_under_simulate_on_a_terminal() {
     use expectrl::{Eof, Expect};
-    let dir = tempfile::tempdir().unwrap();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"));
-    command
-        .args([
-            "run",
-            "bizagi_export.rhai",
-            "--simulate",
-            "--set",
-            "compress=false",
-        ])
-        .current_dir(dir.path())
-        .env("BIZSCRIPT_SIM_HOME", dir.path().join("home"))
-        .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm-256color")
-        .env_remove("BIZSCRIPT_PASSWORD")
-        .env_remove("ORACLE_SIM_REMOTE")
-        .env_remove("RUST_LOG");
-    let mut session = expectrl::Session::spawn(command).unwrap();
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
-    let found = session.expect(Eof).unwrap();
-    let text: String = std::iter::once(found.before())
-        .chain(found.matches())
-        .map(String::from_utf8_lossy)
-        .collect();
-    assert!(!text.contains("Password for"), "{text}");
-    assert_eq!(
-        text.matches("using the simulator's placeholder password")
-            .count(),
-        1,
-        "{text}"
-    );
-    assert!(
-        text.contains("ok: exported; not archived (compress=false)"),
-        "{text}"
-    );
+    for topology in TOPOLOGIES {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"));
+        command
+            .args(["run", "bizagi_export.rhai", "--simulate"])
+            .current_dir(dir.path())
+            .env("BIZSCRIPT_SIM_HOME", &home)
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm-256color")
+            .env_remove("BIZSCRIPT_PASSWORD")
+            .env_remove("ORACLE_SIM_REMOTE")
+            .env_remove("RUST_LOG");
+        if topology == Topology::Remote {
+            command.env("ORACLE_SIM_REMOTE", "1").arg(format!(
+                "--set=local_path={}",
+                home.join("server/BizAgiBackupPath").display()
+            ));
+        }
+        let mut session = expectrl::Session::spawn(command).unwrap();
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
+        let found = session.expect(Eof).unwrap();
+        let text: String = std::iter::once(found.before())
+            .chain(found.matches())
+            .map(String::from_utf8_lossy)
+            .collect();
+        assert!(!text.contains("Password for"), "{text}");
+        assert_eq!(
+            text.matches("using the simulator's placeholder password")
+                .count(),
+            1,
+            "{text:?}"
+        );
+        assert!(
+            text.contains("ok: exported, archived and verified: "),
+            "{topology:?}: {text}"
+        );
+    }
 }
 
 #[test]

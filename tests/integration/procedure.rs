@@ -523,6 +523,9 @@ fn disk_full_fails() {
         let run = procedure(topology, "disk_full").go();
         assert_eq!(run.status, Some(1), "{}", run.stderr);
         assert_eq!(run.report["verdict"], "failed");
+        assert_eq!(run.report["exported"], false);
+        assert_eq!(run.report["verified"], false);
+        assert!(run.report["archive"].is_null());
         assert_no_password_leak(&run);
     }
 }

@@ -532,6 +532,26 @@ pub fn check(
         };
         out.insert(p.name.into(), value);
     }
+    // Data Pump gives each worker its own file only through a substitution variable
+    // (oracle-facts §1.5): a fixed name with parallel > 1 is refused by expdp at step 4.
+    if let (Ok(parallel), Some(dumpfile)) = (
+        out.get("parallel").map_or(Ok(1), Dynamic::as_int),
+        out.get("dumpfile")
+            .filter(|d| d.is_string())
+            .map(|d| d.to_string()),
+    ) {
+        if parallel > 1
+            && !["%U", "%u", "%L", "%l"]
+                .iter()
+                .any(|v| dumpfile.contains(v))
+        {
+            return Err(script_error(
+                "BZ-PARAMETER-FILE",
+                format!("--set dumpfile={dumpfile}: with parallel={parallel} the dump file name needs %U, so that each worker writes its own file"),
+                "write it like --set dumpfile=BIZAGI_PROD_%U.dmp, or leave dumpfile out",
+            ));
+        }
+    }
     for (name, kind, default) in site {
         let value = match params.get(name.as_str()).filter(|v| !v.is_unit()) {
             Some(v) => check_value(&name, kind, v).map_err(refuse)?,
@@ -685,6 +705,23 @@ mod tests {
             true,
         ));
         assert!(got.contains("did you mean `schema`"), "{got}");
+        let got = code(check(
+            "bizagi_export",
+            &sets(&[("parallel", "4"), ("dumpfile", "x.dmp")]),
+            &Map::new(),
+            true,
+        ));
+        assert!(
+            got.starts_with("BZ-PARAMETER-FILE") && got.contains("%U"),
+            "{got}"
+        );
+        assert!(check(
+            "bizagi_export",
+            &sets(&[("parallel", "4"), ("dumpfile", "x_%U.dmp")]),
+            &Map::new(),
+            true
+        )
+        .is_ok());
         let got = code(check("bizagi_export", &Map::new(), &Map::new(), false));
         assert!(got.starts_with("BZ-PARAMETER-MISSING"), "{got}");
     }

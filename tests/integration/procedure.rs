@@ -778,3 +778,20 @@ print(b::basename("plain.dmp"));
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_parallel_export_archives_every_dump_file() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "ok").set("parallel=3").go();
+        assert_eq!(run.status, Some(0), "{topology:?}: {}", run.stderr);
+        let dumps = run.report["dump_files"].as_array().unwrap().len();
+        assert_eq!(dumps, 3, "{}", run.report["dump_files"]);
+        let archive = PathBuf::from(run.report["archive"]["archive"].as_str().unwrap());
+        let names = assert_sound_zip(&archive);
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".dmp")).count(),
+            3,
+            "{names:?}"
+        );
+    }
+}

@@ -174,51 +174,63 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
 /// database, its users and its paths. Never the current directory: under cron that is $HOME,
 /// and in a checkout the logs end up in version control.
 fn default_client_log_folder(create: bool) -> Result<PathBuf, Box<EvalAltResult>> {
-    static FOLDER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let folder = FOLDER
-        .get_or_init(|| {
-            let run = format!(
-                "{}-{}",
-                chrono::Local::now().format("%Y%m%dT%H%M%S"),
-                std::process::id()
-            );
-            match dirs::state_dir().or_else(dirs::data_local_dir) {
-                Some(base) => Some(base.join("bizscript").join("runs").join(run)),
-                // No HOME (some cron setups): a fresh 0700 folder in the temporary directory,
-                // with an unpredictable name so nobody can plant it first; kept, like the
-                // state folder, because the log is the run's record.
-                None => tempfile::Builder::new()
-                    .prefix(&format!("bizscript-run-{run}-"))
-                    .tempdir()
-                    .ok()
-                    .map(|dir| dir.keep()),
-            }
-        })
-        .clone()
-        .ok_or_else(|| {
-            script_error(
-                "BZ-EXPDP-CLIENT-LOG",
-                "expdp: there is no state, local data or temporary folder to keep the client log in",
-                "set `client_log` to a file in a folder that exists and is writable",
-            )
-        })?;
-    if create && !folder.is_dir() {
+    static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    if let Some(folder) = FOLDER.get() {
+        return Ok(folder.clone());
+    }
+    let run = format!(
+        "{}-{}",
+        chrono::Local::now().format("%Y%m%dT%H%M%S"),
+        std::process::id()
+    );
+    let state = dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|base| base.join("bizscript").join("runs").join(&run));
+    if !create {
+        // --dry-run: where it would go; nothing is created.
+        return Ok(
+            state.unwrap_or_else(|| std::env::temp_dir().join(format!("bizscript-run-{run}")))
+        );
+    }
+    let made = state.and_then(|folder| {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&folder).map_err(|e| {
-            script_error(
-                "BZ-EXPDP-CLIENT-LOG",
-                format!(
-                    "expdp: cannot create the folder {} for the client log: {e}",
-                    folder.display()
-                ),
-                "set `client_log` to a file in a folder that exists and is writable",
-            )
-        })?;
-    }
-    Ok(folder)
+        match builder.create(&folder) {
+            Ok(()) => Some(folder),
+            Err(e) => {
+                tracing::warn!(target: "bizscript::expdp", "cannot create {}: {e}; the client log goes to the temporary folder", folder.display());
+                None
+            }
+        }
+    });
+    // No state folder (no HOME, a read-only home): a fresh 0700 folder in the temporary
+    // directory, with an unpredictable name so nobody can plant it first; kept, like the state
+    // folder, because the log is the run's record.
+    let folder = match made {
+        Some(folder) => folder,
+        None => private_temp_builder()
+            .prefix(&format!("bizscript-run-{run}-"))
+            .tempdir()
+            .map(|dir| dir.keep())
+            .map_err(|e| {
+                script_error(
+                    "BZ-EXPDP-CLIENT-LOG",
+                    format!("expdp: there is no state, local data or temporary folder to keep the client log in ({e})"),
+                    "set `client_log` to a file in a folder that exists and is writable",
+                )
+            })?,
+    };
+    Ok(FOLDER.get_or_init(|| folder).clone())
+}
+
+/// A temporary-folder builder whose folders only this user can enter.
+fn private_temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    builder
 }
 
 /// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the

@@ -83,6 +83,8 @@ struct Run<'a> {
     local_path: bool,
     password: bool,
     dry_run: bool,
+    /// XDG_STATE_HOME for the run, instead of the test's own folder.
+    state_home: Option<PathBuf>,
     cwd: Option<&'a Path>,
 }
 
@@ -96,6 +98,7 @@ impl<'a> Run<'a> {
             local_path: topology == Topology::Remote,
             password: true,
             dry_run: false,
+            state_home: None,
             cwd: None,
         }
     }
@@ -113,7 +116,12 @@ impl<'a> Run<'a> {
         std::fs::create_dir(&scratch).unwrap();
         let mut cmd = bizscript();
         cmd.env("BIZSCRIPT_SIM_HOME", &home)
-            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env(
+                "XDG_STATE_HOME",
+                self.state_home
+                    .clone()
+                    .unwrap_or_else(|| dir.path().join("state")),
+            )
             .env_remove("ORACLE_SIM_REMOTE")
             .env_remove("NLS_LANG")
             .env_remove("ORACLE_HOME")
@@ -794,4 +802,35 @@ fn a_parallel_export_archives_every_dump_file() {
             "{names:?}"
         );
     }
+}
+
+#[test]
+fn without_a_usable_state_folder_the_client_log_goes_to_a_private_temporary_folder() {
+    // A state "folder" that is a file: it cannot be created (as a read-only home cannot).
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    let mut ask = procedure(Topology::Remote, "ok");
+    ask.local_path = false;
+    ask.state_home = Some(blocker.path().join("state"));
+    let run = ask.go();
+    assert_eq!(run.status, Some(3), "{}", run.stderr);
+    let log = PathBuf::from(run.report["client_log"].as_str().unwrap_or_default());
+    assert!(log.is_file(), "{}: {}", log.display(), run.stderr);
+    let folder = log.parent().unwrap().to_path_buf();
+    assert!(
+        folder.starts_with(std::env::temp_dir()),
+        "{}",
+        folder.display()
+    );
+    assert!(folder
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("bizscript-run-"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    std::fs::remove_dir_all(folder).unwrap();
 }

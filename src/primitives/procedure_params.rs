@@ -79,7 +79,7 @@ impl Kind {
             Kind::Connect => "Easy Connect //host[:port][/service] or a TNS alias".to_string(),
             Kind::Identifier => "an Oracle name (letters, digits, _ $ #)".to_string(),
             Kind::ServerPath => "an absolute path on the database server".to_string(),
-            Kind::LocalFolder => "an existing folder on this machine".to_string(),
+            Kind::LocalFolder => "an existing folder on this machine (absolute path)".to_string(),
             Kind::FileName => "a file name without a folder".to_string(),
             Kind::Integer { min, max } if max == i64::MAX => format!("a whole number >= {min}"),
             Kind::Integer { min, max } => format!("a whole number from {min} to {max}"),
@@ -372,6 +372,13 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
                     "the folder is empty or holds a control character".to_string(),
                 ));
             }
+            if !Path::new(&t).is_absolute() {
+                return Err((
+                    "BZ-PARAMETER-PATH",
+                    format!("--set {name}={}: give an absolute path (a run from cron starts in another folder)", t.escape_debug()),
+                    format!("e.g. --set {name}=/mnt/dbserver/backup"),
+                ));
+            }
             if !Path::new(&t).is_dir() {
                 return Err((
                     "BZ-PARAMETER-PATH",
@@ -552,6 +559,24 @@ pub fn check(
             ));
         }
     }
+    // Parameters that only act on the archive cannot be honoured without one.
+    if out.get("compress").and_then(|c| c.as_bool().ok()) == Some(false) {
+        for (name, on) in [
+            (
+                "remove_dump",
+                out.get("remove_dump").and_then(|r| r.as_bool().ok()) == Some(true),
+            ),
+            ("keep", out.get("keep").is_some_and(|k| !k.is_unit())),
+        ] {
+            if on {
+                return Err(script_error(
+                    "BZ-PARAMETER-COMBINATION",
+                    format!("--set {name}= needs the archive, and --set compress=false makes none"),
+                    format!("drop --set {name}, or let compress make the archive"),
+                ));
+            }
+        }
+    }
     for (name, kind, default) in site {
         let value = match params.get(name.as_str()).filter(|v| !v.is_unit()) {
             Some(v) => check_value(&name, kind, v).map_err(refuse)?,
@@ -688,6 +713,8 @@ mod tests {
             ("path", "/u01/../etc", "BZ-PARAMETER-PATH"),
             ("local_path", "/nonexistent/folder/x", "BZ-PARAMETER-PATH"),
             ("archive_dir", "/nonexistent/folder/x", "BZ-PARAMETER-PATH"),
+            ("local_path", ".", "BZ-PARAMETER-PATH"),
+            ("archive_dir", "relative", "BZ-PARAMETER-PATH"),
             ("shema", "X", "BZ-PARAMETER-UNKNOWN"),
         ] {
             let got = code(check(
@@ -705,6 +732,15 @@ mod tests {
             true,
         ));
         assert!(got.contains("did you mean `schema`"), "{got}");
+        for extra in [("remove_dump", "true"), ("keep", "3")] {
+            let got = code(check(
+                "bizagi_export",
+                &sets(&[("compress", "false"), extra]),
+                &Map::new(),
+                true,
+            ));
+            assert!(got.starts_with("BZ-PARAMETER-COMBINATION"), "{got}");
+        }
         let got = code(check(
             "bizagi_export",
             &sets(&[("parallel", "4"), ("dumpfile", "x.dmp")]),

@@ -600,19 +600,29 @@ fn bad_parameters_exit_2_before_anything_runs() {
             "dumpfile=a,b.dmp",
             "directory=X'; DROP",
             "shema=BIZAGI",
+            "local_path=.",
+            "archive_dir=relative/folder",
+            "parallel=2|dumpfile=fixed.dmp",
+            "compress=false|remove_dump=true",
+            "compress=false|keep=3",
         ] {
             // no_directory with a path: a DIRECTORY would be created if any step ran.
-            let run = procedure(topology, "no_directory")
-                .set("path=/oracle-server/BizAgiBackupPath")
-                .set(set)
-                .go();
+            let mut ask =
+                procedure(topology, "no_directory").set("path=/oracle-server/BizAgiBackupPath");
+            for one in set.split('|') {
+                ask = ask.set(one);
+            }
+            if set.starts_with("local_path=") {
+                ask.local_path = false;
+            }
+            let run = ask.go();
             assert_eq!(run.status, Some(2), "{topology:?} {set}: {}", run.stderr);
             assert!(
                 run.audit().is_empty(),
                 "{set}: a tool ran: {:?}",
                 run.audit()
             );
-            let key = set.split('=').next().unwrap();
+            let key = set.rsplit('|').next().unwrap().split('=').next().unwrap();
             assert!(
                 run.stderr.contains(&format!("--set {key}")),
                 "{set}: {}",

@@ -49,7 +49,8 @@ enum Command {
         /// The script to run.
         script: PathBuf,
         /// Set a parameter: the script reads it as `params.KEY`. Integers, floats and
-        /// booleans arrive typed.
+        /// booleans arrive typed. The standard procedure's parameters, with their types and
+        /// defaults: `bizscript doc bizagi_export`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
         /// Say what would be done (commands, SQL, parameter files with passwords masked) and

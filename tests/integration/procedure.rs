@@ -457,6 +457,15 @@ fn fatal_and_crash_fail_and_delete_nothing() {
                     .to_string();
                 assert!(summary.contains("SIGKILL"), "{summary}");
                 assert!(summary.contains("out-of-memory"), "{summary}");
+                // The run's failure (and so its final line) is the first one, naming the signal.
+                assert_eq!(run.report["failure"]["step"], "expdp");
+                assert!(
+                    run.stderr.contains(
+                        "failed at step expdp: the export failed: the client was killed by SIGKILL"
+                    ),
+                    "{}",
+                    run.stderr
+                );
             }
             assert_no_password_leak(&run);
         }

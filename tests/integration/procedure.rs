@@ -853,3 +853,18 @@ fn without_a_usable_state_folder_the_client_log_goes_to_a_private_temporary_fold
     }
     std::fs::remove_dir_all(folder).unwrap();
 }
+
+#[test]
+fn an_unknown_scenario_is_a_usage_error_with_the_nearest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = bizscript()
+        .env("BIZSCRIPT_SIM_HOME", dir.path().join("home"))
+        .current_dir(dir.path())
+        .args(["run", "bizagi_export.rhai", "--simulate=remot"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("did you mean `remote`"), "{stderr}");
+    assert!(!dir.path().join("home/audit.jsonl").exists());
+}

@@ -49,7 +49,8 @@ enum Command {
         /// The script to run.
         script: PathBuf,
         /// Set a parameter: the script reads it as `params.KEY`. Integers, floats and
-        /// booleans arrive typed.
+        /// booleans arrive typed. The standard procedure's parameters, with their types and
+        /// defaults: `bizscript doc bizagi_export`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
         /// Say what would be done (commands, SQL, parameter files with passwords masked) and
@@ -125,7 +126,7 @@ fn scenarios() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(
         crate::host::simulate::SCENARIOS
             .iter()
-            .map(|(name, help)| clap::builder::PossibleValue::new(*name).help(*help)),
+            .map(|s| clap::builder::PossibleValue::new(s.name).help(s.summary)),
     )
 }
 
@@ -217,6 +218,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             match name.as_deref() {
                 None => print!("{}", docs::render_all()),
                 Some("site-scripts") => print!("{}", docs::SITE_SCRIPTS_GUIDE),
+                Some(name) if docs::render_procedure(name).is_some() => {
+                    print!("{}", docs::render_procedure(name).unwrap_or_default())
+                }
                 Some(name) => match crate::primitives::doc(name) {
                     Some(doc) => print!("{}", docs::render_doc(doc)),
                     None => {

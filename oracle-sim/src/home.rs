@@ -7,10 +7,39 @@
 //! DIR/sim/state.json                 the simulated database (guarded by DIR/sim/state.lock)
 //! DIR/server/BizAgiBackupPath/       the "server side" path of the BIZAGIBACKUPPATH directory
 //! DIR/server/dpdump/                 the path of DATA_PUMP_DIR
+//!                                    (scenario remote: the server reports both under
+//!                                    /oracle-server/, which the client cannot see)
 //! DIR/audit.jsonl                    one JSON line per tool invocation
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Where the database server's file system starts, as the server sees it, in scenario `remote`:
+/// `dba_directories` reports paths under this prefix, which does not exist on the client.
+pub const REMOTE_PREFIX: &str = "/oracle-server";
+
+/// The folder that stands for the server's `REMOTE_PREFIX` (the home's `server/`), set once per
+/// tool run.
+static SERVER_ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// Tells this process where the simulated server keeps its files (the home's `server/`).
+pub fn set_server_root(root: PathBuf) {
+    let _ = SERVER_ROOT.set(root);
+}
+
+/// The file a server-side path names, for the simulated server processes: a path under
+/// [`REMOTE_PREFIX`] lives in the home's `server/` folder (what a site would see through a
+/// mount); any other path is taken as it is (the server and this machine share it).
+pub fn server_file(server_path: &str) -> PathBuf {
+    let rest = server_path
+        .strip_prefix(REMOTE_PREFIX)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'));
+    match (rest, SERVER_ROOT.get()) {
+        (Some(rest), Some(root)) => root.join(rest.trim_start_matches('/')),
+        _ => PathBuf::from(server_path),
+    }
+}
 
 /// The folders and files of one simulated home.
 #[derive(Debug, Clone)]

@@ -12,14 +12,21 @@ pub struct InitOptions {
     pub scenario: Scenario,
     pub version: String,
     pub charset: String,
+    /// The database runs on another host: its folders are reported under `/oracle-server/`
+    /// (always so in scenario `remote`; `--remote` or `ORACLE_SIM_REMOTE=1` for any scenario).
+    pub remote: bool,
 }
 
-/// Parses `init DIR [--scenario NAME] [--version V] [--charset CS]`.
+/// Parses `init DIR [--scenario NAME] [--version V] [--charset CS] [--remote]`.
+/// `ORACLE_SIM_REMOTE=1` in the environment stands for `--remote`, for programs that run init
+/// themselves (`bizscript run --simulate`).
 pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
     let mut dir = None;
     let mut scenario = Scenario::Ok;
     let mut version = "19.0.0.0.0".to_string();
     let mut charset = "AL32UTF8".to_string();
+    let mut remote = std::env::var("ORACLE_SIM_REMOTE")
+        .is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -50,6 +57,7 @@ pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
                 }
             }
             "--charset" => charset = value("--charset")?.to_ascii_uppercase(),
+            "--remote" => remote = true,
             other if other.starts_with('-') => return Err(format!("unknown option {other}")),
             other => {
                 if dir.replace(PathBuf::from(other)).is_some() {
@@ -59,10 +67,11 @@ pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
         }
     }
     let dir = dir.ok_or(
-        "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8]",
+        "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8] [--remote]",
     )?;
     Ok(InitOptions {
         dir,
+        remote: remote || scenario == Scenario::Remote,
         scenario,
         version,
         charset,
@@ -74,16 +83,27 @@ pub fn run(options: &InitOptions) -> Result<String, String> {
     let dir = absolute(&options.dir).map_err(|e| format!("{}: {e}", options.dir.display()))?;
     let home = Home::new(&dir);
     reset(&home, options.scenario).map_err(|e| format!("cannot prepare {}: {e}", dir.display()))?;
-    let db = seed::database(&home, options.scenario, &options.version, &options.charset);
+    let db = seed::database(
+        &home,
+        options.scenario,
+        &options.version,
+        &options.charset,
+        options.remote,
+    );
     db.save_unlocked(&home)
         .map_err(|e| format!("cannot write the simulated database: {e}"))?;
     let nls_lang = options.scenario.client_nls_lang();
     Ok(format!(
-        "# oracle-sim: this is a SIMULATED Oracle home (scenario {scenario}), not a real Oracle client\n\
+        "# oracle-sim: this is a SIMULATED Oracle home (scenario {scenario}{remote}), not a real Oracle client\n\
          export ORACLE_HOME=\"{dir}\"\n\
          export PATH=\"{dir}/bin:$PATH\"\n\
          export NLS_LANG=\"{nls_lang}\"\n",
         scenario = options.scenario.name(),
+        remote = if options.remote && options.scenario != Scenario::Remote {
+            ", database on a remote host"
+        } else {
+            ""
+        },
         dir = dir.display(),
     ))
 }

@@ -38,7 +38,7 @@ fn main() {
 }
 
 fn usage() -> &'static str {
-    "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8]\n       oracle-sim scenarios\n       oracle-sim {expdp|impdp|sqlplus} ARGS...   (inside a home: uses $ORACLE_HOME's database)"
+    "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8] [--remote]\n       oracle-sim scenarios\n       oracle-sim {expdp|impdp|sqlplus} ARGS...   (inside a home: uses $ORACLE_HOME's database)"
 }
 
 fn subcommand(args: &[String]) -> i32 {
@@ -84,6 +84,7 @@ fn run_tool(tool: &str, args: &[String]) -> i32 {
         eprintln!("oracle-sim: {tool} is not inside a simulated Oracle home; run `oracle-sim init DIR` and use DIR/bin/{tool}");
         return 1;
     };
+    home::set_server_root(home.server_dir());
     let mut inv = Invocation {
         home: home.clone(),
         tool: tool.to_string(),

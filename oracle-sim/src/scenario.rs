@@ -36,11 +36,15 @@ pub enum Scenario {
     NoPrivilege,
     /// The dump file's file system fills up during the export (ORA-27072).
     DiskFull,
+    /// The database runs on another host: `dba_directories` reports server paths under
+    /// `/oracle-server/`, which the client machine does not have; the files land in the home's
+    /// `server/` folder (what a site would mount).
+    Remote,
 }
 
 impl Scenario {
     /// Every scenario, in the order `oracle-sim scenarios` lists them.
-    pub const ALL: [Scenario; 13] = [
+    pub const ALL: [Scenario; 14] = [
         Scenario::Ok,
         Scenario::Warnings,
         Scenario::Fatal,
@@ -54,6 +58,7 @@ impl Scenario {
         Scenario::BadPassword,
         Scenario::NoPrivilege,
         Scenario::DiskFull,
+        Scenario::Remote,
     ];
 
     /// The name used on the command line.
@@ -72,6 +77,7 @@ impl Scenario {
             Scenario::BadPassword => "bad_password",
             Scenario::NoPrivilege => "no_privilege",
             Scenario::DiskFull => "disk_full",
+            Scenario::Remote => "remote",
         }
     }
 
@@ -107,6 +113,9 @@ impl Scenario {
             Scenario::BadPassword => "every logon fails with ORA-01017",
             Scenario::NoPrivilege => "BIZAGIADMON lacks DBA and CREATE ANY DIRECTORY",
             Scenario::DiskFull => "the dump's file system fills up (ORA-27072)",
+            Scenario::Remote => {
+                "the database is on another host: directory paths under /oracle-server/"
+            }
         }
     }
 }

@@ -84,7 +84,15 @@ fn user(name: &str, roles: &[&str], privileges: &[&str], ts: &str) -> User {
 }
 
 /// Builds the database for `scenario`.
-pub fn database(home: &Home, scenario: Scenario, version: &str, charset: &str) -> Database {
+/// `remote`: the database server is another host, which names its folders under
+/// `/oracle-server/`.
+pub fn database(
+    home: &Home,
+    scenario: Scenario,
+    version: &str,
+    charset: &str,
+    remote: bool,
+) -> Database {
     let admin = if scenario == Scenario::NoPrivilege {
         user(
             "BIZAGIADMON",
@@ -128,15 +136,27 @@ pub fn database(home: &Home, scenario: Scenario, version: &str, charset: &str) -
         ),
     ];
 
+    // On a remote database server the paths are the server's own, not this machine's.
+    let server_path = |local: std::path::PathBuf| {
+        if remote {
+            let name = local
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!("{}/{name}", crate::home::REMOTE_PREFIX)
+        } else {
+            local.display().to_string()
+        }
+    };
     let mut directories = vec![Directory {
         name: "DATA_PUMP_DIR".to_string(),
-        path: home.dpdump_path().display().to_string(),
+        path: server_path(home.dpdump_path()),
         grants: vec![],
     }];
     if scenario != Scenario::NoDirectory {
         directories.push(Directory {
             name: "BIZAGIBACKUPPATH".to_string(),
-            path: home.backup_path().display().to_string(),
+            path: server_path(home.backup_path()),
             grants: vec![
                 DirectoryGrant {
                     grantee: "BIZAGIADMON".to_string(),

@@ -530,3 +530,84 @@ fn filesize_with_substitution_adds_files_and_without_it_runs_out_of_space() {
             <= 1024 * 1024
     );
 }
+
+#[test]
+fn remote_reports_server_paths_and_writes_where_the_site_mounts_them() {
+    let sim = Sim::new("remote");
+    // The dictionary names the server's own path, which this machine does not have.
+    let (rows, code) = sim.sql(
+        "bizagiadmon/pw",
+        "SELECT directory_name || '|' || directory_path FROM dba_directories ORDER BY directory_name;",
+    );
+    assert_eq!(code, 0, "{rows}");
+    assert!(
+        rows.contains("BIZAGIBACKUPPATH|/oracle-server/BizAgiBackupPath"),
+        "{rows}"
+    );
+    assert!(
+        rows.contains("DATA_PUMP_DIR|/oracle-server/dpdump"),
+        "{rows}"
+    );
+    assert!(!std::path::Path::new("/oracle-server").exists());
+
+    let out = sim.expdp(EXPORT);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let console = stdout(&out);
+    // The console speaks of the server's paths...
+    assert!(
+        console
+            .lines()
+            .any(|l| l == "  /oracle-server/BizAgiBackupPath/bizagi.dmp"),
+        "{console}"
+    );
+    // ...and the files are in the folder that stands for the server's (a site's mount).
+    assert!(sim.backup_dir().join("bizagi.dmp").is_file());
+    let log = sim.read(sim.backup_dir().join("bizagi.log"));
+    assert!(
+        log.contains("/oracle-server/BizAgiBackupPath/bizagi.dmp"),
+        "{log}"
+    );
+
+    // Import reads the dump through the same server path.
+    let imp = sim.run(
+        "impdp",
+        &[
+            "bizagiadmon/pw",
+            "directory=BizAgiBackupPath",
+            "dumpfile=bizagi.dmp",
+            "logfile=imp.log",
+            "sqlfile=ddl.sql",
+        ],
+        "",
+    );
+    assert_eq!(imp.status.code(), Some(0), "{}", stdout(&imp));
+    assert!(sim.backup_dir().join("ddl.sql").is_file());
+}
+
+#[test]
+fn any_scenario_can_run_on_a_remote_database_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("oracle_home");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oracle-sim"))
+        .arg("init")
+        .arg(&home)
+        .args(["--scenario", "warnings"])
+        .env("ORACLE_SIM_REMOTE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("database on a remote host"));
+    let out = std::process::Command::new(home.join("bin/expdp"))
+        .args(EXPORT)
+        .env("ORACLE_HOME", &home)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let console = stdout(&out);
+    assert_eq!(out.status.code(), Some(5), "{console}");
+    assert!(
+        console.contains("  /oracle-server/BizAgiBackupPath/bizagi.dmp"),
+        "{console}"
+    );
+    assert!(home.join("server/BizAgiBackupPath/bizagi.dmp").is_file());
+}

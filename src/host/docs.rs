@@ -27,6 +27,16 @@ pub fn render_doc(doc: &PrimitiveDoc) -> String {
     out
 }
 
+/// A shipped procedure's parameter table (`bizscript doc bizagi_export`), when `name` is one.
+pub fn render_procedure(name: &str) -> Option<String> {
+    let table = crate::primitives::procedure_params::table(name)?;
+    // Today every table is bizagi_export's (also reached as `bizagi`, its module).
+    Some(crate::primitives::procedure_params::render_table(
+        "bizagi_export",
+        table,
+    ))
+}
+
 /// Every primitive, in the order of the procedure.
 pub fn render_all() -> String {
     let mut out = String::from(
@@ -43,6 +53,7 @@ pub fn render_all() -> String {
 pub fn topics() -> Vec<&'static str> {
     let mut names: Vec<&str> = all_docs().iter().map(|d| d.name).collect();
     names.push("site-scripts");
+    names.push("bizagi_export");
     names
 }
 

@@ -28,6 +28,7 @@ impl HostError {
         use crate::host::outcome::ExitStatus;
         match self {
             HostError::Params(_) | HostError::Load(_) | HostError::Usage(_) => ExitStatus::Usage,
+            HostError::Simulate(SimulateError::UnknownScenario { .. }) => ExitStatus::Usage,
             HostError::Simulate(_) | HostError::Report { .. } => ExitStatus::Failure,
         }
     }

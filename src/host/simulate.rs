@@ -9,45 +9,116 @@ use crate::host::context::OracleEnv;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The simulator's scenarios (`oracle-sim scenarios` lists the same names; a test keeps the two
-/// in step), with what each means for an export. The one list `--simulate` is validated and
-/// completed from.
-pub const SCENARIOS: &[(&str, &str)] = &[
-    ("ok", "everything works"),
-    (
+/// What a scenario concerns: an export, an import, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concerns {
+    Export,
+    Import,
+    Both,
+}
+
+/// One of the simulator's scenarios, as bizscript knows them (`oracle-sim scenarios` lists the
+/// same names; a test keeps the two lists equal).
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub concerns: Concerns,
+    pub summary: &'static str,
+}
+
+const fn scenario(name: &'static str, concerns: Concerns, summary: &'static str) -> Scenario {
+    Scenario {
+        name,
+        concerns,
+        summary,
+    }
+}
+
+/// Every scenario `--simulate=` accepts.
+pub const SCENARIOS: &[Scenario] = &[
+    scenario("ok", Concerns::Both, "everything works"),
+    scenario(
         "warnings",
-        "the export completes with errors to review (exit 5)",
+        Concerns::Both,
+        "the job completes with errors to review",
     ),
-    ("fatal", "a worker fatal error stops the job (exit 1)"),
-    (
+    scenario(
+        "fatal",
+        Concerns::Both,
+        "a worker's fatal error stops the job",
+    ),
+    scenario(
         "crash",
+        Concerns::Both,
         "the client dies mid-job; the job is left NOT RUNNING",
     ),
-    ("slow", "a job that runs for about 60 s (for Ctrl-C tests)"),
-    (
-        "tablespace_full",
-        "import only: resumable wait, ORA-01653 (an export is not affected)",
+    scenario(
+        "slow",
+        Concerns::Both,
+        "a job of about 60 s (for Ctrl-C tests)",
     ),
-    (
+    scenario(
+        "tablespace_full",
+        Concerns::Import,
+        "import: resumable wait, ORA-01653, ORA-31693",
+    ),
+    scenario(
         "charset_mismatch",
+        Concerns::Both,
         "client NLS_LANG WE8MSWIN1252 against an AL32UTF8 database",
     ),
-    ("bad_home", "message files missing (UDE-00013)"),
-    (
+    scenario(
+        "bad_home",
+        Concerns::Both,
+        "the client's message files are missing",
+    ),
+    scenario(
         "client_too_new",
+        Concerns::Both,
         "a 21c client against the 19c database (UDE-00018)",
     ),
-    (
+    scenario(
         "no_directory",
+        Concerns::Both,
         "the directory object BIZAGIBACKUPPATH does not exist",
     ),
-    ("bad_password", "every logon fails with ORA-01017"),
-    (
-        "no_privilege",
-        "BIZAGIADMON lacks DBA and CREATE ANY DIRECTORY",
+    scenario(
+        "bad_password",
+        Concerns::Both,
+        "every logon fails with ORA-01017",
     ),
-    ("disk_full", "the dump's file system fills up (ORA-27072)"),
+    scenario(
+        "no_privilege",
+        Concerns::Both,
+        "the user lacks DBA and CREATE ANY DIRECTORY",
+    ),
+    scenario(
+        "disk_full",
+        Concerns::Export,
+        "the dump's file system fills up (ORA-27072)",
+    ),
+    scenario(
+        "remote",
+        Concerns::Export,
+        "the database is on another host: its directory path does not exist here",
+    ),
 ];
+
+/// The scenario named `name` (case-insensitive, `-` for `_`), or why there is none.
+pub fn find_scenario(name: &str) -> Result<&'static Scenario, SimulateError> {
+    let wanted = name.trim().to_ascii_lowercase().replace('-', "_");
+    SCENARIOS.iter().find(|s| s.name == wanted).ok_or_else(|| {
+        let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
+        let near = crate::primitives::options::nearest(&wanted, &names)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        SimulateError::UnknownScenario {
+            name: name.to_string(),
+            near,
+            known: names.join(", "),
+        }
+    })
+}
 
 /// Why a simulated home could not be prepared.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +131,12 @@ pub enum SimulateError {
     Init(String),
     #[error("cannot create the simulated home: {0}")]
     Io(#[from] std::io::Error),
+    #[error("no simulator scenario named `{name}`{near}; the scenarios: {known}")]
+    UnknownScenario {
+        name: String,
+        near: String,
+        known: String,
+    },
 }
 
 /// A prepared simulated Oracle home.
@@ -147,6 +224,7 @@ impl SimHome {
     /// Creates a simulated home for `scenario`: in `$BIZSCRIPT_SIM_HOME` when set (kept
     /// afterwards), else in a temporary folder removed when the `SimHome` is dropped.
     pub fn create(scenario: &str) -> Result<Self, SimulateError> {
+        let scenario = find_scenario(scenario)?.name;
         match std::env::var_os("BIZSCRIPT_SIM_HOME") {
             Some(dir) => Self::create_in(Path::new(&dir), scenario, None),
             None => {
@@ -241,6 +319,30 @@ fn exported(output: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scenario_names_are_found_and_a_typo_gets_the_nearest() {
+        assert_eq!(
+            find_scenario("Client-Too-New").unwrap().name,
+            "client_too_new"
+        );
+        assert_eq!(find_scenario("remote").unwrap().concerns, Concerns::Export);
+        let err = find_scenario("okk").unwrap_err().to_string();
+        assert!(err.contains("did you mean `ok`"), "{err}");
+        // The same names as the simulator's own list.
+        let sim = include_str!("../../oracle-sim/src/scenario.rs");
+        for s in SCENARIOS {
+            assert!(
+                sim.contains(&format!("=> \"{}\",", s.name)),
+                "{} unknown to oracle-sim",
+                s.name
+            );
+        }
+        assert!(
+            sim.contains(&format!("pub const ALL: [Scenario; {}]", SCENARIOS.len())),
+            "oracle-sim has scenarios bizscript does not list"
+        );
+    }
 
     #[test]
     fn reads_exported_lines() {

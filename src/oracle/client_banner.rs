@@ -84,6 +84,36 @@ fn release_line(line: &str) -> Option<ClientBanner> {
     })
 }
 
+/// How a client's release stands against the database it will talk to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseMatch {
+    /// The same major release (what Bizagi asks for).
+    Same,
+    /// The client is newer: Data Pump refuses it (UDE-00018).
+    ClientNewer { client: u32, database: u32 },
+    /// The client is older: Data Pump works (as an older client does), Bizagi asks for the same.
+    ClientOlder { client: u32, database: u32 },
+    /// One of the two versions could not be read.
+    Unknown,
+}
+
+/// Bizagi's prerequisite, as its backup and restore pages state it (oracle-facts §9).
+pub const BIZAGI_CLIENT_PREREQUISITE: &str = "Bizagi's prerequisite: the versions of the export and import clients must match the database's (the Oracle client version equal to the server's, including 32/64-bit)";
+
+/// Compares a client's release (`21.0.0.0.0`) with the database's version (`19.0.0.0.0`, as
+/// `product_component_version.version` shows it) by major release.
+pub fn compare_releases(client: &str, database: &str) -> ReleaseMatch {
+    let major = |v: &str| v.trim().split('.').next()?.parse::<u32>().ok();
+    match (major(client), major(database)) {
+        (Some(c), Some(d)) if c == d => ReleaseMatch::Same,
+        (Some(client), Some(database)) if client > database => {
+            ReleaseMatch::ClientNewer { client, database }
+        }
+        (Some(client), Some(database)) => ReleaseMatch::ClientOlder { client, database },
+        _ => ReleaseMatch::Unknown,
+    }
+}
+
 fn is_version(text: &str) -> bool {
     let parts: Vec<&str> = text.split('.').collect();
     parts.len() >= 2
@@ -137,6 +167,29 @@ mod tests {
             parse("SP2-0750: You may need to set ORACLE_HOME to your Oracle software directory"),
             Err(BannerError::MessageFiles { .. })
         ));
+    }
+
+    #[test]
+    fn releases_compare_by_major_number() {
+        assert_eq!(
+            compare_releases("19.0.0.0.0", "19.0.0.0.0"),
+            ReleaseMatch::Same
+        );
+        assert_eq!(
+            compare_releases("21.0.0.0.0", "19.0.0.0.0"),
+            ReleaseMatch::ClientNewer {
+                client: 21,
+                database: 19
+            }
+        );
+        assert_eq!(
+            compare_releases("12.2.0.1.0", "19.0.0.0.0"),
+            ReleaseMatch::ClientOlder {
+                client: 12,
+                database: 19
+            }
+        );
+        assert_eq!(compare_releases("", "19.0.0.0.0"), ReleaseMatch::Unknown);
     }
 
     #[test]

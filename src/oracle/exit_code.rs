@@ -74,6 +74,30 @@ impl DataPumpExit {
         }
     }
 
+    /// The signal that ended the client: reported as one (`Signalled`), or read from an exit
+    /// code above 128, which is how a shell or wrapper script reports a child killed by one.
+    pub fn signal(self) -> Option<i32> {
+        match self {
+            Self::Signalled(sig) => Some(sig),
+            Self::Undocumented(code) if (129..=128 + 64).contains(&code) => Some(code - 128),
+            _ => None,
+        }
+    }
+
+    /// What a DBA needs to read: the meaning, and for a signal its name and what usually sends
+    /// it.
+    pub fn explain(self) -> String {
+        match self.signal() {
+            Some(sig) => format!(
+                "the client was killed by {} (exit code {}) before it could report an outcome: {}; the job may still exist in the database",
+                signal_name(sig),
+                128 + sig,
+                signal_cause(sig)
+            ),
+            None => self.meaning().to_string(),
+        }
+    }
+
     /// The short outcome word a script branches on: `succeeded`, `completed_with_errors`,
     /// `failed`.
     pub fn outcome(self) -> &'static str {
@@ -82,6 +106,42 @@ impl DataPumpExit {
             Self::CompletedWithErrors => "completed_with_errors",
             Self::Failed | Self::Undocumented(_) | Self::Signalled(_) => "failed",
         }
+    }
+}
+
+/// The name of a signal by its number (the numbers POSIX systems share, plus Linux's for the
+/// resource limits).
+pub fn signal_name(sig: i32) -> String {
+    let name = match sig {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        24 => "SIGXCPU",
+        25 => "SIGXFSZ",
+        _ => return format!("signal {sig}"),
+    };
+    format!("{name} (signal {sig})")
+}
+
+/// What usually sends a signal to a Data Pump client.
+pub fn signal_cause(sig: i32) -> &'static str {
+    match sig {
+        9 => "usually the kernel's out-of-memory killer (see `dmesg` or `journalctl -k`) or an operator's `kill -9`",
+        15 => "usually an operator, a service manager stopping the session, or a scheduler's time limit",
+        1 => "usually the terminal or SSH session closing under the client (run it under nohup, screen or cron)",
+        2 => "an interrupt (Ctrl-C) sent to the client",
+        3 => "a quit (Ctrl-\\) sent to the client",
+        6 | 7 | 11 => "the client crashed; its trace files under the Oracle diagnostic destination say why",
+        13 => "the program reading its output went away",
+        24 => "a CPU time limit (ulimit -t) ran out",
+        25 => "a file size limit (ulimit -f) was reached",
+        _ => "something outside bizscript ended it",
     }
 }
 
@@ -113,5 +173,23 @@ mod tests {
         let killed = DataPumpExit::from_status(None, Some(9));
         assert_eq!(killed.outcome(), "failed");
         assert_eq!(killed.code(), 137);
+    }
+
+    #[test]
+    fn a_killed_client_names_the_signal_and_its_usual_sender() {
+        let killed = DataPumpExit::from_status(None, Some(9));
+        let text = killed.explain();
+        assert!(text.contains("SIGKILL (signal 9)"), "{text}");
+        assert!(text.contains("out-of-memory"), "{text}");
+        assert!(text.contains("operator"), "{text}");
+        // A wrapper script reports its killed child as 128 + signal.
+        let wrapped = DataPumpExit::from_status(Some(143), None);
+        assert_eq!(wrapped.outcome(), "failed");
+        assert!(
+            wrapped.explain().contains("SIGTERM"),
+            "{}",
+            wrapped.explain()
+        );
+        assert_eq!(DataPumpExit::from_status(Some(1), None).signal(), None);
     }
 }

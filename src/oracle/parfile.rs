@@ -187,6 +187,22 @@ mod tests {
     }
 
     #[test]
+    fn a_connect_string_cannot_smuggle_a_parameter_into_the_file() {
+        for connect in [
+            "//db:1521/SVC,content=metadata_only",
+            "//db:1521/SVC\nfull=y",
+            "//db:1521/SVC#",
+            "//db:1521/SVC reuse_dumpfiles=yes",
+        ] {
+            assert!(
+                Connection::with_password("BIZAGIADMON", Secret::new("pw", "test"), Some(connect))
+                    .is_err(),
+                "{connect:?}"
+            );
+        }
+    }
+
+    #[test]
     fn wallet_connections_write_no_password() {
         let wallet = Connection::wallet("PRODDB").unwrap();
         let text = render(&options(vec![]), &wallet);

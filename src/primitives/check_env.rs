@@ -6,18 +6,21 @@
 //! TWO_TASK, NLS_LANG and library-path conflicts. Every finding is a problem with a severity, a
 //! message and a fix; `ok` is false when any problem is an error.
 
-use super::connection::child_env;
-use super::sqlplus::{capture_error, SQLPLUS_NLS_LANG};
+use super::connection::{child_env, Oracle};
+use super::sqlplus::{capture_error, try_sql, SQLPLUS_NLS_LANG};
 use super::step::Step;
 use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
-use crate::oracle::client_banner::{self, BannerError, ClientBanner};
+use crate::oracle::client_banner::{
+    self, compare_releases, BannerError, ClientBanner, ReleaseMatch, BIZAGI_CLIENT_PREREQUISITE,
+};
 use crate::oracle::nls_lang::{NlsLang, NlsSource, RECOMMENDED};
 use crate::oracle::oracle_homes::{
     oracle_library_dirs, parse_oratab, same_file, tools_on_path, HomeKind, HomeLayout,
     RegistryHome, TOOLS,
 };
+use crate::oracle::sqlplus_script::SqlplusScript;
 use crate::process::capture::{capture, Invocation};
 use rhai::{Dynamic, Engine, EvalAltResult};
 use serde::Serialize;
@@ -28,8 +31,8 @@ use std::time::Duration;
 
 pub const CHECK_ENV: PrimitiveDoc = PrimitiveDoc {
     name: "check_env",
-    signature: "check_env() -> Map",
-    summary: "Checks the Oracle client without connecting to a database: ORACLE_HOME (set, exists, holds bin/expdp, bin/impdp, bin/sqlplus and the Data Pump message files; Instant Client folders recognised), every expdp on PATH and every home in oratab (a different expdp first on PATH is reported), the client version from the banner of `expdp -help`, NLS_LANG, TWO_TASK and other Oracle clients on the library path. Returns #{ ok, oracle_home, client_version, client_release, instant_client, tools, nls_lang, homes, problems }; each problem is #{ severity: \"error\"|\"warning\", message, fix }, and `ok` is false when any is an error. Changes nothing, so it also runs under --dry-run.",
+    signature: "check_env(db: Oracle) -> Map\ncheck_env() -> Map",
+    summary: "Checks the Oracle client without connecting to a database: ORACLE_HOME (set, exists, holds bin/expdp, bin/impdp, bin/sqlplus and the Data Pump message files; Instant Client folders recognised), every expdp on PATH and every home in oratab (a different expdp first on PATH is reported), the client version from the banner of `expdp -help`, NLS_LANG, TWO_TASK and other Oracle clients on the library path. With a connection, `check_env(db)` also reads the database's release (product_component_version) once the client is usable: a client newer than the database is an error (expdp would stop with UDE-00018), an older one a warning, both quoting Bizagi's prerequisite that client and database versions match; a database that cannot be reached is a warning here (the next step that connects reports it). Returns #{ ok, oracle_home, client_version, client_release, database_version, instant_client, tools, nls_lang, homes, problems }; each problem is #{ severity: \"error\"|\"warning\", message, fix }, and `ok` is false when any is an error. Changes nothing, so it also runs under --dry-run.",
     example: r#"let env = check_env();
 print(`Oracle client ${env.client_version} in ${env.oracle_home}`);
 for p in env.problems { print(`${p.severity}: ${p.message} -> ${p.fix}`); }
@@ -67,6 +70,8 @@ pub struct EnvReport {
     pub oracle_home: Option<String>,
     pub client_version: Option<String>,
     pub client_release: Option<String>,
+    /// The database's release (`check_env(db)` only; `None` when not read).
+    pub database_version: Option<String>,
     pub instant_client: bool,
     /// Tool name → the executable bizscript would run.
     pub tools: BTreeMap<String, String>,
@@ -76,27 +81,99 @@ pub struct EnvReport {
 }
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
-    let ctx = Arc::clone(ctx);
+    let c = Arc::clone(ctx);
     registration(&CHECK_ENV, &["Map"]).register_into_engine(
         engine,
         move || -> Result<Dynamic, Box<EvalAltResult>> {
-            let step = Step::start(&ctx, "check_env: inspecting the Oracle client");
-            let report = check_env(&ctx).map_err(|e| ctx.record_error("check_env", e))?;
+            let step = Step::start(&c, "check_env: inspecting the Oracle client");
+            let report = check_env(&c).map_err(|e| c.record_error("check_env", e))?;
             step.finish(&summary(&report));
-            ctx.record("check_env", rhai::serde::to_dynamic(&report))
+            c.record("check_env", rhai::serde::to_dynamic(&report))
+        },
+    );
+    let c = Arc::clone(ctx);
+    registration(&CHECK_ENV, &["db: Oracle", "Map"]).register_into_engine(
+        engine,
+        move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
+            let step = Step::start(
+                &c,
+                "check_env: inspecting the Oracle client and the database release",
+            );
+            let mut report = check_env(&c).map_err(|e| c.record_error("check_env", e))?;
+            if report.ok {
+                check_database_release(&c, &db, &mut report)
+                    .map_err(|e| c.record_error("check_env", e))?;
+            }
+            step.finish(&summary(&report));
+            c.record("check_env", rhai::serde::to_dynamic(&report))
         },
     );
 }
 
+/// Reads the database's release and compares the client's with it (oracle-facts §8.3: a client
+/// newer than the database fails with UDE-00018).
+fn check_database_release(
+    ctx: &HostCtx,
+    db: &Oracle,
+    report: &mut EnvReport,
+) -> Result<(), Box<EvalAltResult>> {
+    let mut script = SqlplusScript::new();
+    let query = script.query(
+        "SELECT 'VERSION|' || version FROM product_component_version WHERE product LIKE 'Oracle Database%'",
+    );
+    let output = match try_sql(ctx, db, "check_env", &script) {
+        Ok(Ok(output)) => output,
+        Ok(Err(e)) => {
+            report.problems.push(warning(
+                format!("the database's release could not be read ({e}), so the client's release was not compared with it"),
+                "the next step that connects says what is wrong with the connection",
+            ));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let version = output
+        .rows(query)
+        .first()
+        .and_then(|row| row.fields(2).ok().map(|f| f[1].trim().to_string()))
+        .filter(|v| !v.is_empty());
+    let (Some(database), Some(client)) = (version, report.client_release.clone()) else {
+        return Ok(());
+    };
+    let client_version = report
+        .client_version
+        .clone()
+        .unwrap_or_else(|| client.clone());
+    match compare_releases(&client, &database) {
+        ReleaseMatch::ClientNewer { client: c, database: d } => report.problems.push(error(
+            format!("the Oracle client {client_version} ({c}c) is newer than the database {database} ({d}c): expdp would stop with UDE-00018 (Data Pump client is incompatible with database version {database}). {BIZAGI_CLIENT_PREREQUISITE}"),
+            format!("point ORACLE_HOME at an Oracle {d}c client (the database's release) and run again"),
+        )),
+        ReleaseMatch::ClientOlder { client: c, database: d } => report.problems.push(warning(
+            format!("the Oracle client {client_version} ({c}c) is older than the database {database} ({d}c); Data Pump works, but {BIZAGI_CLIENT_PREREQUISITE}"),
+            format!("use an Oracle {d}c client for exports and imports of this database"),
+        )),
+        ReleaseMatch::Same | ReleaseMatch::Unknown => {}
+    }
+    report.database_version = Some(database);
+    report.ok = !report.problems.iter().any(|p| p.severity == "error");
+    Ok(())
+}
+
 fn summary(report: &EnvReport) -> String {
     let mut lines = vec![format!(
-        "check_env: {} - Oracle client {} in {}",
+        "check_env: {} - Oracle client {} in {}{}",
         if report.ok { "ok" } else { "NOT OK" },
         report
             .client_version
             .as_deref()
             .unwrap_or("(version unknown)"),
         report.oracle_home.as_deref().unwrap_or("(no ORACLE_HOME)"),
+        report
+            .database_version
+            .as_deref()
+            .map(|v| format!(", database {v}"))
+            .unwrap_or_default(),
     )];
     lines.extend(
         report
@@ -216,6 +293,7 @@ pub fn check_env(ctx: &HostCtx) -> Result<EnvReport, Box<EvalAltResult>> {
         oracle_home: layout.as_ref().map(|l| l.dir.display().to_string()),
         client_version: banner.as_ref().map(|b| b.client_version().to_string()),
         client_release: banner.as_ref().map(|b| b.release.clone()),
+        database_version: None,
         instant_client: layout
             .as_ref()
             .is_some_and(|l| l.kind == HomeKind::InstantClient),
@@ -409,6 +487,25 @@ mod tests {
         let homes: Array = report["homes"].clone().cast();
         assert!(!homes.is_empty());
         assert!(elapsed.as_secs_f64() < 2.0, "check_env took {elapsed:?}");
+    }
+
+    #[test]
+    fn a_client_newer_than_the_database_is_an_error_quoting_bizagi() {
+        let Some(sim) = Sim::start("client_too_new") else {
+            return;
+        };
+        let report: Map = sim.run("check_env(db)").unwrap().cast();
+        assert_eq!(report["ok"].as_bool(), Ok(false), "{:?}", problems(&report));
+        assert_eq!(report["database_version"].to_string(), "19.0.0.0.0");
+        let all = problems(&report).join("\n");
+        assert!(all.contains("error: the Oracle client 21.3.0.0.0 (21c) is newer than the database 19.0.0.0.0 (19c)"), "{all}");
+        assert!(all.contains("UDE-00018"), "{all}");
+        assert!(all.contains("Bizagi's prerequisite"), "{all}");
+        // The same client against a database of its release is fine.
+        let Some(ok) = Sim::start("ok") else { return };
+        let report: Map = ok.run("check_env(db)").unwrap().cast();
+        assert_eq!(report["ok"].as_bool(), Ok(true), "{:?}", problems(&report));
+        assert_eq!(report["database_version"].to_string(), "19.0.0.0.0");
     }
 
     #[test]

@@ -138,12 +138,17 @@ fn connection_error(error: ConnectionError) -> Box<EvalAltResult> {
             "add password: secret_env(\"BIZSCRIPT_PASSWORD\"), or use a wallet: oracle(#{ wallet: \"ALIAS\" })"
         }
         ConnectionError::BadPassword => "change the password to one without double quotes or line breaks",
-        ConnectionError::BadConnect(_) => {
-            "use Easy Connect (//host:port/service) or a TNS alias, without spaces or quotes"
+        ConnectionError::BadConnect { .. } => {
+            "use Easy Connect (//host:port/service) or a TNS alias; put anything longer in tnsnames.ora and give its alias"
         }
         _ => "user names are letters, digits, _ $ # (see oracle-facts 6.6)",
     };
-    script_error("BZ-CONNECTION", format!("oracle: {error}"), hint)
+    let code = match &error {
+        // A connect string that reached a parfile or a CONNECT line could change the command.
+        ConnectionError::BadConnect { .. } => "BZ-PARAMETER-CONNECT",
+        _ => "BZ-CONNECTION",
+    };
+    script_error(code, format!("oracle: {error}"), hint)
 }
 
 /// The environment of bizscript's Oracle children (sqlplus, expdp): the run's overrides, plus a
@@ -237,7 +242,7 @@ mod tests {
                 )
                 .unwrap_err()
             ),
-            "BZ-CONNECTION"
+            "BZ-PARAMETER-CONNECT"
         );
         assert_eq!(
             code(&eval(&e, r#"oracle(#{ user: "U", password: 42 })"#).unwrap_err()),

@@ -42,7 +42,7 @@ use zeroize::Zeroizing;
 pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
     name: "expdp",
     signature: "expdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, previous_jobs, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Before starting, the Data Pump jobs of the connecting user are listed (dba_datapump_jobs): a bizscript job (`BIZSCRIPT_EXP_...`) still EXECUTING stops the call with `BZ-EXPDP-RUNNING`, naming the job and how to attach, kill or wait; one left NOT RUNNING by an earlier run (an orphan) is attached and killed, saying so, or only reported, as `previous_jobs` says: `\"clean\"` (the default) or `\"report\"`; the result lists them in `previous_jobs`. A local lock keyed by the normalised connect descriptor and the schemas keeps two exports of one schema from running side by side on this host. The parameter file is removed as soon as the client has read it. Ctrl-C kills the job (KILL_JOB) and stops the script; a second Ctrl-C kills the client and prints how to clean the job up; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in a per-run folder under the user's state directory, e.g. ~/.local/state/bizscript/runs/, never the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, exit_meaning, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, previous_jobs, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Before starting, the Data Pump jobs of the connecting user are listed (dba_datapump_jobs): a bizscript job (`BIZSCRIPT_EXP_...`) still EXECUTING stops the call with `BZ-EXPDP-RUNNING`, naming the job and how to attach, kill or wait; one left NOT RUNNING by an earlier run (an orphan) is attached and killed, saying so, or only reported, as `previous_jobs` says: `\"clean\"` (the default) or `\"report\"`; the result lists them in `previous_jobs`. A local lock keyed by the normalised connect descriptor and the schemas keeps two exports of one schema from running side by side on this host. The parameter file is removed as soon as the client has read it. Ctrl-C kills the job (KILL_JOB) and stops the script; a second Ctrl-C kills the client and prints how to clean the job up; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let backup = expdp(db, #{
     schemas: ["BIZAGI"],
@@ -73,6 +73,9 @@ const PARFILE_NAME: &str = "expdp.par";
 struct ExportResult {
     exit_code: i64,
     outcome: String,
+    /// The exit code in words; for a client killed by a signal, which one and what usually
+    /// sends it.
+    exit_meaning: String,
     job: String,
     dump_files: Vec<String>,
     log_file: String,
@@ -126,7 +129,10 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         .job_name()
         .map(str::to_string)
         .unwrap_or_else(|| format!("expdp_{}", started.format("%Y%m%d%H%M%S")));
-    let client_log = client_log.unwrap_or_else(|| PathBuf::from(format!("{job}.client.log")));
+    let client_log = match client_log {
+        Some(path) => path,
+        None => default_client_log_folder(!ctx.dry_run())?.join(format!("{job}.client.log")),
+    };
 
     if ctx.dry_run() {
         return Ok(dry_run(&program, &options, db, &job, &client_log));
@@ -214,6 +220,71 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     Ok(result(
         &options, &progress, &outcome, owner_job, &cleanup, db, earlier,
     ))
+}
+
+/// The folder of this run's client logs when the script names none: a per-run folder under the
+/// user's state directory (`~/.local/state/bizscript/runs/<time>-<pid>` on Linux; the local data
+/// folder where there is no state directory), made 0700 because a console copy names the
+/// database, its users and its paths. Never the current directory: under cron that is $HOME,
+/// and in a checkout the logs end up in version control.
+fn default_client_log_folder(create: bool) -> Result<PathBuf, Box<EvalAltResult>> {
+    static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    if let Some(folder) = FOLDER.get() {
+        return Ok(folder.clone());
+    }
+    let run = format!(
+        "{}-{}",
+        chrono::Local::now().format("%Y%m%dT%H%M%S"),
+        std::process::id()
+    );
+    let state = dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|base| base.join("bizscript").join("runs").join(&run));
+    if !create {
+        // --dry-run: where it would go; nothing is created.
+        return Ok(
+            state.unwrap_or_else(|| std::env::temp_dir().join(format!("bizscript-run-{run}")))
+        );
+    }
+    let made = state.and_then(|folder| {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&folder) {
+            Ok(()) => Some(folder),
+            Err(e) => {
+                tracing::warn!(target: "bizscript::expdp", "cannot create {}: {e}; the client log goes to the temporary folder", folder.display());
+                None
+            }
+        }
+    });
+    // No state folder (no HOME, a read-only home): a fresh 0700 folder in the temporary
+    // directory, with an unpredictable name so nobody can plant it first; kept, like the state
+    // folder, because the log is the run's record.
+    let folder = match made {
+        Some(folder) => folder,
+        None => private_temp_builder()
+            .prefix(&format!("bizscript-run-{run}-"))
+            .tempdir()
+            .map(|dir| dir.keep())
+            .map_err(|e| {
+                script_error(
+                    "BZ-EXPDP-CLIENT-LOG",
+                    format!("expdp: there is no state, local data or temporary folder to keep the client log in ({e})"),
+                    "set `client_log` to a file in a folder that exists and is writable",
+                )
+            })?,
+    };
+    Ok(FOLDER.get_or_init(|| folder).clone())
+}
+
+/// A temporary-folder builder whose folders only this user can enter.
+fn private_temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    builder
 }
 
 /// Puts the interrupted job into the run's report (`job`, `interrupt`), so that a DBA reading
@@ -434,6 +505,10 @@ fn dry_run(
     let mut map = Map::new();
     map.insert("exit_code".into(), Dynamic::from(0_i64));
     map.insert("outcome".into(), Dynamic::from("dry_run".to_string()));
+    map.insert(
+        "exit_meaning".into(),
+        Dynamic::from("dry run: the client was not started".to_string()),
+    );
     map.insert("job".into(), Dynamic::from(job.to_string()));
     map.insert("dump_files".into(), Dynamic::from(rhai::Array::new()));
     map.insert(
@@ -463,6 +538,9 @@ fn result(
     let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
     let mut errors = progress.errors.clone();
+    if exit.signal().is_some() {
+        errors.push(exit.explain());
+    }
     match cleanup {
         Cleanup::NotNeeded => {}
         Cleanup::Killed => errors.push(format!(
@@ -504,6 +582,7 @@ fn result(
     let result = ExportResult {
         exit_code: i64::from(exit.code()),
         outcome: exit.outcome().to_string(),
+        exit_meaning: exit.explain(),
         job,
         dump_files: progress.dump_files.clone(),
         log_file,

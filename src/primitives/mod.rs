@@ -26,6 +26,7 @@ pub mod lock;
 pub mod nls_charset;
 pub mod options;
 pub mod parse_log;
+pub mod procedure_params;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
@@ -56,6 +57,8 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &run_info::RUN_INFO,
         &run_info::SET_REPORT,
         &accept::ACCEPT,
+        &procedure_params::PROCEDURE_PARAMETERS,
+        &procedure_params::CHECK_PARAMETERS,
         &secrets::SECRET_ENV,
         &secrets::SECRET_FILE,
         &secrets::SECRET_PROMPT,
@@ -91,6 +94,7 @@ pub fn doc(name: &str) -> Option<&'static PrimitiveDoc> {
 pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     run_info::register(engine, ctx);
     accept::register(engine, ctx);
+    procedure_params::register(engine, ctx);
     secrets::register(engine, ctx);
     console::register(engine, ctx);
     clock::register(engine, ctx);

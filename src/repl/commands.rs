@@ -178,6 +178,9 @@ pub fn help_on(session: &Session, name: &str) -> Result<String, String> {
     if name == "site-scripts" {
         return Ok(docs::SITE_SCRIPTS_GUIDE.to_string());
     }
+    if let Some(text) = docs::render_procedure(name) {
+        return Ok(text);
+    }
     if let Some(text) = session.describe_function(name) {
         return Ok(text);
     }

@@ -37,6 +37,8 @@ fn every_doc_example_runs() {
         std::fs::write(&script, doc.example).unwrap();
         let output = bizscript()
             .current_dir(dir.path())
+            // expdp's default client log goes under the user's state directory: keep it here.
+            .env("XDG_STATE_HOME", dir.path().join("state"))
             .env("BIZSCRIPT_PASSWORD", "example-password")
             .arg("run")
             .arg(&script)

@@ -383,7 +383,7 @@ fn the_scenario_list_is_the_simulators() {
         .collect();
     let ours: Vec<String> = bizscript::host::simulate::SCENARIOS
         .iter()
-        .map(|(n, _)| n.to_string())
+        .map(|s| s.name.to_string())
         .collect();
     assert!(!listed.is_empty(), "oracle-sim scenarios printed nothing");
     assert_eq!(ours, listed, "src/host/simulate.rs SCENARIOS vs oracle-sim");

@@ -1,11 +1,28 @@
 //! The standard procedure, `bizscript run bizagi_export.rhai --simulate=SCENARIO`, end to end,
 //! and the example site scripts.
+//!
+//! Every test runs in both topologies: the database on this machine (its DIRECTORY path exists
+//! here), and the database on another host (`ORACLE_SIM_REMOTE=1`: the dictionary names the
+//! server's own paths under `/oracle-server/`, and the files are seen here only through
+//! `--set local_path=`, as through a mount). Every run starts in an empty scratch folder, which
+//! must still be empty afterwards: nothing (a client log above all) lands in the current folder.
 
 use crate::support::bizscript;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const PASSWORD: &str = "Pw-never-shown-7731";
+
+/// Where the database runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topology {
+    /// On this machine: its folders are this machine's.
+    Local,
+    /// On another host, its folder seen here through `local_path` (a mount).
+    Remote,
+}
+
+const TOPOLOGIES: [Topology; 2] = [Topology::Local, Topology::Remote];
 
 /// One simulated run, with its home kept for inspection.
 struct Simulated {
@@ -19,6 +36,16 @@ struct Simulated {
 impl Simulated {
     fn home(&self) -> PathBuf {
         self.dir.path().join("home")
+    }
+
+    /// The folder that stands for the server's BizAgiBackupPath (on this machine, or mounted).
+    fn server_folder(&self) -> PathBuf {
+        self.home().join("server").join("BizAgiBackupPath")
+    }
+
+    /// The per-run folders of client logs under the (test's) user state directory.
+    fn state_runs(&self) -> PathBuf {
+        self.dir.path().join("state/bizscript/runs")
     }
 
     fn audit(&self) -> Vec<Value> {
@@ -35,40 +62,123 @@ impl Simulated {
             .iter()
             .any(|a| a["tool"] == tool && !a["argv"].to_string().to_lowercase().contains("help"))
     }
+
+    fn step(&self, name: &str) -> Value {
+        self.report["steps"]
+            .as_array()
+            .and_then(|steps| steps.iter().find(|s| s["name"] == name))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
 }
 
-fn simulate(script: &str, scenario: &str, sets: &[&str], cwd: Option<&Path>) -> Simulated {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.json");
-    let mut cmd = bizscript();
-    cmd.env("BIZSCRIPT_SIM_HOME", dir.path().join("home"))
-        .env("BIZSCRIPT_PASSWORD", PASSWORD)
-        .env_remove("NLS_LANG")
-        .env_remove("ORACLE_HOME")
-        .arg("run")
-        .arg(script)
-        .arg(format!("--simulate={scenario}"))
-        .arg("--report")
-        .arg(&report)
-        .arg("--yes");
-    if let Some(cwd) = cwd {
-        cmd.current_dir(cwd);
+/// What a test asks of a run.
+struct Run<'a> {
+    script: &'a str,
+    scenario: &'a str,
+    sets: Vec<String>,
+    /// A remote database server (whatever the scenario).
+    remote: bool,
+    /// The site's mount of the server's folder (`--set local_path=`), for a remote server.
+    local_path: bool,
+    password: bool,
+    dry_run: bool,
+    /// XDG_STATE_HOME for the run, instead of the test's own folder.
+    state_home: Option<PathBuf>,
+    cwd: Option<&'a Path>,
+}
+
+impl<'a> Run<'a> {
+    fn new(topology: Topology, script: &'a str, scenario: &'a str) -> Self {
+        Self {
+            script,
+            scenario,
+            sets: Vec::new(),
+            remote: topology == Topology::Remote,
+            local_path: topology == Topology::Remote,
+            password: true,
+            dry_run: false,
+            state_home: None,
+            cwd: None,
+        }
     }
-    for set in sets {
-        cmd.args(["--set", set]);
+
+    fn set(mut self, set: impl Into<String>) -> Self {
+        self.sets.push(set.into());
+        self
     }
-    let output = cmd.output().unwrap();
-    let report = std::fs::read_to_string(&report)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(Value::Null);
-    Simulated {
-        dir,
-        status: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        report,
+
+    fn go(self) -> Simulated {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let report = dir.path().join("report.json");
+        let scratch = dir.path().join("cwd");
+        std::fs::create_dir(&scratch).unwrap();
+        let mut cmd = bizscript();
+        cmd.env("BIZSCRIPT_SIM_HOME", &home)
+            .env(
+                "XDG_STATE_HOME",
+                self.state_home
+                    .clone()
+                    .unwrap_or_else(|| dir.path().join("state")),
+            )
+            .env_remove("ORACLE_SIM_REMOTE")
+            .env_remove("NLS_LANG")
+            .env_remove("ORACLE_HOME")
+            .arg("run")
+            .arg(self.script)
+            .arg(format!("--simulate={}", self.scenario))
+            .arg("--report")
+            .arg(&report)
+            .arg("--yes")
+            .current_dir(self.cwd.unwrap_or(&scratch));
+        if self.password {
+            cmd.env("BIZSCRIPT_PASSWORD", PASSWORD);
+        } else {
+            cmd.env_remove("BIZSCRIPT_PASSWORD");
+        }
+        if self.remote {
+            cmd.env("ORACLE_SIM_REMOTE", "1");
+        }
+        if self.dry_run {
+            cmd.arg("--dry-run");
+        }
+        if self.local_path {
+            cmd.args([
+                "--set",
+                &format!(
+                    "local_path={}",
+                    home.join("server/BizAgiBackupPath").display()
+                ),
+            ]);
+        }
+        for set in &self.sets {
+            cmd.args(["--set", set]);
+        }
+        let output = cmd.output().unwrap();
+        let report = std::fs::read_to_string(&report)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        let run = Simulated {
+            dir,
+            status: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            report,
+        };
+        let left: Vec<PathBuf> = files_under(&scratch);
+        assert!(
+            left.is_empty(),
+            "the run left files in its current folder: {left:?}"
+        );
+        run
     }
+}
+
+/// The standard procedure in `topology` under `scenario`.
+fn procedure(topology: Topology, scenario: &'static str) -> Run<'static> {
+    Run::new(topology, "bizagi_export.rhai", scenario)
 }
 
 /// Every file under `dir`, recursively.
@@ -110,44 +220,24 @@ fn assert_no_password_leak(run: &Simulated) {
     }
 }
 
-#[test]
-fn ok_scenario_exports_archives_and_verifies() {
-    let run = simulate("bizagi_export.rhai", "ok", &[], None);
-    assert_eq!(run.status, Some(0), "{}", run.stderr);
-    assert_eq!(run.report["verdict"], "ok");
-    assert!(
-        run.stderr.contains("SIMULATION"),
-        "the user is told it is a simulation"
-    );
-    for step in [
-        "check_env",
-        "nls_charset",
-        "ensure_directory",
-        "expdp",
-        "parse_log",
-        "compress",
-        "manifest",
-    ] {
-        assert!(
-            run.report["steps"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|s| s["name"] == step),
-            "step {step} missing: {}",
-            run.report["steps"]
-        );
+/// The archive is a sound ZIP (every entry read back against its CRC), and `unzip -t` agrees
+/// where it is installed.
+fn assert_sound_zip(path: &Path) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        names.push(entry.name().unwrap().to_string());
+        // Reading to the end checks the CRC-32.
+        std::io::copy(&mut entry, &mut std::io::sink()).unwrap();
     }
-    let archive = run.report["archive"]["archive"]
-        .as_str()
-        .unwrap()
-        .to_string();
     // An independent reader accepts the archive (a failure under BIZSCRIPT_REQUIRE_FIXTURES
     // when unzip is missing, else a printed skip of this check only).
     if crate::support::tool_installed("unzip", "unzip") {
         let unzip = std::process::Command::new("unzip")
             .arg("-t")
-            .arg(&archive)
+            .arg(path)
             .output()
             .unwrap();
         assert!(
@@ -156,21 +246,71 @@ fn ok_scenario_exports_archives_and_verifies() {
             String::from_utf8_lossy(&unzip.stdout)
         );
     }
-    // The manifest's checksums are those of the archive and of the dump files it holds.
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(run.report["manifest"].as_str().unwrap()).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(manifest["made_by"], "bizscript");
-    assert_eq!(manifest["schema"], "BIZAGI");
-    let sha = sha256_hex(Path::new(&archive));
-    assert_eq!(manifest["archive"]["sha256"], sha);
-    assert!(manifest["client"]["version"].is_string(), "{manifest}");
-    assert!(
-        manifest["nls"]["database_charset"].is_string(),
-        "{manifest}"
-    );
-    assert_no_password_leak(&run);
+    names
+}
+
+#[test]
+fn ok_scenario_exports_archives_and_verifies() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "ok").go();
+        assert_eq!(run.status, Some(0), "{topology:?}: {}", run.stderr);
+        assert_eq!(run.report["verdict"], "ok");
+        assert!(
+            run.stderr.contains("SIMULATION"),
+            "the user is told it is a simulation"
+        );
+        for step in [
+            "check_env",
+            "nls_charset",
+            "ensure_directory",
+            "expdp",
+            "parse_log",
+            "compress",
+            "manifest",
+        ] {
+            assert_eq!(
+                run.step(step)["status"],
+                "ok",
+                "{topology:?}: step {step}: {}",
+                run.report["steps"]
+            );
+        }
+        for done in ["exported", "archived", "verified"] {
+            assert_eq!(run.report[done], true, "{topology:?}: {done}");
+        }
+        let archive = PathBuf::from(run.report["archive"]["archive"].as_str().unwrap());
+        // In both topologies the archive is in the folder that shows the server's files.
+        assert_eq!(archive.parent(), Some(run.server_folder().as_path()));
+        let names = assert_sound_zip(&archive);
+        assert!(names.iter().any(|n| n.ends_with(".dmp")), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with(".log")), "{names:?}");
+        assert!(
+            run.stderr.contains("ok: exported, archived and verified: "),
+            "{}",
+            run.stderr
+        );
+        // The manifest's checksums are those of the archive and of the dump files it holds.
+        let manifest: Value = serde_json::from_str(
+            &std::fs::read_to_string(run.report["manifest"].as_str().unwrap()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(manifest["made_by"], "bizscript");
+        assert_eq!(manifest["schema"], "BIZAGI");
+        assert_eq!(manifest["archive"]["sha256"], sha256_hex(&archive));
+        assert!(manifest["client"]["version"].is_string(), "{manifest}");
+        assert_eq!(manifest["client"]["database_version"], "19.0.0.0.0");
+        assert!(
+            manifest["nls"]["database_charset"].is_string(),
+            "{manifest}"
+        );
+        // The client's copy of the console is beside the server log (local, or the mount).
+        let client_logs: Vec<_> = files_under(&run.server_folder())
+            .into_iter()
+            .filter(|f| f.to_string_lossy().ends_with(".client.log"))
+            .collect();
+        assert_eq!(client_logs.len(), 1, "{topology:?}: {client_logs:?}");
+        assert_no_password_leak(&run);
+    }
 }
 
 fn sha256_hex(path: &Path) -> String {
@@ -180,152 +320,554 @@ fn sha256_hex(path: &Path) -> String {
 }
 
 #[test]
-fn warnings_scenario_needs_review() {
-    let run = simulate("bizagi_export.rhai", "warnings", &[], None);
-    assert_eq!(run.status, Some(3), "{}", run.stderr);
-    assert_eq!(run.report["verdict"], "review");
-    assert!(!run.report["messages"].as_array().unwrap().is_empty());
-    assert_no_password_leak(&run);
-}
-
-#[test]
-fn fatal_and_crash_fail_and_delete_nothing() {
-    for scenario in ["fatal", "crash"] {
-        let run = simulate("bizagi_export.rhai", scenario, &[], None);
-        assert_eq!(run.status, Some(1), "{scenario}: {}", run.stderr);
-        assert_eq!(run.report["verdict"], "failed", "{scenario}");
+fn a_remote_database_without_local_path_is_exported_but_not_called_verified() {
+    let message = "the dump is on the database server at /oracle-server/BizAgiBackupPath and was not archived or verified; run bizscript on the database server or pass `--set local_path=`";
+    // The scenario `remote`, and any scenario on a remote server, without the mount.
+    for (scenario, remote) in [("remote", false), ("ok", true)] {
+        let mut ask = procedure(Topology::Local, scenario);
+        ask.remote = remote;
+        let run = ask.go();
+        assert_eq!(run.status, Some(3), "{scenario}: {}", run.stderr);
+        assert_eq!(run.report["verdict"], "review");
+        assert!(run.stderr.contains(message), "{}", run.stderr);
         assert!(
-            run.report.get("archive").is_some_and(Value::is_null),
-            "{scenario}: the report must say `archive: null` for a failed export: {}",
-            run.report
+            run.stderr.contains(&format!("review: exported; {message}")),
+            "the final line says what happened: {}",
+            run.stderr
         );
+        assert!(!run.stderr.contains("verified:"), "{}", run.stderr);
+        assert_eq!(run.report["exported"], true);
+        assert_eq!(run.report["archived"], false);
+        assert_eq!(run.report["verified"], false);
+        assert!(run.report.get("archive").is_some_and(serde_json::Value::is_null));
+        assert_eq!(run.step("compress")["status"], "review");
+        // The export ran and its log was read, through the client's copy.
+        assert!(run.ran_job("expdp"));
+        assert_eq!(run.step("parse_log")["status"], "ok");
+        let log = run.report["log_file"].as_str().unwrap_or_default();
+        assert!(log.starts_with("/oracle-server/BizAgiBackupPath/"), "{log}");
+        // The client log is in a per-run folder under the state directory, made 0700, and
+        // nowhere in the server's folder.
+        let logs = files_under(&run.state_runs());
+        assert_eq!(logs.len(), 1, "{logs:?}");
+        assert!(logs[0].to_string_lossy().ends_with(".client.log"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(logs[0].parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        assert!(!files_under(&run.server_folder())
+            .iter()
+            .any(|f| f.to_string_lossy().contains(".client.log")));
+        // The dump itself is there on the "server", untouched.
+        assert!(files_under(&run.server_folder())
+            .iter()
+            .any(|f| f.to_string_lossy().ends_with(".dmp")));
         assert_no_password_leak(&run);
     }
 }
 
 #[test]
-fn charset_mismatch_and_bad_home_stop_before_expdp() {
-    let run = simulate("bizagi_export.rhai", "charset_mismatch", &[], None);
-    assert_eq!(run.status, Some(1), "{}", run.stderr);
-    assert_eq!(run.report["failure"]["step"], "nls_charset");
-    assert!(!run.ran_job("expdp"), "expdp must not run");
-    assert!(run.stderr.contains("WE8MSWIN1252"), "{}", run.stderr);
-
-    let run = simulate("bizagi_export.rhai", "bad_home", &[], None);
-    assert_eq!(run.status, Some(1), "{}", run.stderr);
-    assert_eq!(run.report["failure"]["step"], "check_env");
-    assert!(!run.ran_job("expdp"), "expdp must not run");
-    assert_no_password_leak(&run);
-}
-
-#[test]
-fn missing_directory_says_to_pass_a_path() {
-    let run = simulate("bizagi_export.rhai", "no_directory", &[], None);
-    assert_eq!(run.status, Some(1), "{}", run.stderr);
-    assert_eq!(run.report["failure"]["step"], "ensure_directory");
-    assert!(run.stderr.contains("--set path="), "{}", run.stderr);
-    // With a path, the directory is created and the export goes through.
-    let server = tempfile::tempdir().unwrap();
-    let path = format!("path={}", server.path().display());
-    let run = simulate("bizagi_export.rhai", "no_directory", &[&path], None);
-    assert_eq!(run.status, Some(0), "{}", run.stderr);
-}
-
-#[test]
-fn disk_full_fails() {
-    let run = simulate("bizagi_export.rhai", "disk_full", &[], None);
-    assert_eq!(run.status, Some(1), "{}", run.stderr);
-    assert_eq!(run.report["verdict"], "failed");
-    assert_no_password_leak(&run);
-}
-
-#[test]
-fn dry_run_exports_nothing() {
+fn remote_with_local_path_archives_and_verifies_through_the_mount() {
     let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
     let output = bizscript()
-        .env("BIZSCRIPT_SIM_HOME", dir.path().join("home"))
+        .env("BIZSCRIPT_SIM_HOME", &home)
         .env("BIZSCRIPT_PASSWORD", PASSWORD)
-        .args(["run", "bizagi_export.rhai", "--simulate", "--dry-run"])
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env_remove("ORACLE_SIM_REMOTE")
+        .current_dir(dir.path())
+        .args(["run", "bizagi_export.rhai", "--simulate=remote", "--set"])
+        .arg(format!(
+            "local_path={}",
+            home.join("server/BizAgiBackupPath").display()
+        ))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("dry run: nothing was changed"), "{stderr}");
+    let zip = files_under(&home.join("server/BizAgiBackupPath"))
+        .into_iter()
+        .find(|f| f.extension().is_some_and(|e| e == "zip"))
+        .expect("an archive");
+    assert_sound_zip(&zip);
+    assert!(stderr.contains(&format!(
+        "ok: exported, archived and verified: {}",
+        zip.display()
+    )));
+}
+
+#[test]
+fn a_local_path_that_does_not_show_the_servers_files_is_review() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut ask =
+        procedure(Topology::Remote, "ok").set(format!("local_path={}", elsewhere.path().display()));
+    ask.local_path = false;
+    let run = ask.go();
+    assert_eq!(run.status, Some(3), "{}", run.stderr);
     assert!(
-        stderr.contains("userid=BizAgiAdmon/\"***\""),
-        "the parfile is shown masked: {stderr}"
+        run.stderr.contains(&format!(
+            "are not in {}, so it is not where this machine sees BizAgiBackupPath (/oracle-server/BizAgiBackupPath)",
+            elsewhere.path().display()
+        )),
+        "{}",
+        run.stderr
     );
-    assert!(!stderr.contains(PASSWORD));
-    let audit = std::fs::read_to_string(dir.path().join("home/audit.jsonl")).unwrap_or_default();
-    assert!(
-        !audit
+    assert_eq!(run.report["verified"], false);
+    assert!(run.report.get("archive").is_some_and(serde_json::Value::is_null));
+}
+
+#[test]
+fn warnings_scenario_needs_review() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "warnings").go();
+        assert_eq!(run.status, Some(3), "{topology:?}: {}", run.stderr);
+        assert_eq!(run.report["verdict"], "review");
+        assert!(!run.report["messages"].as_array().unwrap().is_empty());
+        assert_no_password_leak(&run);
+    }
+}
+
+#[test]
+fn fatal_and_crash_fail_and_delete_nothing() {
+    for topology in TOPOLOGIES {
+        for scenario in ["fatal", "crash"] {
+            let run = procedure(topology, scenario).go();
+            assert_eq!(
+                run.status,
+                Some(1),
+                "{topology:?} {scenario}: {}",
+                run.stderr
+            );
+            assert_eq!(run.report["verdict"], "failed", "{scenario}");
+            assert_eq!(run.step("expdp")["status"], "failed", "{scenario}");
+            assert!(
+                run.report.get("archive").is_some_and(serde_json::Value::is_null),
+                "{scenario}: no archive of a failed export"
+            );
+            assert_eq!(run.report["exported"], false);
+            assert_eq!(run.report["verified"], false);
+            if scenario == "crash" {
+                // A client killed by a signal is a failure that names the signal and its
+                // usual sender.
+                let summary = run.step("expdp")["summary"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                assert!(summary.contains("SIGKILL"), "{summary}");
+                assert!(summary.contains("out-of-memory"), "{summary}");
+                // The run's failure (and so its final line) is the first one, naming the signal.
+                assert_eq!(run.report["failure"]["step"], "expdp");
+                assert!(
+                    run.stderr.contains(
+                        "failed at step expdp: the export failed: the client was killed by SIGKILL"
+                    ),
+                    "{}",
+                    run.stderr
+                );
+            }
+            assert_no_password_leak(&run);
+        }
+    }
+}
+
+#[test]
+fn charset_mismatch_and_bad_home_stop_before_expdp() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "charset_mismatch").go();
+        assert_eq!(run.status, Some(1), "{}", run.stderr);
+        assert_eq!(run.report["failure"]["step"], "nls_charset");
+        assert!(!run.ran_job("expdp"), "expdp must not run");
+        assert!(run.stderr.contains("WE8MSWIN1252"), "{}", run.stderr);
+
+        let run = procedure(topology, "bad_home").go();
+        assert_eq!(run.status, Some(1), "{}", run.stderr);
+        assert_eq!(run.report["failure"]["step"], "check_env");
+        assert!(!run.ran_job("expdp"), "expdp must not run");
+        assert_no_password_leak(&run);
+    }
+}
+
+#[test]
+fn a_client_newer_than_the_database_stops_at_step_1() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "client_too_new").go();
+        assert_eq!(run.status, Some(1), "{topology:?}: {}", run.stderr);
+        assert_eq!(run.report["failure"]["step"], "check_env");
+        assert_eq!(run.report["steps"].as_array().unwrap().len(), 1);
+        assert!(!run.ran_job("expdp"), "expdp must not run");
+        let reason = run.report["failure"]["reason"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(reason.contains("21.3.0.0.0"), "{reason}");
+        assert!(reason.contains("database 19.0.0.0.0"), "{reason}");
+        assert!(reason.contains("UDE-00018"), "{reason}");
+        assert!(
+            reason.contains("Bizagi's prerequisite: the versions of the export and import clients must match the database's"),
+            "{reason}"
+        );
+        assert!(run
+            .stderr
+            .contains("point ORACLE_HOME at an Oracle 19c client"));
+    }
+}
+
+#[test]
+fn missing_directory_says_to_pass_a_path() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "no_directory").go();
+        assert_eq!(run.status, Some(1), "{}", run.stderr);
+        assert_eq!(run.report["failure"]["step"], "ensure_directory");
+        assert!(run.stderr.contains("--set path="), "{}", run.stderr);
+        // With a path (the server's own name for its folder), the directory is created and the
+        // export goes through.
+        let server = tempfile::tempdir().unwrap();
+        let path = match topology {
+            Topology::Local => format!("path={}", server.path().display()),
+            Topology::Remote => "path=/oracle-server/BizAgiBackupPath".to_string(),
+        };
+        let run = procedure(topology, "no_directory").set(path).go();
+        assert_eq!(run.status, Some(0), "{topology:?}: {}", run.stderr);
+        assert_eq!(run.report["verified"], true);
+    }
+}
+
+#[test]
+fn disk_full_fails() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "disk_full").go();
+        assert_eq!(run.status, Some(1), "{}", run.stderr);
+        assert_eq!(run.report["verdict"], "failed");
+        assert_eq!(run.report["exported"], false);
+        assert_eq!(run.report["verified"], false);
+        assert!(run.report.get("archive").is_some_and(serde_json::Value::is_null));
+        assert_no_password_leak(&run);
+    }
+}
+
+#[test]
+fn dry_run_exports_nothing() {
+    for topology in TOPOLOGIES {
+        let mut ask = procedure(topology, "ok").set("parallel=2");
+        ask.dry_run = true;
+        let run = ask.go();
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("dry run: nothing was changed"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("userid=BizAgiAdmon/\"***\""),
+            "the parfile is shown masked: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(PASSWORD));
+        assert!(!run.ran_job("expdp"), "expdp ran under --dry-run");
+        assert!(
+            files_under(&run.state_runs()).is_empty(),
+            "nothing written under --dry-run"
+        );
+    }
+}
+
+#[test]
+fn compress_false_is_said_plainly_and_never_called_verified() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "ok").set("compress=false").go();
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("bizagi_export BIZAGI: ok: exported; not archived (compress=false)"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("verified"), "{}", run.stderr);
+        assert_eq!(run.report["archived"], false);
+        assert_eq!(run.report["verified"], false);
+        assert_eq!(run.report["not_archived"], "not archived (compress=false)");
+    }
+}
+
+#[test]
+fn bad_parameters_exit_2_before_anything_runs() {
+    for topology in TOPOLOGIES {
+        for set in [
+            "parallel=two",
+            "parallel=0",
+            "parallel=-1",
+            "parallel=65",
+            "compress=0",
+            "keep=abc",
+            "keep=0",
+            "connect=//db:1521/SVC,content=metadata_only",
+            "connect=//db:1521/SVC,full=y",
+            "connect=//db:1521/SVC#comment",
+            "connect=//db:1521/SVC attach=X",
+            "dumpfile=a,b.dmp",
+            "directory=X'; DROP",
+            "shema=BIZAGI",
+            "local_path=.",
+            "archive_dir=relative/folder",
+            "parallel=2|dumpfile=fixed.dmp",
+            "compress=false|remove_dump=true",
+            "compress=false|keep=3",
+        ] {
+            // no_directory with a path: a DIRECTORY would be created if any step ran.
+            let mut ask =
+                procedure(topology, "no_directory").set("path=/oracle-server/BizAgiBackupPath");
+            for one in set.split('|') {
+                ask = ask.set(one);
+            }
+            if set.starts_with("local_path=") {
+                ask.local_path = false;
+            }
+            let run = ask.go();
+            assert_eq!(run.status, Some(2), "{topology:?} {set}: {}", run.stderr);
+            assert!(
+                run.audit().is_empty(),
+                "{set}: a tool ran: {:?}",
+                run.audit()
+            );
+            let key = set.rsplit('|').next().unwrap().split('=').next().unwrap();
+            assert!(
+                run.stderr.contains(&format!("--set {key}")),
+                "{set}: {}",
+                run.stderr
+            );
+            assert!(run.stderr.contains("BZ-PARAMETER"), "{set}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn unknown_parameter_is_refused_with_the_nearest_name() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "ok").set("shema=X").go();
+        assert_eq!(run.status, Some(2));
+        assert!(
+            run.stderr.contains("unknown parameter --set shema"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("did you mean `schema`"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn no_password_prompt_under_simulate_on_a_terminal() {
+    use expectrl::{Eof, Expect};
+    for topology in TOPOLOGIES {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_bizscript"));
+        command
+            .args(["run", "bizagi_export.rhai", "--simulate"])
+            .current_dir(dir.path())
+            .env("BIZSCRIPT_SIM_HOME", &home)
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm-256color")
+            .env_remove("BIZSCRIPT_PASSWORD")
+            .env_remove("ORACLE_SIM_REMOTE")
+            .env_remove("RUST_LOG");
+        if topology == Topology::Remote {
+            command.env("ORACLE_SIM_REMOTE", "1").arg(format!(
+                "--set=local_path={}",
+                home.join("server/BizAgiBackupPath").display()
+            ));
+        }
+        let mut session = expectrl::Session::spawn(command).unwrap();
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
+        let found = session.expect(Eof).unwrap();
+        let text: String = std::iter::once(found.before())
+            .chain(found.matches())
+            .map(String::from_utf8_lossy)
+            .collect();
+        assert!(!text.contains("Password for"), "{text}");
+        assert_eq!(
+            text.matches("using the simulator's placeholder password")
+                .count(),
+            1,
+            "{text:?}"
+        );
+        assert!(
+            text.contains("ok: exported, archived and verified: "),
+            "{topology:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn doc_bizagi_export_lists_every_parameter() {
+    let output = bizscript().args(["doc", "bizagi_export"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for p in bizscript::primitives::procedure_params::BIZAGI_EXPORT {
+        let line = text
             .lines()
-            .any(|l| l.contains("\"tool\":\"expdp\"") && !l.contains("help")),
-        "expdp ran under --dry-run: {audit}"
-    );
+            .find(|l| l.trim_start().starts_with(&format!("{} ", p.name)))
+            .unwrap_or_else(|| panic!("{} is not listed:\n{text}", p.name));
+        assert!(line.contains(p.kind.name()), "{line}");
+        assert!(line.contains("default: "), "{line}");
+        assert!(text.contains(p.meaning), "the meaning of {}", p.name);
+    }
 }
 
 #[test]
 fn examples_run_under_simulation() {
     let root = crate::support::repo_root();
-    let work = tempfile::tempdir().unwrap();
-    std::fs::create_dir(work.path().join("share")).unwrap();
+    for topology in TOPOLOGIES {
+        let work = tempfile::tempdir().unwrap();
+        std::fs::create_dir(work.path().join("share")).unwrap();
+        let example = |name: &str| root.join("examples").join(name).display().to_string();
 
-    let nightly = simulate(
-        root.join("examples/nightly_export.rhai").to_str().unwrap(),
-        "ok",
-        &["keep=2"],
-        Some(work.path()),
-    );
-    assert_eq!(nightly.status, Some(0), "{}", nightly.stderr);
-    assert!(nightly.stdout.contains("nightly BIZAGI: ok"));
+        let nightly_script = example("nightly_export.rhai");
+        let mut nightly = Run::new(topology, &nightly_script, "ok").set("keep=2");
+        nightly.cwd = Some(work.path());
+        if topology == Topology::Remote {
+            nightly = nightly.set("path=/oracle-server/BizAgiBackupPath");
+        }
+        let nightly = nightly.go();
+        assert_eq!(nightly.status, Some(0), "{topology:?}: {}", nightly.stderr);
+        assert!(nightly.stdout.contains("nightly BIZAGI: ok"));
 
-    let several = simulate(
-        root.join("examples/several_schemas.rhai").to_str().unwrap(),
-        "ok",
-        &[],
-        Some(work.path()),
-    );
-    assert_eq!(several.status, Some(0), "{}", several.stderr);
-    assert_eq!(several.report["schemas"].as_array().unwrap().len(), 2);
+        let several_script = example("several_schemas.rhai");
+        let mut several = Run::new(topology, &several_script, "ok");
+        several.cwd = Some(work.path());
+        let several = several.go();
+        assert_eq!(several.status, Some(0), "{}", several.stderr);
+        assert_eq!(several.report["schemas"].as_array().unwrap().len(), 2);
 
-    let share = simulate(
-        root.join("examples/archive_to_share.rhai")
-            .to_str()
-            .unwrap(),
-        "ok",
-        &[],
-        Some(work.path()),
-    );
-    assert_eq!(share.status, Some(0), "{}", share.stderr);
-    assert!(
-        std::fs::read_dir(work.path().join("share"))
+        let share_script = example("archive_to_share.rhai");
+        let mut share = Run::new(topology, &share_script, "ok");
+        share.cwd = Some(work.path());
+        let share = share.go();
+        assert_eq!(share.status, Some(0), "{}", share.stderr);
+        assert!(
+            std::fs::read_dir(work.path().join("share"))
+                .unwrap()
+                .count()
+                >= 2
+        );
+
+        // A site parameter is checked like the procedure's: a typo exits 2 before anything runs.
+        let mut typo = Run::new(topology, &share_script, "ok").set("shaer=/mnt/x");
+        typo.cwd = Some(work.path());
+        let typo = typo.go();
+        assert_eq!(typo.status, Some(2), "{}", typo.stderr);
+        assert!(
+            typo.stderr.contains("did you mean `share`"),
+            "{}",
+            typo.stderr
+        );
+        assert!(typo.audit().is_empty());
+
+        let mut failing = Run::new(topology, &share_script, "fatal");
+        failing.cwd = Some(work.path());
+        let failing = failing.go();
+        assert_eq!(failing.status, Some(1));
+        let monitoring = std::fs::read_to_string(work.path().join("monitoring.log")).unwrap();
+        assert!(monitoring.contains("BIZAGI failed"), "{monitoring}");
+        // Nothing but what the scripts write on purpose lands in their working folder.
+        let mut left: Vec<String> = std::fs::read_dir(work.path())
             .unwrap()
-            .count()
-            >= 2
-    );
-
-    let failing = simulate(
-        root.join("examples/archive_to_share.rhai")
-            .to_str()
-            .unwrap(),
-        "fatal",
-        &[],
-        Some(work.path()),
-    );
-    assert_eq!(failing.status, Some(1));
-    let monitoring = std::fs::read_to_string(work.path().join("monitoring.log")).unwrap();
-    assert!(monitoring.contains("BIZAGI failed"), "{monitoring}");
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["monitoring.log", "share"], "{topology:?}");
+    }
 }
 
 #[test]
-fn unknown_parameter_is_refused_with_the_list() {
-    let run = simulate("bizagi_export.rhai", "ok", &["shema=X"], None);
-    // A parameter the procedure refuses is a usage error (README: exit 2).
-    assert_eq!(run.status, Some(2));
-    assert!(
-        run.stderr.contains("unknown parameter --set shema"),
-        "{}",
-        run.stderr
+fn basename_knows_windows_server_paths() {
+    let dir = crate::support::ScriptDir::new();
+    let script = dir.write(
+        "b.rhai",
+        r#"import "bizagi" as b;
+print(b::basename("D:\\backup\\BIZAGI_1.DMP"));
+print(b::basename("/oracle-server/BizAgiBackupPath/BIZAGI_2.dmp"));
+print(b::basename("plain.dmp"));
+"#,
     );
+    let output = bizscript().arg("run").arg(&script).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "BIZAGI_1.DMP\nBIZAGI_2.dmp\nplain.dmp\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_parallel_export_archives_every_dump_file() {
+    for topology in TOPOLOGIES {
+        let run = procedure(topology, "ok").set("parallel=3").go();
+        assert_eq!(run.status, Some(0), "{topology:?}: {}", run.stderr);
+        let dumps = run.report["dump_files"].as_array().unwrap().len();
+        assert_eq!(dumps, 3, "{}", run.report["dump_files"]);
+        let archive = PathBuf::from(run.report["archive"]["archive"].as_str().unwrap());
+        let names = assert_sound_zip(&archive);
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".dmp")).count(),
+            3,
+            "{names:?}"
+        );
+    }
+}
+
+#[test]
+fn without_a_usable_state_folder_the_client_log_goes_to_a_private_temporary_folder() {
+    // A state "folder" that is a file: it cannot be created (as a read-only home cannot).
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    let mut ask = procedure(Topology::Remote, "ok");
+    ask.local_path = false;
+    ask.state_home = Some(blocker.path().join("state"));
+    let run = ask.go();
+    assert_eq!(run.status, Some(3), "{}", run.stderr);
+    let log = PathBuf::from(run.report["client_log"].as_str().unwrap_or_default());
+    assert!(log.is_file(), "{}: {}", log.display(), run.stderr);
+    let folder = log.parent().unwrap().to_path_buf();
+    assert!(
+        folder.starts_with(std::env::temp_dir()),
+        "{}",
+        folder.display()
+    );
+    assert!(folder
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("bizscript-run-"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    std::fs::remove_dir_all(folder).unwrap();
+}
+
+#[test]
+fn an_unknown_scenario_is_a_usage_error_with_the_nearest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = bizscript()
+        .env("BIZSCRIPT_SIM_HOME", dir.path().join("home"))
+        .current_dir(dir.path())
+        .args(["run", "bizagi_export.rhai", "--simulate=remot"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("did you mean `remote`"), "{stderr}");
+    assert!(!dir.path().join("home/audit.jsonl").exists());
 }

@@ -174,8 +174,8 @@ fn tab_completes_a_primitive_with_its_parenthesis() {
     repl.expect("report.verdict");
     repl.run("", "\"ok\"");
     // A primitive without arguments completes with both parentheses.
-    repl.session.send("check_e\t").unwrap();
-    repl.expect("check_env()");
+    repl.session.send("run_inf\t").unwrap();
+    repl.expect("run_info()");
     repl.session.send(ControlCode::EndOfText).unwrap();
     repl.expect(READY);
     repl.quit();

@@ -13,7 +13,7 @@ use crate::state::Database;
 pub fn spec(db: &Database, c: &Common, dumps: Vec<String>) -> Result<JobSpec, Vec<String>> {
     let Some(manifest) = dumps
         .first()
-        .and_then(|d| dumpfile::read_manifest(std::path::Path::new(d)))
+        .and_then(|d| dumpfile::read_manifest(&crate::home::server_file(d)))
     else {
         return Err(vec![
             "ORA-39001: invalid argument value".to_string(),

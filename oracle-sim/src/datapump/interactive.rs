@@ -169,7 +169,7 @@ fn detach(home: &Home, spec: &JobSpec) {
 /// KILL_JOB: the job and its master table go, the dump files are deleted, the log keeps a line.
 fn kill(home: &Home, spec: &JobSpec, out: &mut JobOutput) {
     for f in &spec.dump_paths {
-        let _ = std::fs::remove_file(f);
+        let _ = std::fs::remove_file(crate::home::server_file(f));
     }
     let _ = Database::update(home, |db| job::remove_job(db, &spec.owner, &spec.job_name));
     out.console = false;
@@ -310,7 +310,7 @@ pub fn attach(
     });
     // Reopen the log for appending: the job goes on writing to it.
     if let Some(path) = &spec.log_path {
-        let _ = out.append_log(std::path::Path::new(path));
+        let _ = out.append_log(&crate::home::server_file(path));
     }
     out.logtime = spec.logtime();
     out.metrics = spec.metrics;

@@ -184,7 +184,10 @@ pub fn execute(
             Step::Crash => crash(home, spec, inv),
             Step::WriteSqlFile => {
                 if let Some(path) = &spec.sqlfile {
-                    if let Err(e) = std::fs::write(path, super::import::sql_file_text(spec)) {
+                    if let Err(e) = std::fs::write(
+                        crate::home::server_file(path),
+                        super::import::sql_file_text(spec),
+                    ) {
                         out.line(
                             &format!("ORA-31641: unable to create dump file \"{path}\""),
                             None,
@@ -247,7 +250,11 @@ fn write_dump(spec: &JobSpec, fraction: Option<(u64, u64)>, out: &mut JobOutput)
         let capacity = spec.filesize.unwrap_or(0) as usize * spec.dump_paths.len();
         limit = Some(limit.map_or(capacity, |l| l.min(capacity)));
     }
-    let paths: Vec<PathBuf> = spec.dump_paths.iter().map(PathBuf::from).collect();
+    let paths: Vec<PathBuf> = spec
+        .dump_paths
+        .iter()
+        .map(|p| crate::home::server_file(p))
+        .collect();
     if let Err(e) = dumpfile::write_set(&paths, &content, spec.filesize, limit) {
         out.line(
             &format!(

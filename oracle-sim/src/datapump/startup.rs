@@ -9,7 +9,7 @@ use super::userid::Credentials;
 use super::{dumpfile, import, Tool};
 use crate::audit::Invocation;
 use crate::clock;
-use crate::home::Home;
+use crate::home::{server_file, Home};
 use crate::state::{Database, User};
 use std::path::Path;
 
@@ -69,7 +69,7 @@ pub fn start(
         else {
             return Err(invalid_dir(&dir_name));
         };
-        if !Path::new(&d.path).is_dir() {
+        if !server_file(&d.path).is_dir() {
             return Err(vec![
                 "ORA-39002: invalid operation".to_string(),
                 if what == "log" {
@@ -167,7 +167,7 @@ pub fn start(
                 format!("{}={value}", p.typed.to_ascii_lowercase())
             })
             .collect();
-        if out.open_log(Path::new(path), &parfile_lines).is_ok() {
+        if out.open_log(&server_file(path), &parfile_lines).is_ok() {
             log_opened = true;
         }
     }
@@ -192,7 +192,7 @@ pub fn start(
                 if params.yes("REUSE_DUMPFILES") || params.yes("ESTIMATE_ONLY") {
                     return Ok(());
                 }
-                match dumps.iter().find(|p| Path::new(p).exists()) {
+                match dumps.iter().find(|p| server_file(p).exists()) {
                     Some(existing) => Err(vec![
                         "ORA-39001: invalid argument value".to_string(),
                         "ORA-39000: bad dump file specification".to_string(),
@@ -231,7 +231,7 @@ pub fn start(
                         let p = path
                             .replace("%U", &format!("{n:02}"))
                             .replace("%u", &format!("{n:02}"));
-                        if !Path::new(&p).exists() {
+                        if !server_file(&p).exists() {
                             break;
                         }
                         dumps.push(p);
@@ -241,7 +241,7 @@ pub fn start(
                         return Err(missing_dump(&path.replace("%U", "01").replace("%u", "01")));
                     }
                 } else {
-                    if !Path::new(&path).exists() {
+                    if !server_file(&path).exists() {
                         return Err(missing_dump(&path));
                     }
                     dumps.push(path);

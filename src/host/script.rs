@@ -381,11 +381,6 @@ fn conclude(
             usage,
         } => {
             eprintln!("{rendered}");
-            // A parameter refused before anything ran (BZ-PARAMETER*) is a usage error.
-            let usage = error
-                .get("code")
-                .and_then(Value::as_str)
-                .is_some_and(|c| c.starts_with("BZ-PARAMETER"));
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));

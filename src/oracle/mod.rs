@@ -4,6 +4,7 @@
 pub mod charset;
 pub mod client_banner;
 pub mod connection;
+pub mod database_identity;
 pub mod datapump_values;
 pub mod exit_code;
 pub mod export_options;

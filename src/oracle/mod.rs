@@ -10,6 +10,7 @@ pub mod exit_code;
 pub mod export_options;
 pub mod export_progress;
 pub mod identifier;
+pub mod job_name;
 pub mod log;
 pub mod message_language;
 pub mod nls_lang;

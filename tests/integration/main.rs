@@ -8,4 +8,5 @@ mod files;
 mod log;
 mod procedure;
 mod repl;
+mod retention;
 mod support;

@@ -530,3 +530,41 @@ fn a_dump_that_grows_during_compress_gives_no_archive_exit_1_and_stays() {
     assert!(!t.path().join("out.zip.partial").exists());
     assert!(dump.exists());
 }
+
+#[test]
+fn a_dump_file_the_export_log_lists_but_that_is_not_here_stops_before_any_archive() {
+    let t = tempfile::tempdir().unwrap();
+    let prod = init(t.path(), "prod");
+    let arch = t.path().join("arch");
+    std::fs::create_dir(&arch).unwrap();
+    // As if the log listed a second file of the set (a parallel export) that is not reachable.
+    let script = t.path().join("site.rhai");
+    std::fs::write(
+        &script,
+        "import \"bizagi\" as bizagi;\n\
+         let run = bizagi::start(params);\n\
+         run = bizagi::check_client(run);\n\
+         run = bizagi::check_charsets(run);\n\
+         run = bizagi::prepare_directory(run);\n\
+         run = bizagi::export_schema(run);\n\
+         run = bizagi::read_log(run);\n\
+         run.log_report.dump_files.push(\"/u01/elsewhere/BIZAGI_02.dmp\");\n\
+         run = bizagi::archive(run);\n\
+         bizagi::finish(run)\n",
+    )
+    .unwrap();
+    let run = export_with(
+        script.to_str().unwrap(),
+        &prod,
+        "//prod-i:1521/PROD",
+        &arch,
+        &["remove_dump=true"],
+    );
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    assert_eq!(run.report["failure"]["step"], "compress");
+    let reason = run.report["failure"]["reason"].as_str().unwrap();
+    assert!(reason.contains("BIZAGI_02.dmp"), "{reason}");
+    assert!(names(&arch, ".zip").is_empty() && names(&arch, ".partial").is_empty());
+    let dump = PathBuf::from(run.report["dump_files"][0].as_str().unwrap());
+    assert!(dump.exists());
+}

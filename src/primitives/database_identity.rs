@@ -169,4 +169,38 @@ mod sim_tests {
         assert!(!r["key"].is_unit());
         assert!(r["note"].to_string().contains("ORA-00942"), "{:?}", r["note"]);
     }
+
+    /// Makes the simulated database an 11.2 one (CON_* parameters do not exist there).
+    fn make_11g(sim: &Sim) {
+        let state = sim.home.home.join("sim/state.json");
+        let mut db: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+        db["version"] = "11.2.0.4.0".into();
+        db["version_full"] = "11.2.0.4.0".into();
+        std::fs::write(&state, db.to_string()).unwrap();
+    }
+
+    #[test]
+    fn eleven_g_with_select_catalog_role_is_keyed_by_v_database() {
+        let Some(sim) = Sim::start("ok") else { return };
+        make_11g(&sim);
+        let r: Map = sim.run("database_identity(db)").unwrap().cast();
+        assert!(r["con_dbid"].is_unit());
+        assert_eq!(r["basis"].to_string(), "v$database.DBID");
+        assert!(r["key"].to_string().starts_with(&r["dbid"].to_string()));
+    }
+
+    #[test]
+    fn eleven_g_without_select_catalog_role_has_no_key_and_says_why() {
+        let Some(sim) = Sim::start("no_privilege") else {
+            return;
+        };
+        make_11g(&sim);
+        let r: Map = sim.run("database_identity(db)").unwrap().cast();
+        assert!(r["key"].is_unit());
+        assert_eq!(r["basis"].to_string(), "names only");
+        assert!(!r["db_name"].to_string().is_empty());
+        let note = r["note"].to_string();
+        assert!(note.contains("retention cannot tell"), "{note}");
+    }
 }

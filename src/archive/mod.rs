@@ -304,8 +304,8 @@ pub fn compress(
     // Unix only: a Windows lock is mandatory and would stop the read-back itself.
     #[cfg(unix)]
     let _writing = {
-        let handle = File::open(&plan.partial)
-            .map_err(|e| zip_writer::write_error(e, &plan.partial))?;
+        let handle =
+            File::open(&plan.partial).map_err(|e| zip_writer::write_error(e, &plan.partial))?;
         if let Err(e) = handle.try_lock() {
             tracing::warn!(partial = %plan.partial.display(), error = %e, "cannot lock the partial archive; a cleanup may not see that it is in use");
         }
@@ -500,10 +500,7 @@ fn stale(path: &Path, min_age: Duration) -> io::Result<bool> {
     if !meta.file_type().is_file() {
         return Ok(false);
     }
-    let age = meta
-        .modified()?
-        .elapsed()
-        .unwrap_or(Duration::ZERO);
+    let age = meta.modified()?.elapsed().unwrap_or(Duration::ZERO);
     if age < min_age {
         return Ok(false);
     }

@@ -132,10 +132,13 @@ pub fn time_in_name(name: &str) -> Option<DateTime<Utc>> {
     let bytes = name.as_bytes();
     (0..bytes.len().saturating_sub(14)).find_map(|i| {
         let window = bytes.get(i..i + 15)?;
-        let shape = window
-            .iter()
-            .enumerate()
-            .all(|(j, b)| if j == 8 { *b == b'_' } else { b.is_ascii_digit() });
+        let shape = window.iter().enumerate().all(|(j, b)| {
+            if j == 8 {
+                *b == b'_'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
         // Digits must not run on before or after (a longer number is not a timestamp).
         let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
             && bytes.get(i + 15).is_none_or(|b| !b.is_ascii_digit());
@@ -221,8 +224,8 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             continue;
         }
         let protected = rules.protect.iter().any(|p| same_path(p, &item.archive));
-        let verified = m["verdict"].as_str() == Some("ok")
-            && m["archive"]["verified"].as_bool() == Some(true);
+        let verified =
+            m["verdict"].as_str() == Some("ok") && m["archive"]["verified"].as_bool() == Some(true);
         if !verified && !protected {
             decision.left_alone.push(leave(
                 format!(
@@ -290,7 +293,10 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             .then(b.archive.cmp(&a.archive))
     });
     let protect_found = eligible.iter().any(|c| c.protected);
-    let keep = rules.keep.max(1).max(eligible.iter().filter(|c| c.protected).count());
+    let keep = rules
+        .keep
+        .max(1)
+        .max(eligible.iter().filter(|c| c.protected).count());
     let mut rest = eligible.split_off(keep.min(eligible.len()));
     decision.keep = eligible;
     if !rules.protect.is_empty() && !protect_found {
@@ -379,7 +385,10 @@ mod tests {
             procedure: "bizagi_export".into(),
             database: PROD.into(),
             keep,
-            protect: protect.iter().map(|p| PathBuf::from(format!("/b/{p}.zip"))).collect(),
+            protect: protect
+                .iter()
+                .map(|p| PathBuf::from(format!("/b/{p}.zip")))
+                .collect(),
         }
     }
 
@@ -402,7 +411,13 @@ mod tests {
 
     fn names(c: &[Candidate]) -> Vec<String> {
         c.iter()
-            .map(|c| c.archive.file_stem().unwrap().to_string_lossy().into_owned())
+            .map(|c| {
+                c.archive
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect()
     }
 
@@ -410,16 +425,28 @@ mod tests {
     fn another_databases_archives_are_never_candidates() {
         let d = decide(
             vec![
-                listed("BIZAGI_20261120_010000_AAAA", manifest("BIZAGI_20261120_010000_AAAA", TEST, "2026-11-20T01:00:00Z")),
-                listed("BIZAGI_20261121_010000_BBBB", manifest("BIZAGI_20261121_010000_BBBB", TEST, "2026-11-21T01:00:00Z")),
-                listed("BIZAGI_20261122_010000_CCCC", manifest("BIZAGI_20261122_010000_CCCC", PROD, "2026-11-22T01:00:00Z")),
+                listed(
+                    "BIZAGI_20261120_010000_AAAA",
+                    manifest("BIZAGI_20261120_010000_AAAA", TEST, "2026-11-20T01:00:00Z"),
+                ),
+                listed(
+                    "BIZAGI_20261121_010000_BBBB",
+                    manifest("BIZAGI_20261121_010000_BBBB", TEST, "2026-11-21T01:00:00Z"),
+                ),
+                listed(
+                    "BIZAGI_20261122_010000_CCCC",
+                    manifest("BIZAGI_20261122_010000_CCCC", PROD, "2026-11-22T01:00:00Z"),
+                ),
             ],
             &rules(1, &["BIZAGI_20261122_010000_CCCC"]),
         );
         assert_eq!(names(&d.keep), ["BIZAGI_20261122_010000_CCCC"]);
         assert!(d.remove.is_empty());
         assert_eq!(d.left_alone.len(), 2);
-        assert!(d.left_alone.iter().all(|l| !l.problem && l.reason.contains("another database")));
+        assert!(d
+            .left_alone
+            .iter()
+            .all(|l| !l.problem && l.reason.contains("another database")));
     }
 
     #[test]
@@ -428,7 +455,10 @@ mod tests {
         let d = decide(
             vec![
                 // Written on a host whose clock was a year ahead.
-                listed("BIZAGI_20271120_010000_FUTR", manifest("BIZAGI_20271120_010000_FUTR", PROD, "2027-11-20T01:00:00Z")),
+                listed(
+                    "BIZAGI_20271120_010000_FUTR",
+                    manifest("BIZAGI_20271120_010000_FUTR", PROD, "2027-11-20T01:00:00Z"),
+                ),
                 listed(new, manifest(new, PROD, "2026-11-22T01:00:00Z")),
             ],
             &rules(1, &[new]),
@@ -442,17 +472,34 @@ mod tests {
         let new = "BIZAGI_20261125_010000_NEW1";
         let d = decide(
             vec![
-                listed("BIZAGI_20261120_010000_AAAA", manifest("BIZAGI_20261120_010000_AAAA", PROD, "2026-11-20T01:00:00Z")),
+                listed(
+                    "BIZAGI_20261120_010000_AAAA",
+                    manifest("BIZAGI_20261120_010000_AAAA", PROD, "2026-11-20T01:00:00Z"),
+                ),
                 // Old name, but its manifest says it was made later (re-written): later wins.
-                listed("BIZAGI_20261119_010000_BBBB", manifest("BIZAGI_20261119_010000_BBBB", PROD, "2026-11-23T01:00:00Z")),
-                listed("BIZAGI_20261121_010000_CCCC", manifest("BIZAGI_20261121_010000_CCCC", PROD, "2026-11-21T01:00:00.5Z")),
+                listed(
+                    "BIZAGI_20261119_010000_BBBB",
+                    manifest("BIZAGI_20261119_010000_BBBB", PROD, "2026-11-23T01:00:00Z"),
+                ),
+                listed(
+                    "BIZAGI_20261121_010000_CCCC",
+                    manifest(
+                        "BIZAGI_20261121_010000_CCCC",
+                        PROD,
+                        "2026-11-21T01:00:00.5Z",
+                    ),
+                ),
                 listed(new, manifest(new, PROD, "2026-11-25T01:00:00Z")),
             ],
             &rules(3, &[new]),
         );
         assert_eq!(
             names(&d.keep),
-            [new, "BIZAGI_20261119_010000_BBBB", "BIZAGI_20261121_010000_CCCC"]
+            [
+                new,
+                "BIZAGI_20261119_010000_BBBB",
+                "BIZAGI_20261121_010000_CCCC"
+            ]
         );
         assert_eq!(names(&d.remove), ["BIZAGI_20261120_010000_AAAA"]);
     }
@@ -496,8 +543,14 @@ mod tests {
     fn without_the_runs_own_manifest_in_view_nothing_is_removed() {
         let d = decide(
             vec![
-                listed("BIZAGI_20261120_010000_AAAA", manifest("BIZAGI_20261120_010000_AAAA", PROD, "2026-11-20T01:00:00Z")),
-                listed("BIZAGI_20261121_010000_BBBB", manifest("BIZAGI_20261121_010000_BBBB", PROD, "2026-11-21T01:00:00Z")),
+                listed(
+                    "BIZAGI_20261120_010000_AAAA",
+                    manifest("BIZAGI_20261120_010000_AAAA", PROD, "2026-11-20T01:00:00Z"),
+                ),
+                listed(
+                    "BIZAGI_20261121_010000_BBBB",
+                    manifest("BIZAGI_20261121_010000_BBBB", PROD, "2026-11-21T01:00:00Z"),
+                ),
             ],
             &rules(1, &["BIZAGI_20261122_010000_CCCC"]),
         );
@@ -512,7 +565,10 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-11-24T01:02:03+00:00");
         assert!(time_in_name("BIZAGI_2026112_010203.zip").is_none());
         assert!(time_in_name("BIZAGI_120261124_010203.zip").is_none());
-        assert!(time_in_name("BIZAGI_20261324_010203.zip").is_none(), "month 13");
+        assert!(
+            time_in_name("BIZAGI_20261324_010203.zip").is_none(),
+            "month 13"
+        );
         assert!(time_in_name("BIZAGI.zip").is_none());
     }
 

@@ -744,7 +744,10 @@ fn a_dump_truncated_while_it_is_read_gives_no_archive_and_stays() {
         f.set_len(21 * BLOCK_SIZE as u64).unwrap();
     });
     assert_input_changed(result, tmp.path(), "BIZAGI_01.dmp");
-    assert!(dump.exists(), "remove_source must not remove a changed input");
+    assert!(
+        dump.exists(),
+        "remove_source must not remove a changed input"
+    );
     assert_eq!(fs::metadata(&dump).unwrap().len(), 21 * BLOCK_SIZE as u64);
 }
 
@@ -829,7 +832,11 @@ fn stale_partials_of_our_naming_are_removed_and_nothing_else() {
     let stale = backdated("BIZAGI_20261124_010203_K7Q2.zip.partial");
     let other_schema = backdated("OTHER_20261124_010203_K7Q2.zip.partial");
     let not_partial = backdated("BIZAGI_20261124_010203_K7Q2.zip");
-    let fresh = write_file(dir, "BIZAGI_20261124_020000_AAAA.zip.partial", b"being written");
+    let fresh = write_file(
+        dir,
+        "BIZAGI_20261124_020000_AAAA.zip.partial",
+        b"being written",
+    );
     let locked = backdated("BIZAGI_20261124_030000_BBBB.zip.partial");
     let holder = File::open(&locked).unwrap();
     holder.lock().unwrap();

@@ -132,7 +132,11 @@ fn split<'a>(
         .collect())
 }
 
-fn number(query: &'static str, row: &str, value: Option<&str>) -> Result<Option<u64>, IdentityError> {
+fn number(
+    query: &'static str,
+    row: &str,
+    value: Option<&str>,
+) -> Result<Option<u64>, IdentityError> {
     value
         .map(|v| {
             v.parse::<u64>().map_err(|_| IdentityError::Row {
@@ -213,7 +217,10 @@ impl DatabaseIdentity {
             (_, Some(id)) if id != 0 => (Some(id), "v$database.DBID"),
             _ => (None, "names only"),
         };
-        let container = self.con_name.clone().unwrap_or_else(|| self.db_name.clone());
+        let container = self
+            .con_name
+            .clone()
+            .unwrap_or_else(|| self.db_name.clone());
         self.basis = basis;
         self.key = dbid.map(|id| format!("{id}:{}:{container}", self.db_name));
         self
@@ -275,7 +282,10 @@ mod tests {
             .unwrap()
             .with_container(&rows("PROD|0|2540335789"))
             .unwrap();
-        let dba = user.clone().with_database(&rows("2540335789|PROD|PROD")).unwrap();
+        let dba = user
+            .clone()
+            .with_database(&rows("2540335789|PROD|PROD"))
+            .unwrap();
         assert_eq!(user.key, dba.key);
         assert!(user.dbid.is_none());
     }
@@ -337,7 +347,10 @@ mod tests {
             Some(("[::1]".into(), Some(1521)))
         );
         assert_eq!(easy_connect_address("PRODTNS"), None);
-        assert_eq!(easy_connect_address("(DESCRIPTION=(ADDRESS=(HOST=x)))"), None);
+        assert_eq!(
+            easy_connect_address("(DESCRIPTION=(ADDRESS=(HOST=x)))"),
+            None
+        );
     }
 
     #[test]

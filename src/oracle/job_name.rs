@@ -30,7 +30,12 @@ pub fn export_job_name(tag: &str) -> Option<String> {
     if !shape {
         return None;
     }
-    let name = format!("{EXPORT_JOB_PREFIX}{}{}{}", &tag[2..8], &tag[9..15], &tag[16..]);
+    let name = format!(
+        "{EXPORT_JOB_PREFIX}{}{}{}",
+        &tag[2..8],
+        &tag[9..15],
+        &tag[16..]
+    );
     (name.len() <= MAX_PORTABLE_JOB_NAME).then_some(name)
 }
 

@@ -104,7 +104,10 @@ mod tests {
         assert!(tags.len() >= 49, "{tags:?}");
         for tag in &tags {
             assert_eq!(tag.len(), 20);
-            assert!(crate::oracle::job_name::export_job_name(tag).is_some(), "{tag}");
+            assert!(
+                crate::oracle::job_name::export_job_name(tag).is_some(),
+                "{tag}"
+            );
         }
         let later = run_tag_at(now + chrono::Duration::seconds(1));
         assert!(tags.iter().all(|t| t < &later));

@@ -69,7 +69,9 @@ fn compress(ctx: &HostCtx, paths: Vec<PathBuf>, opts: Map) -> Result<Map, Box<Ev
                 .ok()
                 .filter(|p| !p.is_empty() && !p.contains(['/', '\\']))
                 .ok_or_else(|| {
-                    usage_error("`clean_partials` must be a non-empty file name prefix such as \"BIZAGI_\"")
+                    usage_error(
+                        "`clean_partials` must be a non-empty file name prefix such as \"BIZAGI_\"",
+                    )
                 })?,
         ),
     };

@@ -167,7 +167,11 @@ mod sim_tests {
         assert!(r["dbid"].is_unit());
         assert_eq!(r["basis"].to_string(), "CON_DBID");
         assert!(!r["key"].is_unit());
-        assert!(r["note"].to_string().contains("ORA-00942"), "{:?}", r["note"]);
+        assert!(
+            r["note"].to_string().contains("ORA-00942"),
+            "{:?}",
+            r["note"]
+        );
     }
 
     /// Makes the simulated database an 11.2 one (CON_* parameters do not exist there).

@@ -72,10 +72,10 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         write_json_with(&c, path, &value, &opts)
     });
     let c = ctx.clone();
-    registration(&REMOVE_FILES, &["paths: Array", "opts: Map", "Map"]).register_into_engine(
-        engine,
-        move |paths: rhai::Array, opts: Map| remove_files(&c, paths, &opts),
-    );
+    registration(&REMOVE_FILES, &["paths: Array", "opts: Map", "Map"])
+        .register_into_engine(engine, move |paths: rhai::Array, opts: Map| {
+            remove_files(&c, paths, &opts)
+        });
     let c = ctx.clone();
     registration(&APPEND_LINE, &["path: &str", "line: &str", "()"])
         .register_into_engine(engine, move |path: &str, line: &str| {
@@ -107,13 +107,8 @@ fn write_json_with(
     opts: &Map,
 ) -> Result<(), Box<EvalAltResult>> {
     super::options::check_keys("write_json", opts, &["mode_of", "overwrite"])?;
-    let usage = |m: &str| {
-        script_error(
-            "BZ-USAGE",
-            format!("write_json: {m}"),
-            WRITE_JSON.signature,
-        )
-    };
+    let usage =
+        |m: &str| script_error("BZ-USAGE", format!("write_json: {m}"), WRITE_JSON.signature);
     let mode_of = match opts.get("mode_of") {
         None => None,
         Some(v) if v.is_unit() => None,
@@ -135,7 +130,9 @@ fn write_json_with(
         return Ok(());
     }
     let mode = match &mode_of {
-        Some(other) => Some(mode_bits(Path::new(other)).map_err(|e| io_error("read the mode of", other, &e))?),
+        Some(other) => {
+            Some(mode_bits(Path::new(other)).map_err(|e| io_error("read the mode of", other, &e))?)
+        }
         None => None,
     };
     write_durably(Path::new(path), &json, mode, overwrite).map_err(|e| io_error("write", path, &e))
@@ -366,11 +363,7 @@ fn removal_objection(path: &Path, entries: &[ArchivedEntry]) -> Option<String> {
     None
 }
 
-fn remove_files(
-    ctx: &HostCtx,
-    paths: rhai::Array,
-    opts: &Map,
-) -> Result<Map, Box<EvalAltResult>> {
+fn remove_files(ctx: &HostCtx, paths: rhai::Array, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
     super::options::check_keys("remove_files", opts, &["verified_by", "manifest"])?;
     let usage = |m: &str| {
         script_error(
@@ -484,7 +477,10 @@ fn remove_files(
         let mut failed = false;
         for path in &paths {
             if failed {
-                not_removed.push(note(path, "kept: removing an earlier file of the set failed"));
+                not_removed.push(note(
+                    path,
+                    "kept: removing an earlier file of the set failed",
+                ));
                 continue;
             }
             match std::fs::remove_file(path) {

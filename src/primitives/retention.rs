@@ -58,7 +58,8 @@ fn usage(message: &str) -> Box<EvalAltResult> {
 
 fn rules_of(opts: &Map) -> Result<(Rules, bool), Box<EvalAltResult>> {
     check_keys("prune_archives", opts, OPTIONS)?;
-    let schema = string_opt(opts, "schema").ok_or_else(|| usage("`schema` (a string) is required"))?;
+    let schema =
+        string_opt(opts, "schema").ok_or_else(|| usage("`schema` (a string) is required"))?;
     let keep = opts
         .get("keep")
         .and_then(|v| v.as_int().ok())
@@ -89,7 +90,9 @@ fn rules_of(opts: &Map) -> Result<(Rules, bool), Box<EvalAltResult>> {
     let protect = match opts.get("protect") {
         None => Vec::new(),
         Some(v) if v.is_unit() => Vec::new(),
-        Some(v) if v.is_string() => vec![PathBuf::from(v.clone().into_string().unwrap_or_default())],
+        Some(v) if v.is_string() => {
+            vec![PathBuf::from(v.clone().into_string().unwrap_or_default())]
+        }
         Some(v) => v
             .clone()
             .into_typed_array::<Dynamic>()
@@ -172,14 +175,20 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
         } else {
             if !confirmed {
                 for c in &proven {
-                    eprintln!("retention: to remove {} (and its manifest)", c.archive.display());
+                    eprintln!(
+                        "retention: to remove {} (and its manifest)",
+                        c.archive.display()
+                    );
                 }
                 confirm(ctx, proven.len())?;
             }
             for c in &proven {
                 match retention::remove(c) {
                     Ok(()) => {
-                        eprintln!("retention: removed {} (and its manifest)", c.archive.display());
+                        eprintln!(
+                            "retention: removed {} (and its manifest)",
+                            c.archive.display()
+                        );
                         removed.push(shown(&c.archive));
                     }
                     Err(reason) => {
@@ -201,7 +210,11 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
     }
     for l in &left_alone {
         if l.problem {
-            eprintln!("retention: left alone {}: {}", l.archive.display(), l.reason);
+            eprintln!(
+                "retention: left alone {}: {}",
+                l.archive.display(),
+                l.reason
+            );
         } else {
             tracing::info!(archive = %l.archive.display(), reason = %l.reason, "retention: not a candidate");
         }
@@ -247,7 +260,9 @@ fn confirm(ctx: &HostCtx, count: usize) -> Result<(), Box<EvalAltResult>> {
     }
     Err(script_error(
         "BZ-CONFIRM",
-        format!("retention would remove {count} archive(s) and needs confirmation; nothing was removed"),
+        format!(
+            "retention would remove {count} archive(s) and needs confirmation; nothing was removed"
+        ),
         "run with --yes in unattended runs (after checking the list with --dry-run)",
     ))
 }

@@ -98,7 +98,14 @@ fn dry_run_writes_nothing() {
 const PROD: &str = "2540335789:PROD:PROD";
 
 /// An archive and its format-2 manifest, as the procedure writes them (real size and SHA-256).
-fn archive_with_manifest(dir: &std::path::Path, stem: &str, schema: &str, created: &str, made_by: &str, key: &str) {
+fn archive_with_manifest(
+    dir: &std::path::Path,
+    stem: &str,
+    schema: &str,
+    created: &str,
+    made_by: &str,
+    key: &str,
+) {
     use sha2::Digest;
     let zip = dir.join(format!("{stem}.zip"));
     let bytes = format!("archive {stem}").into_bytes();
@@ -123,11 +130,41 @@ fn retention_removes_only_old_proven_archives_of_this_database() {
     let b = dir.path().join("backups");
     std::fs::create_dir(&b).unwrap();
     for (stem, schema, created, made_by, key) in [
-        ("BIZAGI_20261120_000000_AAAA", "BIZAGI", "2026-11-20T00:00:00Z", "bizscript", PROD),
-        ("BIZAGI_20261121_000000_BBBB", "BIZAGI", "2026-11-21T00:00:00Z", "bizscript", PROD),
-        ("BIZAGI_20261122_000000_CCCC", "BIZAGI", "2026-11-22T00:00:00Z", "bizscript", PROD),
-        ("BIZAGI_20261101_000000_TEST", "BIZAGI", "2026-11-01T00:00:00Z", "bizscript", "1128921340:TEST:TEST"),
-        ("OTHER_20261101_000000_OTHR", "OTHER", "2026-11-01T00:00:00Z", "bizscript", PROD),
+        (
+            "BIZAGI_20261120_000000_AAAA",
+            "BIZAGI",
+            "2026-11-20T00:00:00Z",
+            "bizscript",
+            PROD,
+        ),
+        (
+            "BIZAGI_20261121_000000_BBBB",
+            "BIZAGI",
+            "2026-11-21T00:00:00Z",
+            "bizscript",
+            PROD,
+        ),
+        (
+            "BIZAGI_20261122_000000_CCCC",
+            "BIZAGI",
+            "2026-11-22T00:00:00Z",
+            "bizscript",
+            PROD,
+        ),
+        (
+            "BIZAGI_20261101_000000_TEST",
+            "BIZAGI",
+            "2026-11-01T00:00:00Z",
+            "bizscript",
+            "1128921340:TEST:TEST",
+        ),
+        (
+            "OTHER_20261101_000000_OTHR",
+            "OTHER",
+            "2026-11-01T00:00:00Z",
+            "bizscript",
+            PROD,
+        ),
         ("HAND_1", "BIZAGI", "2026-11-01T00:00:00Z", "a person", PROD),
     ] {
         archive_with_manifest(&b, stem, schema, created, made_by, key);
@@ -233,7 +270,9 @@ print(`${r.ok} ${r.removed.len()}`);
         .assert()
         .success()
         .stdout("false 0 2\nfalse 0\ntrue 2\n")
-        .stderr(predicate::str::contains("it is not in the verified archive"));
+        .stderr(predicate::str::contains(
+            "it is not in the verified archive",
+        ));
     assert!(!dir.path().join("a.dmp").exists() && !dir.path().join("b.dmp").exists());
     assert!(dir.path().join("c.dmp").exists());
 }
@@ -279,7 +318,11 @@ fn write_json_without_overwrite_refuses_what_is_already_there() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".bizscript-json-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".bizscript-json-")
+        })
         .collect();
     assert!(leftovers.is_empty(), "the temporary file must not stay");
 }

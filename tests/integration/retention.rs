@@ -22,7 +22,11 @@ fn init(dir: &Path, name: &str) -> PathBuf {
         .arg(&home)
         .output()
         .expect("oracle-sim must be built: cargo build -p oracle-sim");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     home
 }
 
@@ -109,7 +113,11 @@ fn manifest_of(run: &Run) -> (PathBuf, Value) {
 }
 
 fn archive_of(run: &Run) -> PathBuf {
-    PathBuf::from(run.report["archive"]["archive"].as_str().expect("an archive"))
+    PathBuf::from(
+        run.report["archive"]["archive"]
+            .as_str()
+            .expect("an archive"),
+    )
 }
 
 #[test]
@@ -147,7 +155,11 @@ fn prod_archives_survive_tests_retention_and_prods_own_keep_applies_to_prod_only
         manifest_of_path(&prod_archives[0])["database"]["key"]
     );
     for a in &prod_archives {
-        assert!(a.exists(), "TEST's retention removed PROD's {}", a.display());
+        assert!(
+            a.exists(),
+            "TEST's retention removed PROD's {}",
+            a.display()
+        );
     }
     assert!(!run.stderr.contains("retention: removed"), "{}", run.stderr);
     assert_eq!(names(&arch, ".zip").len(), 3);
@@ -157,7 +169,9 @@ fn prod_archives_survive_tests_retention_and_prods_own_keep_applies_to_prod_only
     assert_eq!(run.status, Some(0), "{}", run.stderr);
     for a in &prod_archives {
         assert!(!a.exists(), "{} should be gone", a.display());
-        assert!(run.stderr.contains(&format!("retention: removed {}", a.display())));
+        assert!(run
+            .stderr
+            .contains(&format!("retention: removed {}", a.display())));
     }
     assert!(archive_of(&run).exists());
     assert!(archive_of(&manifest_run_path(&test_manifest)).exists());
@@ -218,7 +232,10 @@ fn the_new_archive_survives_a_manifest_from_the_future() {
     let new = archive_of(&second);
     assert!(new.exists(), "the archive this run made was removed");
     assert!(PathBuf::from(second.report["manifest"].as_str().unwrap()).exists());
-    assert_eq!(names(&arch, ".zip"), [new.file_name().unwrap().to_string_lossy()]);
+    assert_eq!(
+        names(&arch, ".zip"),
+        [new.file_name().unwrap().to_string_lossy()]
+    );
 }
 
 #[test]
@@ -234,13 +251,25 @@ fn a_foreign_zip_beside_a_copied_manifest_survives_and_the_run_says_why() {
     let size = std::fs::metadata(&real).unwrap().len() as usize;
 
     // A manifest copied as is beside someone else's zip.
-    std::fs::copy(&manifest_path, arch.join("BIZAGI_20200101_000000_COPY.manifest.json")).unwrap();
+    std::fs::copy(
+        &manifest_path,
+        arch.join("BIZAGI_20200101_000000_COPY.manifest.json"),
+    )
+    .unwrap();
     let foreign = arch.join("BIZAGI_20200101_000000_COPY.zip");
     std::fs::write(&foreign, b"someone else's archive").unwrap();
     // A copied manifest edited to name the zip beside it, and a zip of the very same size.
     let mut edited = manifest.clone();
-    edited["archive"]["path"] = Value::from(arch.join("BIZAGI_20200102_000000_SAME.zip").display().to_string());
-    std::fs::write(arch.join("BIZAGI_20200102_000000_SAME.manifest.json"), edited.to_string()).unwrap();
+    edited["archive"]["path"] = Value::from(
+        arch.join("BIZAGI_20200102_000000_SAME.zip")
+            .display()
+            .to_string(),
+    );
+    std::fs::write(
+        arch.join("BIZAGI_20200102_000000_SAME.manifest.json"),
+        edited.to_string(),
+    )
+    .unwrap();
     let same_size = arch.join("BIZAGI_20200102_000000_SAME.zip");
     std::fs::write(&same_size, vec![b'Z'; size]).unwrap();
 
@@ -250,11 +279,24 @@ fn a_foreign_zip_beside_a_copied_manifest_survives_and_the_run_says_why() {
     assert_eq!(run.report["verdict"], "review");
     assert_eq!(std::fs::read(&foreign).unwrap(), b"someone else's archive");
     assert_eq!(std::fs::read(&same_size).unwrap(), vec![b'Z'; size]);
-    assert!(run.stderr.contains(&format!("retention left {} alone", foreign.display())), "{}", run.stderr);
-    assert!(run.stderr.contains("describes another file"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("retention left {} alone", foreign.display())),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("describes another file"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("SHA-256"), "{}", run.stderr);
-    assert!(!run.stderr.contains(&format!("removed {}", foreign.display())));
-    assert!(!run.stderr.contains(&format!("removed {}", same_size.display())));
+    assert!(!run
+        .stderr
+        .contains(&format!("removed {}", foreign.display())));
+    assert!(!run
+        .stderr
+        .contains(&format!("removed {}", same_size.display())));
     // The genuine older archive was proven and removed; the new one stays.
     assert!(!real.exists());
     assert!(archive_of(&run).exists());
@@ -307,7 +349,11 @@ fn a_manifest_that_cannot_be_written_leaves_the_dump_in_place_and_says_where_eve
         .collect();
     assert!(!dumps.is_empty());
     for d in &dumps {
-        assert!(d.exists(), "the dump {} was removed without a manifest", d.display());
+        assert!(
+            d.exists(),
+            "the dump {} was removed without a manifest",
+            d.display()
+        );
     }
     let archive = arch.join(format!("BIZAGI_{tag}.zip"));
     assert!(archive.exists(), "the verified archive stays");
@@ -316,7 +362,10 @@ fn a_manifest_that_cannot_be_written_leaves_the_dump_in_place_and_says_where_eve
     assert!(reason.contains(&dumps[0].display().to_string()), "{reason}");
     assert!(reason.contains("nothing was removed"), "{reason}");
     assert!(!run.stderr.contains("the dump files were removed"));
-    assert!(!run.stderr.contains("retention:"), "no retention after a failed run");
+    assert!(
+        !run.stderr.contains("retention:"),
+        "no retention after a failed run"
+    );
 }
 
 #[test]
@@ -326,29 +375,42 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
     let arch = t.path().join("arch");
     std::fs::create_dir(&arch).unwrap();
     // One database reached by three connect strings (three lock keys): the runs overlap.
-    let children: Vec<_> = ["//prod-f:1521/PROD", "//prod-f.example.com:1521/PROD", "//10.0.0.5:1521/PROD"]
-        .iter()
-        .map(|connect| {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_bizscript"));
-            let path = format!("{}:{}", prod.join("bin").display(), std::env::var("PATH").unwrap_or_default());
-            cmd.env("ORACLE_HOME", &prod)
-                .env("PATH", path)
-                .env("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8")
-                .env("BIZSCRIPT_PASSWORD", PASSWORD)
-                .env_remove("BIZSCRIPT_SIM_HOME")
-                .current_dir(t.path())
-                .args(["run", "bizagi_export.rhai", "--set", "schema=BIZAGI"])
-                .args(["--set", &format!("connect={connect}")])
-                .args(["--set", &format!("archive_dir={}", arch.display())])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    let children: Vec<_> = [
+        "//prod-f:1521/PROD",
+        "//prod-f.example.com:1521/PROD",
+        "//10.0.0.5:1521/PROD",
+    ]
+    .iter()
+    .map(|connect| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bizscript"));
+        let path = format!(
+            "{}:{}",
+            prod.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        cmd.env("ORACLE_HOME", &prod)
+            .env("PATH", path)
+            .env("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8")
+            .env("BIZSCRIPT_PASSWORD", PASSWORD)
+            .env_remove("BIZSCRIPT_SIM_HOME")
+            .current_dir(t.path())
+            .args(["run", "bizagi_export.rhai", "--set", "schema=BIZAGI"])
+            .args(["--set", &format!("connect={connect}")])
+            .args(["--set", &format!("archive_dir={}", arch.display())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    })
+    .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let server = prod.join("server/BizAgiBackupPath");
     let logs: Vec<String> = names(&server, ".log")
@@ -360,7 +422,10 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
     for log in &logs {
         let text = std::fs::read_to_string(server.join(log)).unwrap();
         assert!(text.contains("successfully completed"), "{log}: {text}");
-        assert!(!text.contains("ORA-31641") && !text.contains("ORA-39001"), "{log}");
+        assert!(
+            !text.contains("ORA-31641") && !text.contains("ORA-39001"),
+            "{log}"
+        );
         let job = text
             .lines()
             .find_map(|l| l.split("Starting \"BIZAGIADMON\".\"").nth(1))
@@ -389,19 +454,30 @@ fn a_0600_dump_gives_a_0600_archive_and_manifest() {
     std::fs::rename(prod.join("bin/expdp"), private.join("expdp")).unwrap();
     std::fs::write(
         prod.join("bin/expdp"),
-        format!("#!/bin/sh\numask 077\nexec \"{}\" \"$@\"\n", private.join("expdp").display()),
+        format!(
+            "#!/bin/sh\numask 077\nexec \"{}\" \"$@\"\n",
+            private.join("expdp").display()
+        ),
     )
     .unwrap();
-    std::fs::set_permissions(prod.join("bin/expdp"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        prod.join("bin/expdp"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     let arch = t.path().join("arch");
     std::fs::create_dir(&arch).unwrap();
     let run = export(&prod, "//prod-g:1521/PROD", &arch, &[]);
     assert_eq!(run.status, Some(0), "{}", run.stderr);
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dump = PathBuf::from(run.report["dump_files"][0].as_str().unwrap());
-    assert_eq!(mode(&dump), 0o600, "the wrapper did not make a private dump");
+    assert_eq!(
+        mode(&dump),
+        0o600,
+        "the wrapper did not make a private dump"
+    );
     // bizscript's own files are not private by umask, so the archive's mode is not an accident.
-    let client_log = names(&dump.parent().unwrap(), ".client.log");
+    let client_log = names(dump.parent().unwrap(), ".client.log");
     assert_eq!(client_log.len(), 1);
     assert_ne!(mode(&dump.parent().unwrap().join(&client_log[0])), 0o600);
     assert_eq!(mode(&archive_of(&run)), 0o600);
@@ -430,9 +506,15 @@ fn a_stale_partial_of_this_procedure_is_removed_by_the_next_run_and_it_says_so()
     let run = export(&prod, "//prod-h:1521/PROD", &arch, &[]);
     assert_eq!(run.status, Some(0), "{}", run.stderr);
     assert!(!stale.exists());
-    assert!(other.exists(), "another schema's partial is not this procedure's");
     assert!(
-        run.stderr.contains(&format!("removed {}: a partial archive an interrupted run left", stale.display())),
+        other.exists(),
+        "another schema's partial is not this procedure's"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "removed {}: a partial archive an interrupted run left",
+            stale.display()
+        )),
         "{}",
         run.stderr
     );
@@ -510,7 +592,11 @@ fn a_dump_truncated_during_compress_gives_no_archive_exit_1_and_stays() {
     assert!(!output.contains("verified=true"), "{output}");
     assert!(!t.path().join("out.zip").exists());
     assert!(!t.path().join("out.zip.partial").exists());
-    assert_eq!(std::fs::metadata(&dump).unwrap().len(), (len / 3) as u64, "remove_source must not touch it");
+    assert_eq!(
+        std::fs::metadata(&dump).unwrap().len(),
+        (len / 3) as u64,
+        "remove_source must not touch it"
+    );
 }
 
 #[test]

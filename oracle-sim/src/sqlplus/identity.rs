@@ -179,7 +179,10 @@ mod tests {
     #[test]
     fn the_service_comes_from_the_connect_identifier() {
         assert_eq!(service_of(Some("//prod-db:1521/PROD")), "PROD");
-        assert_eq!(service_of(Some("prod-db/PROD.example.com")), "PROD.example.com");
+        assert_eq!(
+            service_of(Some("prod-db/PROD.example.com")),
+            "PROD.example.com"
+        );
         assert_eq!(service_of(Some("//db:1521/SALES:dedicated/inst1")), "SALES");
         assert_eq!(service_of(Some("PRODTNS")), "PRODTNS");
         assert_eq!(service_of(None), "SYS$USERS");

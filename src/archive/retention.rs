@@ -13,6 +13,10 @@
 //!    clocks say: a manifest from the future (a clock ahead, a folder copied from another host)
 //!    cannot make the new archive look old. The others are ordered by the later of the time in
 //!    their own file name and in their manifest; the newest `keep` (this run's included) stay.
+//!    An archive dated after this run started (`started`, to the second) is never removed
+//!    either: it was made by another run of this database while this one ran (two connect
+//!    strings for one database take two procedure locks), whose report names it, or its date is
+//!    in the future, which a person should look at (listed as a problem).
 //! 4. Before anything is removed, [`prove`] checks that the archive beside the manifest is the
 //!    one it describes: the manifest names that file, it is a regular file (not a symlink), has
 //!    the recorded size and the recorded SHA-256 (a full re-hash: a cheaper proof such as size
@@ -45,7 +49,13 @@ pub struct Rules {
     pub keep: usize,
     /// Archives that are never removed: the ones this run made.
     pub protect: Vec<PathBuf>,
+    /// When this run started: archives dated later are never removed.
+    pub started: Option<DateTime<Utc>>,
 }
+
+/// How far ahead of this machine's clock an archive's date may be before it is called "in the
+/// future" (clocks of two hosts a few seconds apart are normal).
+const CLOCK_SLACK: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
 /// One manifest found in the folder, with the archive beside it.
 #[derive(Debug, Clone)]
@@ -69,8 +79,10 @@ pub struct Candidate {
     pub bytes: u64,
     /// The SHA-256 its manifest records.
     pub sha256: String,
-    /// One of the archives this run made.
+    /// Never removed: one of the archives this run made, or one dated after this run started.
     pub protected: bool,
+    /// One of the archives this run made.
+    pub own: bool,
 }
 
 /// An archive retention did not remove, and why.
@@ -223,7 +235,8 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             ));
             continue;
         }
-        let protected = rules.protect.iter().any(|p| same_path(p, &item.archive));
+        let own = rules.protect.iter().any(|p| same_path(p, &item.archive));
+        let protected = own;
         let verified =
             m["verdict"].as_str() == Some("ok") && m["archive"]["verified"].as_bool() == Some(true);
         if !verified && !protected {
@@ -276,23 +289,41 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             ));
             continue;
         }
+        let younger = !own && rules.started.is_some_and(|started| time > started);
+        if younger && time > Utc::now() + CLOCK_SLACK {
+            decision.left_alone.push(leave(
+                format!(
+                    "it is dated {} (in the future: a clock ahead, or copied from another host), so it cannot be ordered against this run's archive; it is kept",
+                    time.to_rfc3339()
+                ),
+                true,
+            ));
+        } else if younger {
+            decision.left_alone.push(leave(
+                "it was made while this run was running (another run of this database?): it is kept".into(),
+                false,
+            ));
+        }
         eligible.push(Candidate {
             archive: item.archive.clone(),
             manifest: item.manifest.clone(),
             time,
             bytes,
             sha256: sha256.to_ascii_lowercase(),
-            protected,
+            protected: protected || younger,
+            own,
         });
     }
-    // This run's archives first, then newest first (the tag in the name breaks ties).
+    // This run's archives first, then the ones never removed, then newest first (the tag in
+    // the name breaks ties).
     eligible.sort_by(|a, b| {
-        b.protected
-            .cmp(&a.protected)
+        b.own
+            .cmp(&a.own)
+            .then(b.protected.cmp(&a.protected))
             .then(b.time.cmp(&a.time))
             .then(b.archive.cmp(&a.archive))
     });
-    let protect_found = eligible.iter().any(|c| c.protected);
+    let protect_found = eligible.iter().any(|c| c.own);
     let keep = rules
         .keep
         .max(1)
@@ -389,6 +420,7 @@ mod tests {
                 .iter()
                 .map(|p| PathBuf::from(format!("/b/{p}.zip")))
                 .collect(),
+            started: None,
         }
     }
 
@@ -465,6 +497,63 @@ mod tests {
         );
         assert_eq!(names(&d.keep), [new]);
         assert_eq!(names(&d.remove), ["BIZAGI_20271120_010000_FUTR"]);
+    }
+
+    fn started(at: &str) -> Option<DateTime<Utc>> {
+        Some(
+            DateTime::parse_from_rfc3339(at)
+                .unwrap()
+                .with_timezone(&Utc),
+        )
+    }
+
+    #[test]
+    fn an_archive_dated_in_the_future_is_kept_and_named_as_a_problem() {
+        let new = "BIZAGI_20261122_010000_CCCC";
+        let mut r = rules(1, &[new]);
+        r.started = started("2026-11-22T01:00:00Z");
+        let d = decide(
+            vec![
+                listed(
+                    "BIZAGI_20261120_010000_AAAA",
+                    manifest("BIZAGI_20261120_010000_AAAA", PROD, "2026-11-20T01:00:00Z"),
+                ),
+                listed(
+                    "BIZAGI_20261121_010000_FUTR",
+                    manifest("BIZAGI_20261121_010000_FUTR", PROD, "2099-01-01T00:00:00Z"),
+                ),
+                listed(new, manifest(new, PROD, "2026-11-22T01:00:00Z")),
+            ],
+            &r,
+        );
+        assert_eq!(names(&d.keep), [new, "BIZAGI_20261121_010000_FUTR"]);
+        assert_eq!(names(&d.remove), ["BIZAGI_20261120_010000_AAAA"]);
+        assert_eq!(d.left_alone.len(), 1);
+        assert!(d.left_alone[0].problem && d.left_alone[0].reason.contains("in the future"));
+    }
+
+    #[test]
+    fn an_archive_another_run_made_meanwhile_is_kept_quietly() {
+        let new = "BIZAGI_20261122_010005_MINE";
+        let mut r = rules(1, &[new]);
+        r.started = started("2026-11-22T01:00:00Z");
+        let d = decide(
+            vec![
+                listed(
+                    "BIZAGI_20261122_010002_THEM",
+                    manifest("BIZAGI_20261122_010002_THEM", PROD, "2026-11-22T01:00:04Z"),
+                ),
+                listed(
+                    "BIZAGI_20261121_010000_OLD1",
+                    manifest("BIZAGI_20261121_010000_OLD1", PROD, "2026-11-21T01:00:00Z"),
+                ),
+                listed(new, manifest(new, PROD, "2026-11-22T01:00:06Z")),
+            ],
+            &r,
+        );
+        assert_eq!(names(&d.keep), [new, "BIZAGI_20261122_010002_THEM"]);
+        assert_eq!(names(&d.remove), ["BIZAGI_20261121_010000_OLD1"]);
+        assert!(d.left_alone.iter().all(|l| !l.problem));
     }
 
     #[test]
@@ -585,6 +674,7 @@ mod tests {
             bytes: 11,
             sha256: sha,
             protected: false,
+            own: false,
         };
         assert_eq!(prove(&c), Ok(()));
         fs::write(&archive, b"OUR ARCHIVE").unwrap();
@@ -610,6 +700,7 @@ mod tests {
             bytes: 11,
             sha256: super::super::hex(&Sha256::digest(b"our archive")),
             protected: false,
+            own: false,
         };
         assert!(prove(&c).unwrap_err().contains("symlink"));
     }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub const PRUNE_ARCHIVES: PrimitiveDoc = PrimitiveDoc {
     name: "prune_archives",
     signature: "prune_archives(folder: string, opts: Map) -> Map",
-    summary: "Keeps the newest `keep` verified archives of one database and schema in `folder` and removes older ones with their manifests. `opts`: `#{ schema, keep, database, procedure, protect, confirmed }`: `database` is the identity key the manifests must carry (`database_identity(db).key`), `procedure` defaults to `bizagi_export`, `protect` (a path or an array) names archives never to remove (the ones this run made: they count as the newest whatever any clock says), `confirmed: true` says the caller already has the DBA's consent (the standard procedure's `--set keep=N`). Only format-2 manifests bizscript wrote for that database, schema and procedure, with a verified `ok` backup, are candidates; they are ordered by the later of the time in their file name and in their manifest. Before removing one it checks that the archive beside the manifest is the file the manifest names, a regular file with the recorded size and SHA-256 (full re-hash). Without `confirmed` it asks on a terminal and needs `--yes` otherwise; under `--dry-run` it only lists. Returns `#{ kept, removed, left_alone, problems }`: `left_alone` lists `#{ archive, reason, problem }`; `problems` counts the entries a person should look at (an archive of this database that failed its proof or could not be removed).",
+    summary: "Keeps the newest `keep` verified archives of one database and schema in `folder` and removes older ones with their manifests. `opts`: `#{ schema, keep, database, procedure, protect, confirmed }`: `database` is the identity key the manifests must carry (`database_identity(db).key`), `procedure` defaults to `bizagi_export`, `protect` (a path or an array) names archives never to remove (the ones this run made: they count as the newest whatever any clock says), `confirmed: true` says the caller already has the DBA's consent (the standard procedure's `--set keep=N`), `run_started` (a `now_utc()` time) keeps every archive dated later (another run's, made meanwhile, or one dated in the future, listed as a problem). Only format-2 manifests bizscript wrote for that database, schema and procedure, with a verified `ok` backup, are candidates; they are ordered by the later of the time in their file name and in their manifest. Before removing one it checks that the archive beside the manifest is the file the manifest names, a regular file with the recorded size and SHA-256 (full re-hash). Without `confirmed` it asks on a terminal and needs `--yes` otherwise; under `--dry-run` it only lists. Returns `#{ kept, removed, left_alone, problems }`: `left_alone` lists `#{ archive, reason, problem }`; `problems` counts the entries a person should look at (an archive of this database that failed its proof or could not be removed).",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 let r = prune_archives("backups", #{ schema: "BIZAGI", keep: 7, database: database_identity(db).key });
 print(`removed ${r.removed.len()} old archive(s), ${r.problems} problem(s)`);"#,
@@ -33,6 +33,7 @@ const OPTIONS: &[&str] = &[
     "database",
     "protect",
     "confirmed",
+    "run_started",
 ];
 
 /// Registers `prune_archives`.
@@ -111,8 +112,24 @@ fn rules_of(opts: &Map) -> Result<(Rules, bool), Box<EvalAltResult>> {
             .as_bool()
             .map_err(|_| usage("`confirmed` must be true or false"))?,
     };
+    let started = match opts.get("run_started") {
+        None => None,
+        Some(v) if v.is_unit() => None,
+        Some(v) => {
+            let text = v
+                .clone()
+                .into_string()
+                .map_err(|_| usage("`run_started` must be an RFC 3339 time (now_utc())"))?;
+            Some(
+                chrono::DateTime::parse_from_rfc3339(&text)
+                    .map_err(|_| usage("`run_started` must be an RFC 3339 time (now_utc())"))?
+                    .with_timezone(&chrono::Utc),
+            )
+        }
+    };
     Ok((
         Rules {
+            started,
             schema,
             procedure: string_opt(opts, "procedure").unwrap_or_else(|| "bizagi_export".into()),
             database,

@@ -228,14 +228,21 @@ fn the_new_archive_survives_a_manifest_from_the_future() {
     std::fs::write(&path, manifest.to_string()).unwrap();
 
     let second = export(&prod, "//prod-c:1521/PROD", &arch, &["keep=1"]);
-    assert_eq!(second.status, Some(0), "{}", second.stderr);
     let new = archive_of(&second);
     assert!(new.exists(), "the archive this run made was removed");
     assert!(PathBuf::from(second.report["manifest"].as_str().unwrap()).exists());
-    assert_eq!(
-        names(&arch, ".zip"),
-        [new.file_name().unwrap().to_string_lossy()]
+    // The archive dated in the future cannot be ordered against the new one: it is kept, and a
+    // person is told (review, exit 3), never a failure.
+    assert!(archive_of(&first).exists());
+    assert_eq!(second.status, Some(3), "{}", second.stderr);
+    assert_eq!(second.report["verdict"], "review");
+    assert!(second.stderr.contains("in the future"), "{}", second.stderr);
+    assert!(
+        !second.stderr.contains("retention: removed"),
+        "{}",
+        second.stderr
     );
+    assert_eq!(names(&arch, ".zip").len(), 2);
 }
 
 #[test]
@@ -374,14 +381,16 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
     let prod = init(t.path(), "prod");
     let arch = t.path().join("arch");
     std::fs::create_dir(&arch).unwrap();
-    // One database reached by three connect strings (three lock keys): the runs overlap.
+    // One database reached by three connect strings (three lock keys): the runs overlap, each
+    // with keep=1, and none may remove an archive another one's report names.
     let children: Vec<_> = [
         "//prod-f:1521/PROD",
         "//prod-f.example.com:1521/PROD",
         "//10.0.0.5:1521/PROD",
     ]
     .iter()
-    .map(|connect| {
+    .enumerate()
+    .map(|(n, connect)| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_bizscript"));
         let path = format!(
             "{}:{}",
@@ -397,6 +406,8 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
             .args(["run", "bizagi_export.rhai", "--set", "schema=BIZAGI"])
             .args(["--set", &format!("connect={connect}")])
             .args(["--set", &format!("archive_dir={}", arch.display())])
+            .args(["--set", "keep=1", "--report"])
+            .arg(t.path().join(format!("report-{n}.json")))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -439,6 +450,14 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
     assert_eq!(names(&server, ".client.log").len(), 3);
     assert_eq!(names(&arch, ".zip").len(), 3);
     assert_eq!(names(&arch, ".manifest.json").len(), 3);
+    for n in 0..3 {
+        let report: Value = serde_json::from_str(
+            &std::fs::read_to_string(t.path().join(format!("report-{n}.json"))).unwrap(),
+        )
+        .unwrap();
+        let archive = PathBuf::from(report["archive"]["archive"].as_str().unwrap());
+        assert!(archive.exists(), "run {n}'s report names a removed archive");
+    }
 }
 
 #[cfg(unix)]

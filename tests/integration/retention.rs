@@ -673,3 +673,58 @@ fn a_dump_file_the_export_log_lists_but_that_is_not_here_stops_before_any_archiv
     let dump = PathBuf::from(run.report["dump_files"][0].as_str().unwrap());
     assert!(dump.exists());
 }
+
+#[test]
+fn with_a_share_the_dump_goes_only_after_the_share_holds_a_verified_copy() {
+    let t = tempfile::tempdir().unwrap();
+    let prod = init(t.path(), "prod");
+    let arch = t.path().join("arch");
+    std::fs::create_dir(&arch).unwrap();
+    let example = crate::support::repo_root().join("examples/archive_to_share.rhai");
+    let example = example.to_str().unwrap();
+
+    // The share is not mounted: the copy fails, and the dump is still there.
+    let missing = t.path().join("not-mounted");
+    let share = format!("share={}", missing.display());
+    let run = export_with(
+        example,
+        &prod,
+        "//prod-j:1521/PROD",
+        &arch,
+        &["remove_dump=true", &share],
+    );
+    assert_ne!(run.status, Some(0), "{}", run.stderr);
+    let server = prod.join("server/BizAgiBackupPath");
+    let dumps = names(&server, ".dmp");
+    assert_eq!(dumps.len(), 1, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("the dump files were removed"),
+        "{}",
+        run.stderr
+    );
+
+    // Mounted: copied and verified first, then the dump is removed.
+    let mounted = t.path().join("share");
+    std::fs::create_dir(&mounted).unwrap();
+    let share = format!("share={}", mounted.display());
+    let run = export_with(
+        example,
+        &prod,
+        "//prod-j:1521/PROD",
+        &arch,
+        &["remove_dump=true", &share],
+    );
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    let copied = run.stderr.find("copied to the share").expect("a copy");
+    let removed = run
+        .stderr
+        .find("the dump files were removed")
+        .expect("a removal");
+    assert!(copied < removed, "{}", run.stderr);
+    assert_eq!(names(&mounted, ".zip").len(), 1);
+    assert_eq!(
+        names(&server, ".dmp"),
+        dumps,
+        "only the first run's dump is left"
+    );
+}

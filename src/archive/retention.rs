@@ -95,6 +95,8 @@ pub struct LeftAlone {
     /// removed, or cannot judge. False for what is simply not this retention's business
     /// (another database, schema or procedure, a file bizscript did not make).
     pub problem: bool,
+    /// An archive of this database, schema and procedure (as opposed to someone else's).
+    pub this_database: bool,
 }
 
 /// What [`decide`] concluded.
@@ -192,6 +194,11 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             manifest: item.manifest.clone(),
             reason,
             problem,
+            this_database: false,
+        };
+        let mine = |reason: String, problem: bool| LeftAlone {
+            this_database: true,
+            ..leave(reason, problem)
         };
         let m = match &item.content {
             Ok(m) => m,
@@ -240,7 +247,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
         let verified =
             m["verdict"].as_str() == Some("ok") && m["archive"]["verified"].as_bool() == Some(true);
         if !verified && !protected {
-            decision.left_alone.push(leave(
+            decision.left_alone.push(mine(
                 format!(
                     "not a verified ok backup (verdict {}): it does not count toward keep and is not removed",
                     m["verdict"].as_str().unwrap_or("unknown")
@@ -259,7 +266,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             (Some(t), None) | (None, Some(t)) => t,
             (None, None) if protected => Utc::now(),
             (None, None) => {
-                decision.left_alone.push(leave(
+                decision.left_alone.push(mine(
                     "neither its name nor its manifest says when it was made".into(),
                     true,
                 ));
@@ -270,7 +277,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             m["archive"]["bytes"].as_u64(),
             m["archive"]["sha256"].as_str(),
         ) else {
-            decision.left_alone.push(leave(
+            decision.left_alone.push(mine(
                 "its manifest records no archive size and SHA-256 to check it against".into(),
                 true,
             ));
@@ -280,7 +287,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             .as_str()
             .and_then(|p| Path::new(p).file_name().map(|n| n.to_owned()));
         if recorded_name.as_deref() != item.archive.file_name() {
-            decision.left_alone.push(leave(
+            decision.left_alone.push(mine(
                 format!(
                     "its manifest describes another file ({}), not the archive beside it",
                     m["archive"]["path"].as_str().unwrap_or("none")
@@ -291,7 +298,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
         }
         let younger = !own && rules.started.is_some_and(|started| time > started);
         if younger && time > Utc::now() + CLOCK_SLACK {
-            decision.left_alone.push(leave(
+            decision.left_alone.push(mine(
                 format!(
                     "it is dated {} (in the future: a clock ahead, or copied from another host), so it cannot be ordered against this run's archive; it is kept",
                     time.to_rfc3339()
@@ -299,7 +306,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
                 true,
             ));
         } else if younger {
-            decision.left_alone.push(leave(
+            decision.left_alone.push(mine(
                 "it was made while this run was running (another run of this database?): it is kept".into(),
                 false,
             ));
@@ -339,6 +346,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
                 archive: c.archive,
                 manifest: c.manifest,
                 problem: true,
+                this_database: true,
             });
         }
     }
@@ -474,6 +482,7 @@ mod tests {
         );
         assert_eq!(names(&d.keep), ["BIZAGI_20261122_010000_CCCC"]);
         assert!(d.remove.is_empty());
+        assert!(d.left_alone.iter().all(|l| !l.this_database));
         assert_eq!(d.left_alone.len(), 2);
         assert!(d
             .left_alone
@@ -530,6 +539,7 @@ mod tests {
         assert_eq!(names(&d.remove), ["BIZAGI_20261120_010000_AAAA"]);
         assert_eq!(d.left_alone.len(), 1);
         assert!(d.left_alone[0].problem && d.left_alone[0].reason.contains("in the future"));
+        assert!(d.left_alone[0].this_database);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub const PRUNE_ARCHIVES: PrimitiveDoc = PrimitiveDoc {
     name: "prune_archives",
     signature: "prune_archives(folder: string, opts: Map) -> Map",
-    summary: "Keeps the newest `keep` verified archives of one database and schema in `folder` and removes older ones with their manifests. `opts`: `#{ schema, keep, database, procedure, protect, confirmed }`: `database` is the identity key the manifests must carry (`database_identity(db).key`), `procedure` defaults to `bizagi_export`, `protect` (a path or an array) names archives never to remove (the ones this run made: they count as the newest whatever any clock says), `confirmed: true` says the caller already has the DBA's consent (the standard procedure's `--set keep=N`), `run_started` (a `now_utc()` time) keeps every archive dated later (another run's, made meanwhile, or one dated in the future, listed as a problem). Only format-2 manifests bizscript wrote for that database, schema and procedure, with a verified `ok` backup, are candidates; they are ordered by the later of the time in their file name and in their manifest. Before removing one it checks that the archive beside the manifest is the file the manifest names, a regular file with the recorded size and SHA-256 (full re-hash). Without `confirmed` it asks on a terminal and needs `--yes` otherwise; under `--dry-run` it only lists. Returns `#{ kept, removed, left_alone, problems }`: `left_alone` lists `#{ archive, reason, problem }`; `problems` counts the entries a person should look at (an archive of this database that failed its proof or could not be removed).",
+    summary: "Keeps the newest `keep` verified archives of one database and schema in `folder` and removes older ones with their manifests. `opts`: `#{ schema, keep, database, procedure, protect, confirmed }`: `database` is the identity key the manifests must carry (`database_identity(db).key`), `procedure` defaults to `bizagi_export`, `protect` (a path or an array) names archives never to remove (the ones this run made: they count as the newest whatever any clock says), `confirmed: true` says the caller already has the DBA's consent (the standard procedure's `--set keep=N`), `run_started` (a `now_utc()` time) keeps every archive dated later (another run's, made meanwhile, or one dated in the future, listed as a problem). Only format-2 manifests bizscript wrote for that database, schema and procedure, with a verified `ok` backup, are candidates; they are ordered by the later of the time in their file name and in their manifest. Before removing one it checks that the archive beside the manifest is the file the manifest names, a regular file with the recorded size and SHA-256 (full re-hash). Without `confirmed` it asks on a terminal and needs `--yes` otherwise; under `--dry-run` it only lists. Returns `#{ kept, removed, left_alone, problems }`: `left_alone` lists `#{ archive, manifest, reason, problem, this_database }`; `problems` counts the entries a person should look at (an archive of this database that failed its proof or could not be removed).",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 let r = prune_archives("backups", #{ schema: "BIZAGI", keep: 7, database: database_identity(db).key });
 print(`removed ${r.removed.len()} old archive(s), ${r.problems} problem(s)`);"#,
@@ -150,6 +150,7 @@ fn left_alone_map(l: &LeftAlone) -> Dynamic {
     m.insert("manifest".into(), shown(&l.manifest));
     m.insert("reason".into(), Dynamic::from(l.reason.clone()));
     m.insert("problem".into(), Dynamic::from(l.problem));
+    m.insert("this_database".into(), Dynamic::from(l.this_database));
     Dynamic::from_map(m)
 }
 
@@ -175,6 +176,7 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
                 manifest: c.manifest,
                 reason: format!("would have been removed, but {reason}"),
                 problem: true,
+                this_database: true,
             }),
         }
     }
@@ -219,6 +221,7 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
                             manifest: c.manifest.clone(),
                             reason,
                             problem: true,
+                            this_database: true,
                         });
                     }
                 }
@@ -226,7 +229,7 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
         }
     }
     for l in &left_alone {
-        if l.problem {
+        if l.problem || l.this_database {
             eprintln!(
                 "retention: left alone {}: {}",
                 l.archive.display(),
@@ -236,10 +239,13 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
             tracing::info!(archive = %l.archive.display(), reason = %l.reason, "retention: not a candidate");
         }
     }
-    let others = left_alone.iter().filter(|l| !l.problem).count();
+    let others = left_alone
+        .iter()
+        .filter(|l| !l.problem && !l.this_database)
+        .count();
     if others > 0 {
         eprintln!(
-            "retention: {others} other archive(s) left alone (other databases, schemas or procedures, or not made by bizscript)"
+            "retention: {others} other file(s) left alone: other databases, schemas or procedures, manifests without a database identity, or not made by bizscript"
         );
     }
     let problems = left_alone.iter().filter(|l| l.problem).count();

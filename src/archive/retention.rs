@@ -297,21 +297,7 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             continue;
         }
         let younger = !own && rules.started.is_some_and(|started| time > started);
-        if younger && time > Utc::now() + CLOCK_SLACK {
-            decision.left_alone.push(mine(
-                format!(
-                    "it is dated {} (in the future: a clock ahead, or copied from another host), so it cannot be ordered against this run's archive; it is kept",
-                    time.to_rfc3339()
-                ),
-                true,
-            ));
-        } else if younger {
-            decision.left_alone.push(mine(
-                "it was made while this run was running (another run of this database?): it is kept".into(),
-                false,
-            ));
-        }
-        eligible.push(Candidate {
+        let candidate = Candidate {
             archive: item.archive.clone(),
             manifest: item.manifest.clone(),
             time,
@@ -319,7 +305,27 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
             sha256: sha256.to_ascii_lowercase(),
             protected: protected || younger,
             own,
-        });
+        };
+        if younger && time > Utc::now() + CLOCK_SLACK {
+            // Kept, and not counted toward `keep`: it may well be an old archive with a wrong
+            // date, and counting it could cost a genuinely recent one.
+            decision.keep.push(candidate);
+            decision.left_alone.push(mine(
+                format!(
+                    "it is dated {} (in the future: a clock ahead, or copied from another host), so it cannot be ordered against this run's archive; it is kept",
+                    time.to_rfc3339()
+                ),
+                true,
+            ));
+            continue;
+        }
+        if younger {
+            decision.left_alone.push(mine(
+                "it was made while this run was running (another run of this database?): it is kept".into(),
+                false,
+            ));
+        }
+        eligible.push(candidate);
     }
     // This run's archives first, then the ones never removed, then newest first (the tag in
     // the name breaks ties).
@@ -336,7 +342,9 @@ pub fn decide(listed: Vec<Listed>, rules: &Rules) -> Decision {
         .max(1)
         .max(eligible.iter().filter(|c| c.protected).count());
     let mut rest = eligible.split_off(keep.min(eligible.len()));
+    let future = std::mem::take(&mut decision.keep);
     decision.keep = eligible;
+    decision.keep.extend(future);
     if !rules.protect.is_empty() && !protect_found {
         // The run's own archive is not where retention looks: whatever it concluded would be
         // without the newest backup in view.
@@ -537,6 +545,23 @@ mod tests {
         );
         assert_eq!(names(&d.keep), [new, "BIZAGI_20261121_010000_FUTR"]);
         assert_eq!(names(&d.remove), ["BIZAGI_20261120_010000_AAAA"]);
+        // It does not count toward keep: with keep=2 the genuine older archive stays too.
+        r.keep = 2;
+        let d = decide(
+            vec![
+                listed(
+                    "BIZAGI_20261120_010000_AAAA",
+                    manifest("BIZAGI_20261120_010000_AAAA", PROD, "2026-11-20T01:00:00Z"),
+                ),
+                listed(
+                    "BIZAGI_20261121_010000_FUTR",
+                    manifest("BIZAGI_20261121_010000_FUTR", PROD, "2099-01-01T00:00:00Z"),
+                ),
+                listed(new, manifest(new, PROD, "2026-11-22T01:00:00Z")),
+            ],
+            &r,
+        );
+        assert!(d.remove.is_empty(), "{:?}", d.remove);
         assert_eq!(d.left_alone.len(), 1);
         assert!(d.left_alone[0].problem && d.left_alone[0].reason.contains("in the future"));
         assert!(d.left_alone[0].this_database);

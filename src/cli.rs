@@ -161,6 +161,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         } => {
             let cancel = Cancel::new();
             crate::host::signals::install(&cancel)?;
+            crate::cancel::last_resort::report_to(report.clone());
             let options = RunOptions {
                 script,
                 sets,

@@ -15,6 +15,7 @@
 pub mod archive;
 pub mod cancel;
 pub mod cli;
+pub mod fsutil;
 pub mod host;
 pub mod oracle;
 pub mod primitives;

@@ -64,7 +64,8 @@ impl OracleEnv {
             .map(|(k, v)| (k.as_str(), v.as_deref()))
     }
 
-    /// Applies the overrides to a command about to be spawned.
+    /// Applies the overrides to a command about to be spawned, and removes every secret-source
+    /// variable (`BIZSCRIPT_PASSWORD`, whatever `secret_env` read): no child sees a password.
     pub fn apply(&self, command: &mut std::process::Command) {
         for (name, value) in self.overrides() {
             match value {
@@ -72,6 +73,7 @@ impl OracleEnv {
                 None => command.env_remove(name),
             };
         }
+        crate::secret::scrub_env(command);
     }
 
     /// The full environment as a child would see it (for code that builds its own env).
@@ -82,6 +84,9 @@ impl OracleEnv {
                 Some(v) => vars.insert(name.into(), v.into()),
                 None => vars.remove(std::ffi::OsStr::new(name)),
             };
+        }
+        for name in crate::secret::source_variables() {
+            vars.remove(std::ffi::OsStr::new(&name));
         }
         vars.into_iter().collect()
     }

@@ -113,6 +113,7 @@ impl SimHome {
                 let temp = tempfile::Builder::new()
                     .prefix("bizscript-sim-")
                     .tempdir()?;
+                crate::cancel::last_resort::remove_on_forced_exit(temp.path());
                 let home = temp.path().join("oracle_home");
                 Self::create_in(&home, scenario, Some(temp))
             }
@@ -130,7 +131,9 @@ impl SimHome {
         temp: Option<tempfile::TempDir>,
     ) -> Result<Self, SimulateError> {
         let sim = find_oracle_sim()?;
-        let output = Command::new(&sim)
+        let mut init = Command::new(&sim);
+        crate::secret::scrub_env(&mut init);
+        let output = init
             .arg("init")
             .arg(dir)
             .arg("--scenario")

@@ -3,6 +3,7 @@
 
 pub mod charset;
 pub mod client_banner;
+pub mod connect_identity;
 pub mod connection;
 pub mod database_identity;
 pub mod datapump_values;

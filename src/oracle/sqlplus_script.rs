@@ -3,6 +3,7 @@
 //! Layout (the contract the simulator follows too):
 //!
 //! ```text
+//! SET DEFINE OFF
 //! CONNECT user/"password"@connect
 //! SET PAGESIZE 0 FEEDBACK OFF HEADING OFF VERIFY OFF ECHO OFF TAB OFF ...
 //! WHENEVER SQLERROR EXIT 3
@@ -14,6 +15,9 @@
 //! ```
 //!
 //! * The password travels only in the `CONNECT` line, on stdin; argv holds `-S -L /nolog`.
+//! * `SET DEFINE OFF` comes first, *before* CONNECT: SQL*Plus substitutes `&name` in every line
+//!   it reads, the CONNECT line included, so a password holding `&` would be changed (or
+//!   prompted for) by a real SQL*Plus.
 //! * The SET options come *after* CONNECT because `glogin.sql`/`login.sql` run after every
 //!   connection and could change them (oracle-facts 6.4).
 //! * `WHENEVER SQLERROR EXIT 3`: a fixed code, because `EXIT SQL.SQLCODE` is truncated to one
@@ -117,7 +121,7 @@ impl SqlplusScript {
     }
 
     fn render_with(&self, connect: String) -> String {
-        let mut lines = vec![connect];
+        let mut lines = vec!["SET DEFINE OFF".to_string(), connect];
         lines.extend(SET_OPTIONS.iter().map(|s| s.to_string()));
         lines.push(format!("WHENEVER SQLERROR EXIT {SQLERROR_EXIT_CODE}"));
         lines.push(format!("SELECT '{CONNECTED_MARKER}' FROM dual;"));
@@ -167,8 +171,10 @@ mod tests {
         assert_eq!(script.query("SELECT 2 FROM dual;"), 1);
         let text = script.render(&connection());
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "CONNECT bizagiadmon/\"Tiger#9\"@//db/ORCL");
-        assert_eq!(lines[1], "SET PAGESIZE 0");
+        // DEFINE OFF before the CONNECT line, so a `&` in the password is never substituted.
+        assert_eq!(lines[0], "SET DEFINE OFF");
+        assert_eq!(lines[1], "CONNECT bizagiadmon/\"Tiger#9\"@//db/ORCL");
+        assert_eq!(lines[2], "SET PAGESIZE 0");
         assert!(lines.contains(&"WHENEVER SQLERROR EXIT 3"));
         let tail: Vec<&str> = lines.iter().rev().take(7).rev().copied().collect();
         assert_eq!(
@@ -191,7 +197,7 @@ mod tests {
         script.query("SELECT 1 FROM dual");
         let masked = script.render_masked(&connection());
         assert!(!masked.contains("Tiger#9"));
-        assert!(masked.starts_with("CONNECT bizagiadmon/\"***\"@//db/ORCL\n"));
+        assert!(masked.starts_with("SET DEFINE OFF\nCONNECT bizagiadmon/\"***\"@//db/ORCL\n"));
         assert_eq!(
             masked.replace("\"***\"", "\"Tiger#9\""),
             script.render(&connection())

@@ -468,6 +468,89 @@ mod sim_tests {
         assert!(!status.success(), "the crash scenario's expdp should fail");
     }
 
+    /// Turns the simulated database's scenario to `scenario` (the home keeps its jobs).
+    fn switch_scenario(sim: &Sim, scenario: &str) {
+        let path = sim.home.home.join("sim/state.json");
+        let mut state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        state["scenario"] = serde_json::Value::String(scenario.into());
+        std::fs::write(&path, state.to_string()).unwrap();
+    }
+
+    #[test]
+    fn expdp_reports_or_cleans_an_orphan_of_its_own_as_previous_jobs_says() {
+        let Some(sim) = Sim::with("crash", false, true) else {
+            return;
+        };
+        orphan(&sim, "BIZSCRIPT_EXP_19990101000000");
+        // Not ours by name: never touched.
+        orphan(&sim, "NIGHTLY_BY_HAND");
+        switch_scenario(&sim, "ok");
+        let export = |policy: &str| -> Map {
+            let log = sim.home.home.join(format!("{policy}.client.log"));
+            sim.run(&format!(
+                r#"expdp(db, #{{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "{policy}.dmp", client_log: "{}"{} }})"#,
+                log.display(),
+                if policy == "default" { String::new() } else { format!(r#", previous_jobs: "{policy}""#) }
+            ))
+            .unwrap()
+            .cast()
+        };
+        let first = export("report");
+        assert_eq!(first["exit_code"].as_int(), Ok(0));
+        let previous = first["previous_jobs"].clone().cast::<Array>();
+        assert_eq!(previous.len(), 1, "{previous:?}");
+        let entry = previous[0].clone().cast::<Map>();
+        assert_eq!(
+            entry["job"].to_string(),
+            "BIZAGIADMON.BIZSCRIPT_EXP_19990101000000"
+        );
+        assert_eq!(entry["action"].to_string(), "reported");
+        assert_eq!(jobs(&sim).len(), 2);
+        // `()`-free default: clean.
+        std::thread::sleep(Duration::from_millis(1100));
+        let second = export("default");
+        let previous = second["previous_jobs"].clone().cast::<Array>();
+        assert_eq!(previous.len(), 1, "{previous:?}");
+        assert_eq!(
+            previous[0].clone().cast::<Map>()["action"].to_string(),
+            "cleaned"
+        );
+        let left: Vec<String> = jobs(&sim).iter().map(|j| j["job"].to_string()).collect();
+        assert_eq!(left, ["NIGHTLY_BY_HAND"]);
+        let err = sim
+            .run(r#"expdp(db, #{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "x.dmp", previous_jobs: "drop" })"#)
+            .unwrap_err();
+        assert_eq!(code(&err), "BZ-USAGE", "{}", text(&err));
+    }
+
+    #[test]
+    fn expdp_refuses_to_start_while_an_earlier_job_of_its_own_executes() {
+        let Some(sim) = Sim::with("slow", false, true) else {
+            return;
+        };
+        let (mut child, _parfile_dir) = start_expdp(&sim, "BIZSCRIPT_EXP_19990101000000");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !jobs(&sim)
+            .iter()
+            .any(|j| j["state"].to_string() == "EXECUTING")
+        {
+            assert!(Instant::now() < deadline, "the slow job never appeared");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let err = sim.run(r#"expdp(db, #{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "second.dmp" })"#);
+        let _ = child.kill();
+        let _ = child.wait();
+        let err = err.unwrap_err();
+        assert_eq!(code(&err), "BZ-EXPDP-RUNNING", "{}", text(&err));
+        assert!(
+            text(&err).contains("BIZAGIADMON.BIZSCRIPT_EXP_19990101000000"),
+            "{}",
+            text(&err)
+        );
+        assert!(text(&err).contains("ATTACH=BIZAGIADMON.BIZSCRIPT_EXP_19990101000000"));
+    }
+
     #[test]
     fn lists_an_orphan_and_cleans_it_up_with_yes() {
         let Some(sim) = Sim::with("crash", false, true) else {

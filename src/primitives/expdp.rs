@@ -1,20 +1,25 @@
 //! `expdp(db, opts)`: the export step of the procedure, a Data Pump export done the way a careful DBA does
 //! it by hand (oracle-facts §1-3).
 //!
-//! The flow: check the options (typed, before anything runs) → write the parameter file into a
-//! private 0600 file → run `$ORACLE_HOME/bin/expdp parfile=...` with its messages in English and
-//! its stdin a pipe → follow its console on stderr → remove the parameter file → read the log →
-//! return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
+//! The flow: check the options (typed, before anything runs) → take the local export lock →
+//! ask the database for earlier bizscript jobs (one still EXECUTING stops here; an orphan is
+//! cleaned or reported) → write the parameter file into a private 0600 file → run
+//! `$ORACLE_HOME/bin/expdp parfile=...` with its messages in English, its stdin a pipe and no
+//! secret in its environment → remove the parameter file once the client has read it → follow
+//! its console on stderr (parsed raw, shown masked) → read the log → return a map. A job that ran and failed is a result (`exit_code: 1` and the reasons); errors
 //! are for what prevents running it. An interrupt kills the job through the client's
 //! interactive mode, so nothing is left running in the database, and ends the script; a job that
 //! started and did not complete is killed through a second, attached client (see
 //! [`super::expdp_cleanup`]).
 
 use super::errors::{misuse, script_error};
-use super::expdp_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
+use super::expdp_cleanup::{
+    by_hand, clean_up, interrupted_message, previous_jobs, verify_gone, Cleanup, PreviousJobs,
+};
 use super::expdp_progress::ProgressDisplay;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
+use crate::cancel::last_resort;
 use crate::host::context::HostCtx;
 use crate::oracle::connection::Connection;
 use crate::oracle::exit_code::DataPumpExit;
@@ -25,10 +30,10 @@ use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
 use crate::process::capture::resolve_tool;
 use crate::process::datapump_client::{
-    self, ClientCommand, ClientError, ClientOutcome, KillOutcome,
+    self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,
 };
 use crate::process::private_parfile::PrivateParfile;
-use crate::secret::Secret;
+use crate::secret::{Mask, Secret};
 use rhai::{Dynamic, EvalAltResult, Map};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -37,7 +42,7 @@ use zeroize::Zeroizing;
 pub const EXPDP: PrimitiveDoc = PrimitiveDoc {
     name: "expdp",
     signature: "expdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Ctrl-C kills the job (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump export. `opts` holds the 19c export parameters under their own names (`schemas`, `directory`, `dumpfile`, `logfile`, `parallel`, `filesize`, `compression`, `exclude`, `include`, `content`, `reuse_dumpfiles`, `version`, ...; `client_log` is where the console copy goes, by default `<job>.client.log` in the current directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `flashback_time=systimestamp`, `job_name=BIZSCRIPT_EXP_<timestamp>`, `logtime=all`, `metrics=yes`, a log named after the dump; `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages and a stdin it cannot hang on. Returns `#{ exit_code, outcome, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, previous_jobs, report_source, report }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result, not an error: `errors` holds the reasons; `report` is parse_log's reading of the server log when it is reachable, else of the client copy). A job that started and did not complete is killed through an attached client so no orphan is left (`cleanup`). Before starting, the Data Pump jobs of the connecting user are listed (dba_datapump_jobs): a bizscript job (`BIZSCRIPT_EXP_...`) still EXECUTING stops the call with `BZ-EXPDP-RUNNING`, naming the job and how to attach, kill or wait; one left NOT RUNNING by an earlier run (an orphan) is attached and killed, saying so, or only reported, as `previous_jobs` says: `\"clean\"` (the default) or `\"report\"`; the result lists them in `previous_jobs`. A local lock keyed by the normalised connect descriptor and the schemas keeps two exports of one schema from running side by side on this host. The parameter file is removed as soon as the client has read it. Ctrl-C kills the job (KILL_JOB) and stops the script; a second Ctrl-C kills the client and prints how to clean the job up; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let backup = expdp(db, #{
     schemas: ["BIZAGI"],
@@ -52,6 +57,13 @@ if backup.exit_code != 0 { print(backup.errors); }"#,
 
 /// Options that belong to bizscript, not to Oracle.
 const CLIENT_LOG: &str = "client_log";
+const PREVIOUS_JOBS: &str = "previous_jobs";
+
+/// bizscript's own export options.
+struct OwnOptions {
+    client_log: Option<PathBuf>,
+    previous_jobs: PreviousJobs,
+}
 
 /// The file name of the parameter file inside its private directory.
 const PARFILE_NAME: &str = "expdp.par";
@@ -75,6 +87,8 @@ struct ExportResult {
     /// What was done about a job that did not complete: `not_needed`, `killed`,
     /// `nothing_left`, `failed`.
     cleanup: String,
+    /// bizscript jobs of earlier runs found before starting, and what was done about them.
+    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
 }
 
 /// Registers `expdp` for scripts; `Db` is the script-side connection type.
@@ -97,7 +111,8 @@ pub fn register<Db>(
 /// Runs the export described by `opts` as `db`.
 pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
     let started = chrono::Local::now().naive_local();
-    let (options, client_log) = read_options(opts, started)?;
+    let (options, own) = read_options(opts, started)?;
+    let client_log = own.client_log;
     if ctx.cancel.is_cancelled() {
         // Starting a job only to kill it at once would leave work for nobody's benefit.
         return Err(script_error(
@@ -117,8 +132,23 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         return Ok(dry_run(&program, &options, db, &job, &client_log));
     }
 
+    // One export of a schema at a time from this host (the lock's key is the database as
+    // the connect descriptor names it, normalised), and in the database (an earlier run's job
+    // still EXECUTING stops this one; one left NOT RUNNING is cleaned or reported).
+    let _lock = super::lock::export_lock(ctx, db, &options)?;
     let display = ProgressDisplay::new(ctx.interactive, &job);
+    let earlier = previous_jobs(ctx, db, &program, own.previous_jobs, &client_log, &display)?;
+
+    let expected_job = match db.user() {
+        Some(user) => format!("{user}.{job}"),
+        None => job.clone(),
+    };
+    last_resort::job_running(last_resort::JobNote {
+        name: expected_job.clone(),
+        hint: by_hand(&expected_job, db),
+    });
     let mut progress = ExportProgress::default();
+    let mut named = false;
     let outcome = run_client(
         ctx,
         db,
@@ -127,17 +157,31 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
         client_log,
         false,
         &display,
-        &mut |stream, line| {
-            let step = progress.feed(line);
-            display.line(stream, line, &step, &progress);
+        &mut |stream, raw, shown| {
+            // The parser reads what the client said; the console gets the masked copy.
+            let step = progress.feed(raw);
+            if !named {
+                if let Some(real) = &progress.job {
+                    named = true;
+                    last_resort::job_running(last_resort::JobNote {
+                        name: real.clone(),
+                        hint: by_hand(real, db),
+                    });
+                }
+            }
+            display.line(stream, shown, &step, &progress);
         },
-    )?;
+    );
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            last_resort::job_done();
+            return Err(e);
+        }
+    };
     display.finish();
 
-    let owner_job = progress.job.clone().unwrap_or_else(|| match db.user() {
-        Some(user) => format!("{user}.{job}"),
-        None => job.clone(),
-    });
+    let owner_job = progress.job.clone().unwrap_or(expected_job);
     // A job that started and did not complete (client crash, fatal error, an interrupt that
     // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
     // master table: attach a second client and kill it, so no orphan is left behind.
@@ -155,15 +199,44 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     if let Some(kill) = &outcome.kill {
         let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
         display.note(&message);
+        let left = !hint.is_empty();
+        if left {
+            // The host prints a bare "interrupted": the way to finish the clean-up must be said
+            // here, and go into the report.
+            display.note(&format!("expdp: to clean up: {hint}"));
+        } else {
+            last_resort::job_done();
+        }
+        note_interrupted_job(ctx, &owner_job, &message, left.then_some(hint.as_str()));
         return Err(script_error("BZ-INTERRUPTED", message, hint));
     }
+    last_resort::job_done();
     Ok(result(
-        &options, &progress, &outcome, owner_job, &cleanup, db,
+        &options, &progress, &outcome, owner_job, &cleanup, db, earlier,
     ))
 }
 
-/// Writes `parfile_text` into a private parameter file, runs the client on it, and removes the
-/// file whatever happened (its Drop would do it on any other path).
+/// Puts the interrupted job into the run's report (`job`, `interrupt`), so that a DBA reading
+/// only the report knows which job it was and what may be left of it.
+fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&str>) {
+    let Ok(mut report) = ctx.report.lock() else {
+        return;
+    };
+    let report = report.get_or_insert_with(Map::new);
+    report.insert("job".into(), Dynamic::from(job.to_string()));
+    let mut interrupt = Map::new();
+    interrupt.insert("job".into(), Dynamic::from(job.to_string()));
+    interrupt.insert("what_happened".into(), Dynamic::from(message.to_string()));
+    interrupt.insert("left".into(), Dynamic::from(hint.is_some()));
+    if let Some(hint) = hint {
+        interrupt.insert("hint".into(), Dynamic::from(hint.to_string()));
+    }
+    report.insert("interrupt".into(), Dynamic::from_map(interrupt));
+}
+
+/// Writes `parfile_text` into a private parameter file and runs the client on it; the file is
+/// removed as soon as the client has read it, and in any case when the client ends (its Drop and
+/// the last-resort clean-up cover every other way out).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_client(
     ctx: &HostCtx,
@@ -173,7 +246,7 @@ pub(super) fn run_client(
     client_log: PathBuf,
     kill_at_first_prompt: bool,
     display: &ProgressDisplay,
-    on_line: &mut dyn FnMut(datapump_client::Stream, &str),
+    on_line: &mut OnLine,
 ) -> Result<ClientOutcome, Box<EvalAltResult>> {
     let parfile = PrivateParfile::create(PARFILE_NAME, parfile_text).map_err(|e| {
         script_error(
@@ -203,15 +276,11 @@ pub(super) fn run_client(
         "NLS_LANG".to_string(),
         Some(american_messages(ctx.env.get("NLS_LANG").as_deref())),
     ));
-    command.redact = db.password().cloned();
+    command.mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     command.kill_at_first_prompt = kill_at_first_prompt;
     display.note(&format!("expdp: running {}", command.display()));
-    let run = datapump_client::run(&command, &ctx.cancel, on_line);
-    if let Err(e) = parfile.remove() {
-        display.note(&format!(
-            "expdp: could not remove the private parameter file: {e} (it is mode 0600; delete it by hand)"
-        ));
-    }
+    // The parameter file is removed as soon as the client has read it.
+    let run = datapump_client::run_with_parfile(&command, Some(parfile), &ctx.cancel, on_line);
     let outcome = run.map_err(|e| match e {
         ClientError::ClientLog { .. } => script_error(
             "BZ-EXPDP-CLIENT-LOG",
@@ -227,19 +296,38 @@ pub(super) fn run_client(
     if let Some(problem) = &outcome.client_log_error {
         display.note(&format!("expdp: {problem}"));
     }
+    if let Some(problem) = &outcome.parfile_error {
+        display.note(&format!(
+            "expdp: {problem} (it is mode 0600 in a 0700 folder; delete it by hand)"
+        ));
+    }
     Ok(outcome)
 }
 
-/// Converts the script's map into validated options, plus bizscript's own `client_log`.
+/// Converts the script's map into validated options, plus bizscript's own (`client_log`,
+/// `previous_jobs`).
 fn read_options(
     opts: &Map,
     started: chrono::NaiveDateTime,
-) -> Result<(ExportOptions, Option<PathBuf>), Box<EvalAltResult>> {
+) -> Result<(ExportOptions, OwnOptions), Box<EvalAltResult>> {
     let mut allowed = parameter_names();
     allowed.push(CLIENT_LOG);
+    allowed.push(PREVIOUS_JOBS);
     let mut pairs = Vec::new();
     let mut client_log = None;
+    let mut previous = PreviousJobs::default();
     for (key, value) in opts {
+        if key.as_str() == PREVIOUS_JOBS {
+            let word = value.clone().into_string().unwrap_or_default();
+            previous = PreviousJobs::parse(&word).ok_or_else(|| {
+                script_error(
+                    "BZ-USAGE",
+                    format!("expdp: `previous_jobs` is \"clean\" or \"report\", got {value}"),
+                    EXPDP.signature,
+                )
+            })?;
+            continue;
+        }
         if key.as_str() == CLIENT_LOG {
             let path = value.clone().into_string().map_err(|got| {
                 misuse(
@@ -266,10 +354,17 @@ fn read_options(
     }
     let mut known = opts.clone();
     known.remove(CLIENT_LOG);
+    known.remove(PREVIOUS_JOBS);
     check_keys("expdp", &known, &allowed)?;
     let options = ExportOptions::parse(pairs, started)
         .map_err(|e| script_error("BZ-EXPDP-OPTION", format!("expdp: {e}"), e.hint()))?;
-    Ok((options, client_log))
+    Ok((
+        options,
+        OwnOptions {
+            client_log,
+            previous_jobs: previous,
+        },
+    ))
 }
 
 fn option_value(value: &Dynamic) -> OptionValue {
@@ -363,8 +458,9 @@ fn result(
     job: String,
     cleanup: &Cleanup,
     db: &Connection,
+    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
 ) -> Map {
-    let password = db.password();
+    let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
     let mut errors = progress.errors.clone();
     match cleanup {
@@ -415,13 +511,18 @@ fn result(
         duration: outcome.duration.as_secs_f64(),
         errors: errors
             .iter()
-            .map(|e| password.map(|p| p.redact(e)).unwrap_or_else(|| e.clone()))
+            .map(|e| {
+                mask.as_ref()
+                    .map(|m| m.apply(e))
+                    .unwrap_or_else(|| e.clone())
+            })
             .collect(),
         tables: progress.tables,
         rows: progress.rows,
         bytes: progress.bytes,
         report_source: report_source.to_string(),
         cleanup: cleanup.word().to_string(),
+        previous_jobs,
     };
     let mut map = rhai::serde::to_dynamic(&result)
         .ok()

@@ -1,7 +1,10 @@
 //! `acquire_lock`: one run at a time for the same schema and directory.
 //!
 //! The lock is an OS file lock (released by the kernel if bizscript dies, so no stale lock ever
-//! blocks the next night's run) on a file in the system's temporary folder.
+//! blocks the next night's run) on a file in bizscript's private per-user folder
+//! (`$XDG_RUNTIME_DIR/bizscript/locks`, else the XDG state folder; 0700, ours, not a link: see
+//! [`crate::fsutil::private_dir`]). A shared `$TMPDIR/bizscript-locks` would let any account
+//! that created it first block every backup, or plant a link the lock file is truncated through.
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
@@ -15,7 +18,7 @@ use std::sync::Arc;
 pub const ACQUIRE_LOCK: PrimitiveDoc = PrimitiveDoc {
     name: "acquire_lock",
     signature: "acquire_lock(key: string) -> Lock",
-    summary: "Takes an exclusive lock named `key` (for example `bizagi_export:BIZAGI:BIZAGIBACKUPPATH`) and holds it while the returned value lives, normally until the script ends. A second run asking for the same key fails at once, naming the process that holds it. The kernel releases the lock if bizscript dies, so a crash never leaves a stale lock.",
+    summary: "Takes an exclusive lock named `key` (for example `bizagi_export:BIZAGI:BIZAGIBACKUPPATH`) and holds it while the returned value lives, normally until the script ends. A second run asking for the same key fails at once, naming the process that holds it. Keys are case-insensitive and an Easy Connect `//` in them is optional. Lock files live in a private per-user folder (`$XDG_RUNTIME_DIR/bizscript/locks`, else `~/.local/state/bizscript/locks`; mode 0700) and are never opened through a symbolic link. The kernel releases the lock if bizscript dies, so a crash never leaves a stale lock.",
     example: r#"let lock = acquire_lock("bizagi_export:BIZAGI:BIZAGIBACKUPPATH");
 print(lock);"#,
 };
@@ -34,8 +37,12 @@ impl std::fmt::Debug for Lock {
     }
 }
 
-fn lock_path(key: &str) -> PathBuf {
-    let safe: String = key
+/// The lock's file name: the key case-folded (Oracle names, host and service names are
+/// case-insensitive) with Easy Connect's optional `//` dropped, so `//DB:1521/SVC` and
+/// `db:1521/svc` in a key are one lock.
+fn lock_path(key: &str) -> std::io::Result<PathBuf> {
+    let folded = key.to_ascii_lowercase().replace("//", "");
+    let safe: String = folded
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -45,9 +52,19 @@ fn lock_path(key: &str) -> PathBuf {
             }
         })
         .collect();
-    std::env::temp_dir()
-        .join("bizscript-locks")
-        .join(format!("{safe}.lock"))
+    // File names are limited (255 bytes): a long key keeps its head and a digest of the whole.
+    let name = if safe.len() > 160 {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(folded.as_bytes());
+        format!(
+            "{}-{}",
+            &safe[..100],
+            base16ct::lower::encode_string(&digest[..12])
+        )
+    } else {
+        safe
+    };
+    Ok(crate::fsutil::private_dir("locks")?.join(format!("{name}.lock")))
 }
 
 fn acquire(key: &str) -> Result<Lock, Box<EvalAltResult>> {
@@ -58,24 +75,23 @@ fn acquire(key: &str) -> Result<Lock, Box<EvalAltResult>> {
             ACQUIRE_LOCK.signature,
         ));
     }
-    let path = lock_path(key);
+    let path = lock_path(key).map_err(|e| {
+        script_error(
+            "BZ-LOCK",
+            format!("cannot prepare bizscript's private lock folder: {e}"),
+            "set XDG_RUNTIME_DIR (or XDG_STATE_HOME) to a folder of yours that only you can enter",
+        )
+    })?;
     let io = |e: std::io::Error| {
         script_error(
             "BZ-LOCK",
-            format!("cannot create the lock file {}: {e}", path.display()),
-            "check that the temporary folder is writable",
+            format!("cannot open the lock file {}: {e}", path.display()),
+            "the lock folder is private to your account; remove whatever is at that path",
         )
     };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .map_err(io)?;
+    // Never truncated on open, never through a link: the file is emptied only once it is ours
+    // and locked.
+    let mut file = crate::fsutil::open_lock_file(&path).map_err(io)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -98,6 +114,46 @@ fn acquire(key: &str) -> Result<Lock, Box<EvalAltResult>> {
         path,
         _file: Arc::new(file),
     })
+}
+
+/// The lock `expdp` holds while its client runs: one export of a schema at a time per database
+/// from this host, whatever the script's own lock. The database is named by its connect
+/// descriptor normalised (`//` optional, default port, host and service case-insensitive), by
+/// the simulated home under `--simulate`, else by ORACLE_HOME and ORACLE_SID (a local bequeath
+/// connection).
+pub fn export_lock(
+    ctx: &HostCtx,
+    db: &crate::oracle::connection::Connection,
+    options: &crate::oracle::export_options::ExportOptions,
+) -> Result<Lock, Box<EvalAltResult>> {
+    use crate::oracle::export_options::Value;
+    let database = match (&ctx.simulation, db.connect()) {
+        (Some(sim), _) => format!("sim:{}", sim.home.display()),
+        // With the client home: an alias means what that home's tnsnames.ora says, and each
+        // simulated database lives in its own home. Two client homes on one host exporting the
+        // same schema are rare, and the database check before the export still sees them.
+        (None, Some(connect)) => format!(
+            "{}@{}",
+            crate::oracle::connect_identity::normalised(connect),
+            ctx.env.get("ORACLE_HOME").unwrap_or_default()
+        ),
+        // A bequeath connection reaches the instance of ORACLE_HOME and ORACLE_SID.
+        (None, None) => format!(
+            "local:{}:{}",
+            ctx.env.get("ORACLE_HOME").unwrap_or_default(),
+            ctx.env.get("ORACLE_SID").unwrap_or_default()
+        ),
+    };
+    let mut schemas: Vec<String> = options
+        .entries()
+        .find(|(name, _)| *name == "schemas")
+        .map(|(_, value)| match value {
+            Value::One(one) => vec![one.clone()],
+            Value::List(list) | Value::EachOnItsOwnLine(list) => list.clone(),
+        })
+        .unwrap_or_else(|| db.user().into_iter().collect());
+    schemas.sort();
+    acquire(&format!("expdp:{database}:{}", schemas.join(",")))
 }
 
 trait IfEmpty {
@@ -127,6 +183,30 @@ pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_lock_path_is_refused_and_its_target_kept() {
+        let key = format!("test-link-{}", std::process::id());
+        let path = lock_path(&key).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("precious");
+        std::fs::write(&target, "keep me").unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let err = acquire(&key).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn keys_differing_only_in_case_or_an_easy_connect_slash_are_one_lock() {
+        let pid = std::process::id();
+        let first = acquire(&format!("t{pid}://DB.example:1521/SVC:BIZAGI")).unwrap();
+        let err = acquire(&format!("T{pid}:db.example:1521/svc:bizagi")).unwrap_err();
+        assert!(err.to_string().contains("BZ-LOCKED"), "{err}");
+        drop(first);
+    }
 
     #[test]
     fn a_second_holder_is_refused_until_the_first_drops() {

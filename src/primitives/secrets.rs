@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub const SECRET_ENV: PrimitiveDoc = PrimitiveDoc {
     name: "secret_env",
     signature: "secret_env(name: string) -> Secret",
-    summary: "Reads a password from the environment variable `name`. Fails when the variable is unset or empty, naming the variable. The value never appears in output: it prints as `***`.",
+    summary: "Reads a password from the environment variable `name`. Fails when the variable is unset or empty, naming the variable. The value never appears in output: it prints as `***`. From then on no child process bizscript starts (expdp, sqlplus...) inherits the variable (`BIZSCRIPT_PASSWORD` never reaches one).",
     example: r#"let pw = secret_env("BIZSCRIPT_PASSWORD");
 print(pw);                     // prints ***"#,
 };
@@ -81,6 +81,8 @@ fn secret_env(name: &str) -> Result<Secret, Box<EvalAltResult>> {
             SECRET_ENV.signature,
         ));
     }
+    // Whatever the outcome, no child process will inherit this variable.
+    crate::secret::note_source_variable(name);
     match std::env::var(name) {
         Ok(value) if !value.is_empty() => Ok(Secret::new(value, format!("env:{name}"))),
         Ok(_) => Err(script_error(

@@ -1,13 +1,15 @@
 //! How primitives talk to the database: `sqlplus -S -L /nolog` with a [`SqlplusScript`] (and so
-//! the password) on stdin only, the output redacted and parsed strictly, ORA-/SP2- errors turned
-//! into script errors carrying the Oracle code and advice.
+//! the password) on stdin only, the output parsed raw and strictly (a password equal to a word
+//! of the output must not change what is read), ORA-/SP2- errors turned into script errors
+//! carrying the Oracle code and advice, with the password masked in everything shown.
 
 use super::connection::{child_env, Oracle};
 use super::errors::script_error;
 use crate::host::context::HostCtx;
 use crate::oracle::sqlplus_output::{self, SqlplusError, SqlplusOutput};
 use crate::oracle::sqlplus_script::SqlplusScript;
-use crate::process::capture::{capture, resolve_tool, CaptureError, Invocation};
+use crate::process::capture::{capture, resolve_tool, CaptureError, Captured, Invocation};
+use crate::secret::Mask;
 use rhai::EvalAltResult;
 use std::time::Duration;
 
@@ -20,7 +22,8 @@ const SQLPLUS_TIMEOUT: Duration = Duration::from_secs(120);
 pub const SQLPLUS_NLS_LANG: &str = "AMERICAN_AMERICA.AL32UTF8";
 
 /// Runs `script` with sqlplus as `db`, for the primitive `function`. The password goes only to
-/// sqlplus's stdin; the output is redacted, then parsed strictly. Every failure is a script error.
+/// sqlplus's stdin; the output is parsed raw and strictly, and masked in what is shown. Every
+/// failure is a script error.
 pub fn run_sql(
     ctx: &HostCtx,
     db: &Oracle,
@@ -63,18 +66,51 @@ pub fn try_sql(
         .push(("NLS_LANG".into(), Some(SQLPLUS_NLS_LANG.into())));
     invocation.stdin = Some(zeroize::Zeroizing::new(script.render(&db.connection)));
     invocation.timeout = SQLPLUS_TIMEOUT;
-    invocation.secrets = db.connection.password().cloned().into_iter().collect();
+    invocation.masks = db
+        .connection
+        .password()
+        .cloned()
+        .map(|p| Mask::new(p, db.connection.user()))
+        .into_iter()
+        .collect();
     let captured = capture(&invocation, &ctx.cancel).map_err(|e| capture_error(function, e))?;
-    tracing::debug!(function, exit_code = ?captured.exit_code, stdout = %captured.stdout, stderr = %captured.stderr, "sqlplus finished");
+    tracing::debug!(function, exit_code = ?captured.exit_code, stdout = %captured.shown(&captured.stdout), stderr = %captured.shown(&captured.stderr), "sqlplus finished");
     // Errors may come on either stream; rows only on stdout.
     if let Some(error) = sqlplus_output::first_error(&captured.stderr) {
-        return Ok(Err(error));
+        return Ok(Err(shown_error(error, &captured)));
     }
-    Ok(sqlplus_output::parse(
-        &captured.stdout,
-        captured.exit_code,
-        script.query_count(),
-    ))
+    Ok(
+        sqlplus_output::parse(&captured.stdout, captured.exit_code, script.query_count())
+            .map_err(|e| shown_error(e, &captured)),
+    )
+}
+
+/// The error with the password masked in every text it quotes from the output.
+fn shown_error(error: SqlplusError, captured: &Captured) -> SqlplusError {
+    match error {
+        SqlplusError::Oracle {
+            code,
+            message,
+            advice,
+        } => SqlplusError::Oracle {
+            code,
+            message: captured.shown(&message),
+            advice,
+        },
+        SqlplusError::Unexpected { line } => SqlplusError::Unexpected {
+            line: captured.shown(&line),
+        },
+        SqlplusError::Shape {
+            row,
+            found,
+            expected,
+        } => SqlplusError::Shape {
+            row: captured.shown(&row),
+            found,
+            expected,
+        },
+        other => other,
+    }
 }
 
 /// A sqlplus error as a script error: the Oracle code, the message, the advice.

@@ -4,14 +4,17 @@
 //!
 //! * the program path is resolved by the caller (see [`resolve_tool`]); argv never holds a secret;
 //! * the child's environment is the parent's plus plain-data overrides (the host's `OracleEnv`
-//!   flattened), so this layer knows nothing of the host;
+//!   flattened), so this layer knows nothing of the host, minus every secret-source variable
+//!   ([`crate::secret::scrub_env`]);
 //! * stdin text is written then closed: that is where a password travels;
-//! * stdout and stderr are captured whole, and every secret is redacted from them before they
-//!   reach the caller (and so any error, log or report);
+//! * stdout and stderr are captured whole and handed back raw, for the parsers; [`Captured::shown`]
+//!   is the same text with the password masked where it stands as one, for whatever is shown or
+//!   stored (errors, logs, reports). A password equal to a word of the output (`BIZAGI`, `Job`,
+//!   `1`) must not change what is parsed;
 //! * a timeout and the run's [`Cancel`] flag kill the child (and its process group on Unix).
 
 use crate::cancel::Cancel;
-use crate::secret::Secret;
+use crate::secret::{mask_all, Mask};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -36,8 +39,8 @@ pub struct Invocation {
     pub stdin: Option<Zeroizing<String>>,
     /// The longest the child may run.
     pub timeout: Duration,
-    /// Secrets to redact from the captured output.
-    pub secrets: Vec<Secret>,
+    /// Passwords (with their users) to mask in what is shown of the output.
+    pub masks: Vec<Mask>,
 }
 
 impl std::fmt::Debug for Invocation {
@@ -51,7 +54,7 @@ impl std::fmt::Debug for Invocation {
                 &self.stdin.as_ref().map(|s| format!("<{} bytes>", s.len())),
             )
             .field("timeout", &self.timeout)
-            .field("secrets", &self.secrets)
+            .field("masks", &self.masks)
             .finish()
     }
 }
@@ -65,22 +68,31 @@ impl Invocation {
             env: Vec::new(),
             stdin: None,
             timeout: Duration::from_secs(60),
-            secrets: Vec::new(),
+            masks: Vec::new(),
         }
     }
 }
 
 /// What the child did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Captured {
     /// The exit code; `None` when a signal ended the child.
     pub exit_code: Option<i32>,
-    /// Its standard output, secrets redacted.
+    /// Its standard output, raw (for parsers; see [`Captured::shown`]).
     pub stdout: String,
-    /// Its standard error, secrets redacted.
+    /// Its standard error, raw.
     pub stderr: String,
     /// How long it ran.
     pub elapsed: Duration,
+    /// What [`Captured::shown`] masks.
+    pub masks: Vec<Mask>,
+}
+
+impl Captured {
+    /// `text` (from this capture, or derived from it) with the password masked: for display.
+    pub fn shown(&self, text: &str) -> String {
+        mask_all(&self.masks, text)
+    }
 }
 
 /// Why a child did not run to completion.
@@ -95,7 +107,7 @@ pub enum CaptureError {
     Timeout {
         program: String,
         seconds: u64,
-        /// What it printed before it was stopped (redacted).
+        /// What it printed before it was stopped (raw: mask with [`Captured::shown`]).
         partial: Box<Captured>,
     },
     #[error("{program} was stopped because the run was interrupted")]
@@ -144,6 +156,7 @@ pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, Cap
             None => command.env_remove(name),
         };
     }
+    crate::secret::scrub_env(&mut command);
     #[cfg(unix)]
     {
         // Its own process group: the terminal's Ctrl-C reaches bizscript only (bizscript decides
@@ -156,6 +169,8 @@ pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, Cap
         source,
     })?;
 
+    let group = child.id();
+    crate::cancel::last_resort::child_started(group);
     let stdin_text = invocation.stdin.clone().unwrap_or_default();
     let stdin = child.stdin.take();
     // Written from a thread so that a child that prints a lot before reading cannot deadlock us.
@@ -170,23 +185,19 @@ pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, Cap
     let stderr = reader(child.stderr.take());
 
     let outcome = wait(&mut child, invocation.timeout, cancel);
+    crate::cancel::last_resort::client_ended(group);
     let stdout = collect(stdout);
     let stderr = collect(stderr);
     // A child that exits without reading its stdin breaks the pipe; that is its business, not
     // an error of ours.
     let _ = writer.join();
 
-    let redact = |text: String| {
-        invocation
-            .secrets
-            .iter()
-            .fold(text, |text, secret| secret.redact(&text))
-    };
     let captured = Captured {
         exit_code: None,
-        stdout: redact(stdout),
-        stderr: redact(stderr),
+        stdout,
+        stderr,
         elapsed: started.elapsed(),
+        masks: invocation.masks.clone(),
     };
     match outcome {
         Waited::Exited(code) => Ok(Captured {
@@ -268,6 +279,7 @@ fn collect(handle: Option<JoinHandle<Vec<u8>>>) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
 
     fn sh(script: &str) -> Invocation {
         Invocation::new("/bin/sh", &["-c", script])
@@ -284,11 +296,16 @@ mod tests {
     #[test]
     fn stdin_is_written_then_closed_and_secrets_are_redacted() {
         let mut run = sh("cat; echo done");
-        run.stdin = Some(Zeroizing::new("CONNECT u/\"hunter2\"@db\n".into()));
-        run.secrets = vec![Secret::new("hunter2", "test")];
+        run.stdin = Some(Zeroizing::new("CONNECT u/\"hunter2\"@db\nhunter2\n".into()));
+        run.masks = vec![Mask::new(Secret::new("hunter2", "test"), Some("U".into()))];
         assert!(!format!("{run:?}").contains("hunter2"));
         let got = capture(&run, &Cancel::new()).unwrap();
-        assert_eq!(got.stdout, "CONNECT u/\"***\"@db\ndone\n");
+        // Raw for the parsers; masked where it stands as the password for display.
+        assert_eq!(got.stdout, "CONNECT u/\"hunter2\"@db\nhunter2\ndone\n");
+        assert_eq!(
+            got.shown(&got.stdout),
+            "CONNECT u/\"***\"@db\nhunter2\ndone\n"
+        );
     }
 
     #[test]

@@ -6,7 +6,12 @@
 //!   prompt nobody sees. If it asks for a user name or password anyway, the pipe is closed and
 //!   the client fails instead of hanging.
 //! * Its stdout and stderr are streamed line by line to a callback and copied to a client-side
-//!   log (written under a temporary name, renamed when the run ends).
+//!   log (written under an unpredictable temporary name created exclusively, never through a
+//!   planted link, and renamed when the run ends). The callback gets each line twice: raw, for
+//!   the parsers, and masked, for whatever is shown or stored; the log copy is masked.
+//! * The private parameter file, when there is one, is removed as soon as the client has read it
+//!   (its banner and the next line, or the job's `Starting` line, have appeared): the password
+//!   stays on disk for a second or two, not for the hours of the export.
 //! * On the first interrupt the job must not just be left running in the database (oracle-facts
 //!   §3.1): the client gets SIGINT, which puts it in interactive-command mode (`Export>`), and is
 //!   told `KILL_JOB` and `yes`; then bizscript waits, bounded, for it to exit. A second interrupt
@@ -14,12 +19,12 @@
 //!
 //! This layer knows nothing of Rhai or the host: it takes plain data.
 
-use crate::cancel::Cancel;
-use crate::secret::Secret;
+use crate::cancel::{last_resort, Cancel};
+use crate::process::private_parfile::PrivateParfile;
+use crate::secret::Mask;
 use std::ffi::OsString;
-use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -35,8 +40,8 @@ pub struct ClientCommand {
     pub env: Vec<(String, Option<String>)>,
     /// Where the copy of the console output goes.
     pub client_log: PathBuf,
-    /// A secret to mask in the console copy and the callback, as a last line of defence.
-    pub redact: Option<Secret>,
+    /// The password (and its user) to mask in the console copy and the callback's shown text.
+    pub mask: Option<Mask>,
     /// How long to wait for each interactive prompt after an interrupt.
     pub prompt_wait: Duration,
     /// How long to wait for the client to exit after `KILL_JOB` was confirmed.
@@ -54,7 +59,7 @@ impl ClientCommand {
             args,
             env: Vec::new(),
             client_log,
-            redact: None,
+            mask: None,
             prompt_wait: Duration::from_secs(10),
             kill_wait: Duration::from_secs(60),
             kill_at_first_prompt: false,
@@ -106,6 +111,8 @@ pub struct ClientOutcome {
     pub client_log: PathBuf,
     /// Set when the client log could not be written completely (the run itself went on).
     pub client_log_error: Option<String>,
+    /// Set when the private parameter file could not be removed.
+    pub parfile_error: Option<String>,
 }
 
 /// Why the client could not be run at all.
@@ -144,28 +151,50 @@ enum Phase {
     GaveUp,
 }
 
+/// The callback for each console line: the stream, the raw text (for parsers) and the text with
+/// the password masked (for display and storage).
+pub type OnLine<'a> = dyn FnMut(Stream, &str, &str) + 'a;
+
 /// Runs the client to its end, streaming each console line to `on_line`.
 pub fn run(
     command: &ClientCommand,
     cancel: &Cancel,
-    on_line: &mut dyn FnMut(Stream, &str),
+    on_line: &mut OnLine,
+) -> Result<ClientOutcome, ClientError> {
+    run_with_parfile(command, None, cancel, on_line)
+}
+
+/// Like [`run`], and removes `parfile` as soon as the client has read it (and in any case when
+/// the client has ended).
+pub fn run_with_parfile(
+    command: &ClientCommand,
+    parfile: Option<PrivateParfile>,
+    cancel: &Cancel,
+    on_line: &mut OnLine,
 ) -> Result<ClientOutcome, ClientError> {
     let log_error = |source| ClientError::ClientLog {
         path: command.client_log.display().to_string(),
         source,
     };
-    let partial = partial_name(&command.client_log);
-    let mut log = BufWriter::new(File::create(&partial).map_err(log_error)?);
+    // An unpredictable name, created exclusively: a link planted at `<log>.part` is never
+    // followed, and the final rename replaces whatever is at the log's name, never a target.
+    let partial = crate::fsutil::temp_beside(&command.client_log, ".part").map_err(log_error)?;
+    let (log_file, partial) = partial.into_parts();
+    let partial_path = partial.to_path_buf();
+    let mut log = BufWriter::new(log_file);
+    let mut parfile = ParfileWatch::new(parfile);
 
     let started = Instant::now();
     let mut child = match spawn(command) {
         Ok(child) => child,
         Err(e) => {
             drop(log);
-            let _ = std::fs::remove_file(&partial);
+            drop(partial);
             return Err(e);
         }
     };
+    let group = child.id();
+    last_resort::client_started(group, &partial_path, &command.client_log);
     let mut stdin = child.stdin.take();
     let (tx, rx) = mpsc::channel();
     let mut open_streams = 0;
@@ -197,14 +226,16 @@ pub fn run(
     loop {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Event::Line(stream, text)) => {
-                let text = redact(command, &text);
-                keep(&mut log_failure, writeln!(log, "{text}"));
-                on_line(stream, &text);
+                parfile.saw(&text);
+                let shown = mask(command, &text);
+                keep(&mut log_failure, writeln!(log, "{shown}"));
+                on_line(stream, &text, &shown);
             }
             Ok(Event::Prompt(stream, text)) => {
-                let text = redact(command, &text);
-                keep(&mut log_failure, writeln!(log, "{text}"));
-                on_line(stream, &text);
+                parfile.saw(&text);
+                let shown = mask(command, &text);
+                keep(&mut log_failure, writeln!(log, "{shown}"));
+                on_line(stream, &text, &shown);
                 session.on_prompt(&text, &mut stdin);
             }
             Ok(Event::Closed) => open_streams -= 1,
@@ -218,8 +249,14 @@ pub fn run(
                 Err(e) => {
                     // Without a handle on the client nothing can be watched or killed cleanly:
                     // stop it rather than leave it running unobserved.
-                    kill_group(child.id(), true);
+                    kill_group(group, true);
                     let _ = child.kill();
+                    last_resort::client_ended(group);
+                    // Keep what the client said so far under the log's name.
+                    let _ = log.flush();
+                    drop(log);
+                    let _ = partial.persist(&command.client_log);
+                    last_resort::client_log_done(&partial_path);
                     return Err(ClientError::Wait(e));
                 }
             };
@@ -227,6 +264,9 @@ pub fn run(
                 status = Some(s);
                 exited_at = Some(Instant::now());
                 session.on_exit();
+                // Whatever it printed, a client that has ended needs its parameter file no more.
+                parfile.remove_now();
+                last_resort::client_ended(group);
             }
         }
         // After the exit, drain what the pipes still hold; a grandchild holding them open must
@@ -242,8 +282,9 @@ pub fn run(
     drop(log);
     keep(
         &mut log_failure,
-        std::fs::rename(&partial, &command.client_log),
+        partial.persist(&command.client_log).map_err(|e| e.error),
     );
+    last_resort::client_log_done(&partial_path);
 
     let (code, signal) = match status {
         Some(s) => (s.code(), exit_signal(&s)),
@@ -257,7 +298,55 @@ pub fn run(
         duration: started.elapsed(),
         client_log: command.client_log.clone(),
         client_log_error: log_failure.map(|e| log_error(e).to_string()),
+        parfile_error: parfile.error,
     })
+}
+
+/// Removes the parameter file once the client has read it. Oracle's clients read the command
+/// line and the parameter file before printing their banner (a parameter error, `LRM-`, comes
+/// before it), so the banner followed by one more line, or the job's `Starting` line, proves the
+/// file was read.
+struct ParfileWatch {
+    parfile: Option<PrivateParfile>,
+    banner_seen: bool,
+    error: Option<String>,
+}
+
+impl ParfileWatch {
+    fn new(parfile: Option<PrivateParfile>) -> Self {
+        Self {
+            parfile,
+            banner_seen: false,
+            error: None,
+        }
+    }
+
+    fn saw(&mut self, line: &str) {
+        if self.parfile.is_none() {
+            return;
+        }
+        let text = line.trim();
+        // With LOGTIME the job's lines carry a timestamp before `Starting`.
+        if text.contains("Starting \"") || (self.banner_seen && !text.is_empty()) {
+            self.remove_now();
+        } else if text.starts_with("Export: Release") || text.starts_with("Import: Release") {
+            self.banner_seen = true;
+        }
+    }
+
+    fn remove_now(&mut self) {
+        if let Some(parfile) = self.parfile.take() {
+            let path = parfile.path().display().to_string();
+            match parfile.remove() {
+                Ok(()) => tracing::debug!("removed the private parameter file {path}"),
+                Err(e) => {
+                    self.error = Some(format!(
+                        "cannot remove the private parameter file {path}: {e}"
+                    ))
+                }
+            }
+        }
+    }
 }
 
 fn keep(failure: &mut Option<io::Error>, result: io::Result<()>) {
@@ -368,6 +457,8 @@ fn spawn(command: &ClientCommand) -> Result<Child, ClientError> {
             None => cmd.env_remove(name),
         };
     }
+    // No password in the child's environment (`/proc/<pid>/environ`), whatever the overrides.
+    crate::secret::scrub_env(&mut cmd);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -395,26 +486,38 @@ fn spawn(command: &ClientCommand) -> Result<Child, ClientError> {
 
 /// Reads one pipe on its own thread, sending complete lines, and a trailing partial line when it
 /// looks like a prompt (`Export> `, `...([yes]/no): `), which never ends with a newline.
+///
+/// Linear in the output whatever its shape: each byte is searched for a newline once (the scan
+/// resumes where it stopped), lines are cut off the front in one pass per chunk, and the prompt
+/// test looks only at the tail of what is pending. A client printing 16 MB without a newline
+/// costs 16 MB of scanning, not 16 MB per chunk.
 fn reader(mut pipe: impl Read + Send + 'static, stream: Stream, tx: Sender<Event>) {
     std::thread::spawn(move || {
         let mut pending: Vec<u8> = Vec::new();
         let mut chunk = [0u8; 8192];
         loop {
+            let scanned = pending.len();
             match pipe.read(&mut chunk) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => pending.extend_from_slice(&chunk[..n]),
             }
-            while let Some(pos) = pending.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=pos).collect();
-                let text = String::from_utf8_lossy(&line);
+            let mut start = 0;
+            let mut from = scanned;
+            while let Some(pos) = memchr::memchr(b'\n', &pending[from..]) {
+                let end = from + pos;
+                let text = String::from_utf8_lossy(&pending[start..end]);
                 let text = text.trim_end_matches(['\n', '\r']).to_string();
                 if tx.send(Event::Line(stream, text)).is_err() {
                     return;
                 }
+                start = end + 1;
+                from = start;
             }
-            let partial = String::from_utf8_lossy(&pending);
-            if looks_like_prompt(&partial) {
-                let text = partial.trim_end().to_string();
+            if start > 0 {
+                pending.drain(..start);
+            }
+            if tail_looks_like_prompt(&pending) {
+                let text = String::from_utf8_lossy(&pending).trim_end().to_string();
                 pending.clear();
                 if tx.send(Event::Prompt(stream, text)).is_err() {
                     return;
@@ -427,6 +530,13 @@ fn reader(mut pipe: impl Read + Send + 'static, stream: Stream, tx: Sender<Event
         }
         let _ = tx.send(Event::Closed);
     });
+}
+
+/// [`looks_like_prompt`] on the last bytes only: every prompt is short.
+fn tail_looks_like_prompt(pending: &[u8]) -> bool {
+    const TAIL: usize = 64;
+    let tail = &pending[pending.len().saturating_sub(TAIL)..];
+    looks_like_prompt(&String::from_utf8_lossy(tail))
 }
 
 /// The prompts a Data Pump client prints without a newline. Only these count: a pipe may hand
@@ -448,17 +558,11 @@ fn send(stdin: &mut Option<ChildStdin>, line: &str) {
     }
 }
 
-fn redact(command: &ClientCommand, text: &str) -> String {
-    match &command.redact {
-        Some(secret) => secret.redact(text),
+fn mask(command: &ClientCommand, text: &str) -> String {
+    match &command.mask {
+        Some(mask) => mask.apply(text),
         None => text.to_string(),
     }
-}
-
-fn partial_name(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_os_string();
-    name.push(".part");
-    PathBuf::from(name)
 }
 
 #[cfg(unix)]
@@ -493,7 +597,9 @@ fn exit_signal(_status: &std::process::ExitStatus) -> Option<i32> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
 
     /// A stand-in client written in sh: prints lines, and on SIGINT acts like expdp's
     /// interactive mode (prompt, KILL_JOB, confirmation).
@@ -515,7 +621,7 @@ echo "NLS_LANG=$NLS_LANG"
 echo "to stderr" >&2
 i=0
 while [ $i -lt ${LINES_TO_PRINT:-3} ]; do
-  echo "line $i password=tiger"
+  echo "line $i connect u/tiger@db tiger"
   sleep ${PAUSE:-0}
   i=$((i+1))
 done
@@ -539,7 +645,7 @@ exit ${EXIT_CODE:-0}
             .iter()
             .map(|(k, v)| (k.to_string(), Some(v.to_string())))
             .collect();
-        cmd.redact = Some(Secret::new("tiger", "test"));
+        cmd.mask = Some(Mask::new(Secret::new("tiger", "test"), Some("U".into())));
         cmd.prompt_wait = Duration::from_secs(3);
         cmd.kill_wait = Duration::from_secs(5);
         cmd
@@ -556,7 +662,9 @@ exit ${EXIT_CODE:-0}
             ],
         );
         let mut seen = Vec::new();
-        let outcome = run(&cmd, &Cancel::new(), &mut |s, l| {
+        let mut raw = Vec::new();
+        let outcome = run(&cmd, &Cancel::new(), &mut |s, r, l| {
+            raw.push(r.to_string());
             seen.push((s, l.to_string()))
         })
         .unwrap();
@@ -564,11 +672,18 @@ exit ${EXIT_CODE:-0}
         assert!(outcome.kill.is_none());
         assert!(seen.contains(&(Stream::Stdout, "NLS_LANG=AMERICAN_AMERICA.AL32UTF8".into())));
         assert!(seen.contains(&(Stream::Stderr, "to stderr".into())));
-        assert!(seen.contains(&(Stream::Stdout, "line 2 password=***".into())));
+        // Shown: masked where it stands as the password only; raw: untouched, for the parsers.
+        assert!(seen.contains(&(Stream::Stdout, "line 2 connect u/***@db tiger".into())));
+        assert!(raw.contains(&"line 2 connect u/tiger@db tiger".to_string()));
         let log = std::fs::read_to_string(dir.path().join("client.log")).unwrap();
         assert!(log.contains("Starting \"U\".\"J\":  u/******** parfile=/x/expdp.par"));
-        assert!(!log.contains("tiger"));
-        assert!(!dir.path().join("client.log.part").exists());
+        assert!(!log.contains("u/tiger"));
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]
@@ -583,7 +698,7 @@ exit ${EXIT_CODE:-0}
         });
         let mut seen = Vec::new();
         let started = Instant::now();
-        let outcome = run(&cmd, &cancel, &mut |_, l| seen.push(l.to_string())).unwrap();
+        let outcome = run(&cmd, &cancel, &mut |_, _, l| seen.push(l.to_string())).unwrap();
         assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
         assert_eq!(outcome.code, Some(1));
         assert!(seen.contains(&"command: KILL_JOB".to_string()), "{seen:?}");
@@ -599,7 +714,10 @@ exit ${EXIT_CODE:-0}
         cmd.program = fake(dir.path(), script);
         cmd.kill_at_first_prompt = true;
         let mut seen = Vec::new();
-        let outcome = run(&cmd, &Cancel::new(), &mut |_, l| seen.push(l.to_string())).unwrap();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, _, l| {
+            seen.push(l.to_string())
+        })
+        .unwrap();
         assert_eq!(outcome.kill, Some(KillOutcome::Killed), "{seen:?}");
         assert!(seen.contains(&"command: KILL_JOB".to_string()));
         assert!(seen.contains(&"answer: yes".to_string()));
@@ -621,7 +739,7 @@ exit ${EXIT_CODE:-0}
             trigger.interrupt();
         });
         let started = Instant::now();
-        let outcome = run(&cmd, &cancel, &mut |_, _| {}).unwrap();
+        let outcome = run(&cmd, &cancel, &mut |_, _, _| {}).unwrap();
         assert_eq!(outcome.kill, Some(KillOutcome::Forced));
         assert_eq!(outcome.signal, Some(9));
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -634,7 +752,10 @@ exit ${EXIT_CODE:-0}
         let mut cmd = command(dir.path(), &[]);
         cmd.program = fake(dir.path(), script);
         let mut seen = Vec::new();
-        let outcome = run(&cmd, &Cancel::new(), &mut |_, l| seen.push(l.to_string())).unwrap();
+        let outcome = run(&cmd, &Cancel::new(), &mut |_, _, l| {
+            seen.push(l.to_string())
+        })
+        .unwrap();
         assert!(outcome.prompted_for_credentials);
         assert_eq!(outcome.code, Some(1));
         assert!(seen.iter().any(|l| l.starts_with("UDE-00005")), "{seen:?}");
@@ -651,11 +772,95 @@ exit ${EXIT_CODE:-0}
     }
 
     #[test]
+    fn the_parameter_file_is_removed_once_the_client_has_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let parfile = PrivateParfile::create("expdp.par", "userid=u/\"tiger\"\n").unwrap();
+        let path = parfile.path().to_path_buf();
+        let script = format!(
+            "#!/bin/sh\necho\necho 'Export: Release 19.0.0.0.0 - Production on x'\necho\necho 'Copyright (c) 1982, 2019'\nsleep 1\n[ -e '{}' ] && echo STILL-THERE || echo GONE\n",
+            path.display()
+        );
+        let mut cmd = command(dir.path(), &[]);
+        cmd.program = fake(dir.path(), &script);
+        let mut seen = Vec::new();
+        let outcome = run_with_parfile(&cmd, Some(parfile), &Cancel::new(), &mut |_, r, _| {
+            seen.push(r.to_string())
+        })
+        .unwrap();
+        assert!(outcome.parfile_error.is_none());
+        assert!(seen.contains(&"GONE".to_string()), "{seen:?}");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn no_secret_source_variable_reaches_the_client() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::secret::note_source_variable("BZ_TEST_SECRET_SOURCE");
+        let script = "#!/bin/sh\necho \"pw=${BIZSCRIPT_PASSWORD-unset} other=${BZ_TEST_SECRET_SOURCE-unset}\"\n";
+        let mut cmd = command(
+            dir.path(),
+            &[
+                ("BIZSCRIPT_PASSWORD", "tiger"),
+                ("BZ_TEST_SECRET_SOURCE", "tiger"),
+            ],
+        );
+        cmd.program = fake(dir.path(), script);
+        let mut seen = Vec::new();
+        run(&cmd, &Cancel::new(), &mut |_, r, _| {
+            seen.push(r.to_string())
+        })
+        .unwrap();
+        assert!(
+            seen.contains(&"pw=unset other=unset".to_string()),
+            "{seen:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_without_newlines_costs_linear_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'x'; 16 << 20]).unwrap();
+        let script = format!("#!/bin/sh\ncat '{}'\n", big.display());
+        let mut cmd = command(dir.path(), &[]);
+        cmd.mask = None;
+        cmd.program = fake(dir.path(), &script);
+        let started = Instant::now();
+        let mut longest = 0;
+        run(&cmd, &Cancel::new(), &mut |_, r, _| {
+            longest = longest.max(r.len())
+        })
+        .unwrap();
+        assert_eq!(longest, 16 << 20);
+        // Quadratic scanning took about 22 s for this; linear is well under a second in release
+        // and a few seconds in a debug build on a loaded machine.
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_link_planted_at_the_old_part_name_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("precious");
+        std::fs::write(&target, "keep me").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("client.log.part")).unwrap();
+        let cmd = command(dir.path(), &[]);
+        run(&cmd, &Cancel::new(), &mut |_, _, _| {}).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+        assert!(std::fs::read_to_string(dir.path().join("client.log"))
+            .unwrap()
+            .contains("Starting"));
+    }
+
+    #[test]
     fn a_missing_client_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = command(dir.path(), &[]);
         cmd.program = dir.path().join("no-such-expdp");
-        let err = run(&cmd, &Cancel::new(), &mut |_, _| {}).unwrap_err();
+        let err = run(&cmd, &Cancel::new(), &mut |_, _, _| {}).unwrap_err();
         assert!(matches!(err, ClientError::Spawn { .. }));
     }
 }

@@ -5,6 +5,7 @@ mod cli;
 mod doc_examples;
 mod fidelity;
 mod files;
+mod kills;
 mod log;
 mod procedure;
 mod repl;

@@ -222,10 +222,20 @@ fn slow_partitions() -> Vec<String> {
         .collect()
 }
 
-/// In the slow scenario the job takes about a minute: the pause between lines is a minute
+/// In the slow scenario the job takes about a minute (`ORACLE_SIM_SLOW_SECONDS` changes that,
+/// for tests that need a long job but not that long): the pause between lines is the duration
 /// divided by the number of lines.
 fn pause_ms(spec: &JobSpec) -> u64 {
     let lines =
         (SCHEMA_OBJECT_PATHS.len() + spec.tables.len() + SLOW_PARTITIONS as usize).max(1) as u64;
-    60_000 / lines
+    slow_seconds() * 1000 / lines
+}
+
+/// The slow job's duration in seconds: `ORACLE_SIM_SLOW_SECONDS` (1 to 3600), else 60.
+fn slow_seconds() -> u64 {
+    std::env::var("ORACLE_SIM_SLOW_SECONDS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| (1..=3600).contains(s))
+        .unwrap_or(60)
 }

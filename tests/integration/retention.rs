@@ -378,42 +378,47 @@ fn a_manifest_that_cannot_be_written_leaves_the_dump_in_place_and_says_where_eve
 #[test]
 fn three_runs_in_one_second_leave_three_intact_logs() {
     let t = tempfile::tempdir().unwrap();
-    let prod = init(t.path(), "prod");
+    // Three databases on one server writing into one Data Pump folder (three DIRECTORY objects
+    // on the same path), their nightly jobs started in the same second, keep=1 each, one
+    // archive folder: with names made per second the later jobs would fail on the first one's
+    // dump file (ORA-39001/ORA-31641) and overwrite its log.
+    let dpump = t.path().join("dpump");
+    std::fs::create_dir(&dpump).unwrap();
     let arch = t.path().join("arch");
     std::fs::create_dir(&arch).unwrap();
-    // One database reached by three connect strings (three lock keys): the runs overlap, each
-    // with keep=1, and none may remove an archive another one's report names.
-    let children: Vec<_> = [
-        "//prod-f:1521/PROD",
-        "//prod-f.example.com:1521/PROD",
-        "//10.0.0.5:1521/PROD",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(n, connect)| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bizscript"));
-        let path = format!(
-            "{}:{}",
-            prod.join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        cmd.env("ORACLE_HOME", &prod)
-            .env("PATH", path)
-            .env("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8")
-            .env("BIZSCRIPT_PASSWORD", PASSWORD)
-            .env_remove("BIZSCRIPT_SIM_HOME")
-            .current_dir(t.path())
-            .args(["run", "bizagi_export.rhai", "--set", "schema=BIZAGI"])
-            .args(["--set", &format!("connect={connect}")])
-            .args(["--set", &format!("archive_dir={}", arch.display())])
-            .args(["--set", "keep=1", "--report"])
-            .arg(t.path().join(format!("report-{n}.json")))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    })
-    .collect();
+    let homes: Vec<PathBuf> = ["crm", "hr", "erp"]
+        .iter()
+        .map(|n| init(t.path(), n))
+        .collect();
+    let children: Vec<_> = homes
+        .iter()
+        .enumerate()
+        .map(|(n, home)| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_bizscript"));
+            let path = format!(
+                "{}:{}",
+                home.join("bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            cmd.env("ORACLE_HOME", home)
+                .env("PATH", path)
+                .env("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8")
+                .env("BIZSCRIPT_PASSWORD", PASSWORD)
+                .env_remove("BIZSCRIPT_SIM_HOME")
+                .current_dir(t.path())
+                .args(["run", "bizagi_export.rhai", "--set", "schema=BIZAGI"])
+                .args(["--set", &format!("connect=//db-{n}-three:1521/SVC{n}")])
+                .args(["--set", "directory=SHARED_DPUMP"])
+                .args(["--set", &format!("path={}", dpump.display())])
+                .args(["--set", &format!("archive_dir={}", arch.display())])
+                .args(["--set", "keep=1", "--report"])
+                .arg(t.path().join(format!("report-{n}.json")))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
         assert_eq!(
@@ -423,15 +428,14 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let server = prod.join("server/BizAgiBackupPath");
-    let logs: Vec<String> = names(&server, ".log")
+    let logs: Vec<String> = names(&dpump, ".log")
         .into_iter()
         .filter(|n| !n.ends_with(".client.log"))
         .collect();
     assert_eq!(logs.len(), 3, "{logs:?}");
     let mut jobs = std::collections::BTreeSet::new();
     for log in &logs {
-        let text = std::fs::read_to_string(server.join(log)).unwrap();
+        let text = std::fs::read_to_string(dpump.join(log)).unwrap();
         assert!(text.contains("successfully completed"), "{log}: {text}");
         assert!(
             !text.contains("ORA-31641") && !text.contains("ORA-39001"),
@@ -447,7 +451,9 @@ fn three_runs_in_one_second_leave_three_intact_logs() {
         jobs.insert(job);
     }
     assert_eq!(jobs.len(), 3, "{jobs:?}");
-    assert_eq!(names(&server, ".client.log").len(), 3);
+    assert_eq!(names(&dpump, ".dmp").len(), 3);
+    assert_eq!(names(&dpump, ".client.log").len(), 3);
+    // One archive folder, three databases, keep=1 each: every database keeps its own.
     assert_eq!(names(&arch, ".zip").len(), 3);
     assert_eq!(names(&arch, ".manifest.json").len(), 3);
     for n in 0..3 {
@@ -495,10 +501,15 @@ fn a_0600_dump_gives_a_0600_archive_and_manifest() {
         0o600,
         "the wrapper did not make a private dump"
     );
-    // bizscript's own files are not private by umask, so the archive's mode is not an accident.
-    let client_log = names(dump.parent().unwrap(), ".client.log");
-    assert_eq!(client_log.len(), 1);
-    assert_ne!(mode(&dump.parent().unwrap().join(&client_log[0])), 0o600);
+    // bizscript inherits this process's umask, which is not 077: the archive's mode is not an
+    // accident of the umask.
+    let probe = t.path().join("umask-probe");
+    std::fs::write(&probe, b"").unwrap();
+    assert_ne!(
+        mode(&probe),
+        0o600,
+        "run this test under a umask other than 077"
+    );
     assert_eq!(mode(&archive_of(&run)), 0o600);
     let (manifest, json) = manifest_of(&run);
     assert_eq!(mode(&manifest), 0o600);

@@ -456,7 +456,8 @@ fn most_private_mode(entries: &[EntrySource]) -> Option<u32> {
 
 /// Removes the `.partial` files in `folder` that an interrupted run of the caller's naming left
 /// behind: names `PREFIX…​.zip.partial` (`prefix` is the caller's, e.g. `BIZAGI_` for the standard
-/// procedure's `BIZAGI_<tag>.zip`), regular files (never a symlink), not locked by a writer (every `compress` holds a lock on its partial file until it is renamed)
+/// procedure's `BIZAGI_<tag>.zip`), regular files (never a symlink) owned by this user, not
+/// locked by a writer (every `compress` holds a lock on its partial file until it is renamed)
 /// and untouched for at least `min_age` (a second guard where locks do not reach, e.g. a share
 /// mounted from two hosts). Returns the files removed; what cannot be checked or removed is
 /// left alone and logged.
@@ -498,6 +499,11 @@ pub fn remove_stale_partials(
 fn stale(path: &Path, min_age: Duration) -> io::Result<bool> {
     let meta = fs::symlink_metadata(path)?;
     if !meta.file_type().is_file() {
+        return Ok(false);
+    }
+    // Another account's partial file is that account's business, stale or not.
+    #[cfg(unix)]
+    if std::os::unix::fs::MetadataExt::uid(&meta) != crate::fsutil::user_id() {
         return Ok(false);
     }
     let age = meta.modified()?.elapsed().unwrap_or(Duration::ZERO);

@@ -455,8 +455,8 @@ fn most_private_mode(entries: &[EntrySource]) -> Option<u32> {
 }
 
 /// Removes the `.partial` files in `folder` that an interrupted run of the caller's naming left
-/// behind: names `PREFIX…​.zip.partial` (`prefix` is the caller's, e.g. `BIZAGI_` for the standard
-/// procedure's `BIZAGI_<tag>.zip`), regular files (never a symlink) owned by this user, not
+/// behind: names `PREFIX<run tag>.zip.partial` (`prefix` is the caller's, e.g. `BIZAGI_` for the
+/// standard procedure's `BIZAGI_20261124_010203_K7Q2.zip`), regular files (never a symlink) owned by this user, not
 /// locked by a writer (every `compress` holds a lock on its partial file until it is renamed)
 /// and untouched for at least `min_age` (a second guard where locks do not reach, e.g. a share
 /// mounted from two hosts). Returns the files removed; what cannot be checked or removed is
@@ -471,7 +471,10 @@ pub fn remove_stale_partials(
         let entry = entry?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if !(name.starts_with(prefix) && name.ends_with(".zip.partial")) || prefix.is_empty() {
+        let tag = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(".zip.partial"));
+        if prefix.is_empty() || !tag.is_some_and(is_run_tag) {
             continue;
         }
         let path = entry.path();
@@ -494,6 +497,20 @@ pub fn remove_stale_partials(
         }
     }
     Ok(removed)
+}
+
+/// `YYYYMMDD_HHMMSS_XXXX` (`X` in `A-Z0-9`): the tag `run_tag()` makes, so that `BIZAGI_` never
+/// matches the partial archives of a schema called `BIZAGI_PROD`.
+fn is_run_tag(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    b.len() == 20
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'_'
+        && b[9..15].iter().all(u8::is_ascii_digit)
+        && b[15] == b'_'
+        && b[16..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
 }
 
 fn stale(path: &Path, min_age: Duration) -> io::Result<bool> {

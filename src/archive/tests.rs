@@ -831,6 +831,8 @@ fn stale_partials_of_our_naming_are_removed_and_nothing_else() {
     };
     let stale = backdated("BIZAGI_20261124_010203_K7Q2.zip.partial");
     let other_schema = backdated("OTHER_20261124_010203_K7Q2.zip.partial");
+    let longer_schema = backdated("BIZAGI_PROD_20261124_010203_K7Q2.zip.partial");
+    let not_a_tag = backdated("BIZAGI_handmade.zip.partial");
     let not_partial = backdated("BIZAGI_20261124_010203_K7Q2.zip");
     let fresh = write_file(
         dir,
@@ -850,7 +852,14 @@ fn stale_partials_of_our_naming_are_removed_and_nothing_else() {
     let removed = remove_stale_partials(dir, "BIZAGI_", Duration::from_secs(600)).unwrap();
     assert_eq!(removed, vec![stale.clone()]);
     assert!(!stale.exists());
-    for kept in [&other_schema, &not_partial, &fresh, &locked] {
+    for kept in [
+        &other_schema,
+        &longer_schema,
+        &not_a_tag,
+        &not_partial,
+        &fresh,
+        &locked,
+    ] {
         assert!(kept.exists(), "{} was removed", kept.display());
     }
     #[cfg(unix)]

@@ -211,13 +211,18 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
                         removed.push(shown(&c.archive));
                     }
                     Err(reason) => {
+                        // The archive may be gone and only its manifest left: say exactly that.
                         let archive_gone = !c.archive.exists();
                         if archive_gone {
                             eprintln!("retention: removed {}", c.archive.display());
                             removed.push(shown(&c.archive));
                         }
                         left_alone.push(LeftAlone {
-                            archive: c.archive.clone(),
+                            archive: if archive_gone {
+                                c.manifest.clone()
+                            } else {
+                                c.archive.clone()
+                            },
                             manifest: c.manifest.clone(),
                             reason,
                             problem: true,

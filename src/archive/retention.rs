@@ -722,6 +722,23 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_symlinked_manifest_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere.json");
+        fs::write(
+            &elsewhere,
+            manifest("X", PROD, "2026-11-20T01:00:00Z").to_string(),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("BIZAGI_X.manifest.json")).unwrap();
+        let listed = list(dir.path()).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].content.as_ref().unwrap_err().contains("symlink"));
+        assert_eq!(listed[0].archive, dir.path().join("BIZAGI_X.zip"));
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_symlink_in_place_of_the_archive_fails_the_proof() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("precious.bin");

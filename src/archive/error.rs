@@ -89,6 +89,18 @@ pub enum ArchiveError {
         source: io::Error,
     },
 
+    /// An input changed between planning and the end of the verification: the archive would
+    /// not hold the dump as it was.
+    #[error("{} changed while it was archived: {detail}; the partial archive {} was removed, nothing was marked verified and the inputs are untouched", path.display(), partial.display())]
+    InputChanged {
+        /// The input that changed.
+        path: PathBuf,
+        /// The partial archive that was removed.
+        partial: PathBuf,
+        /// What changed.
+        detail: String,
+    },
+
     /// The archive's file system is full (or the quota is exhausted).
     #[error("no space left while writing {}: {source}; the partial archive was removed and the inputs are untouched", partial.display())]
     DiskFull {
@@ -161,6 +173,7 @@ impl ArchiveError {
             Self::ArchiveFolder { .. } => "BZ-COMPRESS-FOLDER",
             Self::InvalidLevel { .. } => "BZ-COMPRESS-OPTION",
             Self::Read { .. } => "BZ-COMPRESS-READ",
+            Self::InputChanged { .. } => "BZ-COMPRESS-INPUT-CHANGED",
             Self::DiskFull { .. } => "BZ-COMPRESS-DISK-FULL",
             Self::Write { .. } => "BZ-COMPRESS-WRITE",
             Self::Cancelled { .. } => "BZ-COMPRESS-CANCELLED",
@@ -182,6 +195,7 @@ impl ArchiveError {
             Self::PartialExists { path } => format!("make sure no other run is writing it, then remove {}", path.display()),
             Self::ArchiveFolder { .. } => "create the folder first, or choose an archive path in an existing writable folder".into(),
             Self::InvalidLevel { .. } => "level 6 is the default; 1 is fastest".into(),
+            Self::InputChanged { .. } => "something else is writing or truncating this file (a second export into the same name with REUSE_DUMPFILES, an operator, a full disk on the database server): find out what, then export again; this dump cannot be trusted".into(),
             Self::Read { .. } => "check the input's disk and permissions (dmesg may show I/O errors), then run again".into(),
             Self::DiskFull { .. } => "free space on the archive's file system or write the archive elsewhere; a dry run (--dry-run) reports the space needed".into(),
             Self::Write { .. } => "check the archive folder's disk and permissions, then run again".into(),

@@ -8,10 +8,16 @@
 //!    out (error, Ctrl-C, panic) until the archive is complete;
 //! 3. the partial archive is read back entry by entry (decompressed, CRC-32 and size) from the
 //!    file itself, on a thread that follows the file while it is written; once complete it is
-//!    synced to disk, its central directory is checked against the entries read back, and only
-//!    then is it renamed to its final name, so a file under the final name is always a verified
-//!    archive;
+//!    synced to disk, its central directory is checked against the entries read back, every
+//!    input is checked to be exactly as planned (size, modification time, file identity, bytes
+//!    read: see [`input`]), and only then is it renamed to its final name, so a file under the
+//!    final name is always a verified archive of the inputs as they were;
 //! 4. only then, and only when asked, are the inputs removed.
+//!
+//! The archive is created no more permissive than the most private input (a 0600 dump gives a
+//! 0600 archive): it is a copy of the whole schema. While it is written, the partial file is
+//! locked (`flock`), which is how [`remove_stale_partials`] tells a partial file a killed run
+//! left behind from one another run is still writing.
 //!
 //! This module never uses the host or Rhai: the `compress` primitive adapts its options, its
 //! cancel flag and its progress display to the plain types here.
@@ -19,7 +25,9 @@
 mod checksum;
 mod error;
 mod follow;
+pub mod input;
 mod parallel_deflate;
+pub mod retention;
 mod space;
 mod stream;
 #[cfg(test)]
@@ -30,6 +38,7 @@ mod zstd_stream;
 
 pub use checksum::hex;
 pub use error::ArchiveError;
+pub use input::InputSnapshot;
 pub use parallel_deflate::{deflate_stream, BLOCK_SIZE, DICT_SIZE};
 pub use space::{free_space, worst_case_size};
 pub use stream::{StreamError, StreamSummary};
@@ -170,6 +179,8 @@ pub struct ArchiveReport {
     pub duration: Duration,
     /// Inputs removed because `remove_source` was set.
     pub removed: Vec<PathBuf>,
+    /// The permission bits the archive was created with (the most private input's).
+    pub mode: Option<u32>,
 }
 
 /// Checks the inputs and the archive path and says what would be written. Writes nothing.
@@ -269,9 +280,14 @@ pub fn compress(
         workers,
     };
 
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    let mode = most_private_mode(&plan.entries);
+    let mut open = OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, mode);
+    }
+    let file = open
         .open(&plan.partial)
         .map_err(|source| match source.kind() {
             io::ErrorKind::AlreadyExists => ArchiveError::PartialExists {
@@ -283,6 +299,18 @@ pub fn compress(
             },
         })?;
     let mut guard = PartialFile::new(plan.partial.clone());
+    // A handle of its own holds the lock until the archive is renamed (the writer's handle is
+    // closed earlier): while it is held, no other run takes this partial file for a stale one.
+    // Unix only: a Windows lock is mandatory and would stop the read-back itself.
+    #[cfg(unix)]
+    let _writing = {
+        let handle =
+            File::open(&plan.partial).map_err(|e| zip_writer::write_error(e, &plan.partial))?;
+        if let Err(e) = handle.try_lock() {
+            tracing::warn!(partial = %plan.partial.display(), error = %e, "cannot lock the partial archive; a cleanup may not see that it is in use");
+        }
+        handle
+    };
 
     // The read-back follows the file while it is written, on a thread of its own: by the time
     // the last block is written, most of the archive has already been decompressed and checked.
@@ -367,6 +395,23 @@ pub fn compress(
         });
     }
     verify::check_directory(&plan.partial, &written, &found)?;
+    // Last look before the archive takes its final name: an earlier input may have changed
+    // while a later one was read.
+    for entry in &plan.entries {
+        let now = fs::metadata(&entry.source).map_err(|source| ArchiveError::InputChanged {
+            path: entry.source.clone(),
+            partial: plan.partial.clone(),
+            detail: format!("it can no longer be read: {source}"),
+        })?;
+        let changes = entry.planned.changes(&InputSnapshot::of(&now));
+        if !changes.is_empty() {
+            return Err(ArchiveError::InputChanged {
+                path: entry.source.clone(),
+                partial: plan.partial.clone(),
+                detail: changes.join("; "),
+            });
+        }
+    }
     let bytes_in = written.iter().map(|e| e.bytes_in).sum();
 
     if plan.archive.exists() && !options.overwrite {
@@ -395,7 +440,99 @@ pub fn compress(
         verified: true,
         duration: started.elapsed(),
         removed,
+        mode,
     })
+}
+
+/// The permission bits every input allows (their intersection), without execute bits: the
+/// archive may be read by no one who could not read every input. `None` where the platform has
+/// no Unix modes.
+fn most_private_mode(entries: &[EntrySource]) -> Option<u32> {
+    entries
+        .iter()
+        .map(|e| e.mode)
+        .try_fold(0o666, |acc, mode| mode.map(|m| acc & m))
+}
+
+/// Removes the `.partial` files in `folder` that an interrupted run of the caller's naming left
+/// behind: names `PREFIX<run tag>.zip.partial` (`prefix` is the caller's, e.g. `BIZAGI_` for the
+/// standard procedure's `BIZAGI_20261124_010203_K7Q2.zip`), regular files (never a symlink) owned by this user, not
+/// locked by a writer (every `compress` holds a lock on its partial file until it is renamed)
+/// and untouched for at least `min_age` (a second guard where locks do not reach, e.g. a share
+/// mounted from two hosts). Returns the files removed; what cannot be checked or removed is
+/// left alone and logged.
+pub fn remove_stale_partials(
+    folder: &Path,
+    prefix: &str,
+    min_age: Duration,
+) -> io::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let tag = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(".zip.partial"));
+        if prefix.is_empty() || !tag.is_some_and(is_run_tag) {
+            continue;
+        }
+        let path = entry.path();
+        match stale(&path, min_age) {
+            Ok(true) => match fs::remove_file(&path) {
+                Ok(()) => removed.push(path),
+                Err(e) => {
+                    tracing::warn!(partial = %path.display(), error = %e, "cannot remove a stale partial archive")
+                }
+            },
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(partial = %path.display(), error = %e, "cannot check a partial archive; left alone")
+            }
+        }
+    }
+    if !removed.is_empty() {
+        if let Ok(dir) = File::open(folder) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(removed)
+}
+
+/// `YYYYMMDD_HHMMSS_XXXX` (`X` in `A-Z0-9`): the tag `run_tag()` makes, so that `BIZAGI_` never
+/// matches the partial archives of a schema called `BIZAGI_PROD`.
+fn is_run_tag(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    b.len() == 20
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'_'
+        && b[9..15].iter().all(u8::is_ascii_digit)
+        && b[15] == b'_'
+        && b[16..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+}
+
+fn stale(path: &Path, min_age: Duration) -> io::Result<bool> {
+    let meta = fs::symlink_metadata(path)?;
+    if !meta.file_type().is_file() {
+        return Ok(false);
+    }
+    // Another account's partial file is that account's business, stale or not.
+    #[cfg(unix)]
+    if std::os::unix::fs::MetadataExt::uid(&meta) != crate::fsutil::user_id() {
+        return Ok(false);
+    }
+    let age = meta.modified()?.elapsed().unwrap_or(Duration::ZERO);
+    if age < min_age {
+        return Ok(false);
+    }
+    let file = File::open(path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 /// Writes the archive into `sink`, completes the file and syncs it to disk: the archive is only
@@ -477,6 +614,7 @@ fn entry_source(path: &Path) -> Result<EntrySource, ArchiveError> {
         size: meta.len(),
         modified,
         mode,
+        planned: InputSnapshot::of(&meta),
     })
 }
 

@@ -704,3 +704,196 @@ fn over_4_gib_uses_zip64_and_independent_readers_accept_it() {
     assert_eq!(text.trim(), format!("{size} {}", report.entries[0].sha256));
     assert_eq!(report.entries[0].sha256, sha256_of(&dump));
 }
+
+/// Compresses `dumps` with one worker (so the reader cannot run far ahead of the writer), calling
+/// `during` once, when the first block of entry `entry` has been written.
+fn compress_and_meddle(
+    dumps: &[PathBuf],
+    archive: &Path,
+    entry: usize,
+    during: impl FnOnce(),
+) -> Result<ArchiveReport, ArchiveError> {
+    let mut options = Options::new(archive);
+    options.workers = 1;
+    options.remove_source = true;
+    let mut during = Some(during);
+    let names: Vec<String> = dumps
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let mut on_progress = |p: &Progress| {
+        if p.phase == Phase::Compress && p.entry == names[entry] && p.done > 0 {
+            if let Some(f) = during.take() {
+                f();
+            }
+        }
+    };
+    compress(dumps, &options, &Cancel::new(), &mut on_progress)
+}
+
+fn assert_input_changed(result: Result<ArchiveReport, ArchiveError>, tmp: &Path, what: &str) {
+    let err = result.expect_err("a changed input must not give a verified archive");
+    assert_eq!(err.code(), "BZ-COMPRESS-INPUT-CHANGED", "{err}");
+    assert!(err.to_string().contains(what), "{err}");
+    assert!(
+        !tmp.join("BIZAGI.zip").exists() && !tmp.join("BIZAGI.zip.partial").exists(),
+        "no archive may be left: {:?}",
+        leftovers(tmp)
+    );
+}
+
+#[test]
+fn a_dump_truncated_while_it_is_read_gives_no_archive_and_stays() {
+    let tmp = TempDir::new().unwrap();
+    let dump = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(64 * BLOCK_SIZE, 3));
+    let archive = tmp.path().join("BIZAGI.zip");
+    let result = compress_and_meddle(std::slice::from_ref(&dump), &archive, 0, || {
+        let f = OpenOptions::new().write(true).open(&dump).unwrap();
+        f.set_len(21 * BLOCK_SIZE as u64).unwrap();
+    });
+    assert_input_changed(result, tmp.path(), "BIZAGI_01.dmp");
+    assert!(
+        dump.exists(),
+        "remove_source must not remove a changed input"
+    );
+    assert_eq!(fs::metadata(&dump).unwrap().len(), 21 * BLOCK_SIZE as u64);
+}
+
+#[test]
+fn a_dump_that_grows_while_it_is_read_gives_no_archive() {
+    let tmp = TempDir::new().unwrap();
+    let dump = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(32 * BLOCK_SIZE, 4));
+    let archive = tmp.path().join("BIZAGI.zip");
+    let result = compress_and_meddle(std::slice::from_ref(&dump), &archive, 0, || {
+        let mut f = OpenOptions::new().append(true).open(&dump).unwrap();
+        f.write_all(&dump_like(4 * BLOCK_SIZE, 5)).unwrap();
+    });
+    assert_input_changed(result, tmp.path(), "BIZAGI_01.dmp");
+    assert!(dump.exists());
+}
+
+#[test]
+fn an_earlier_input_touched_while_a_later_one_is_read_gives_no_archive() {
+    let tmp = TempDir::new().unwrap();
+    let first = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(2 * BLOCK_SIZE, 6));
+    let second = write_file(tmp.path(), "BIZAGI_02.dmp", &dump_like(16 * BLOCK_SIZE, 7));
+    let archive = tmp.path().join("BIZAGI.zip");
+    let dumps = vec![first.clone(), second];
+    let result = compress_and_meddle(&dumps, &archive, 1, || {
+        // Same size, same inode: only the modification time says it was written to.
+        let f = OpenOptions::new().write(true).open(&first).unwrap();
+        f.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+            .unwrap();
+    });
+    assert_input_changed(result, tmp.path(), "modification time changed");
+    assert!(dumps.iter().all(|d| d.exists()));
+}
+
+#[test]
+fn a_dump_replaced_under_its_name_before_it_is_read_gives_no_archive() {
+    let tmp = TempDir::new().unwrap();
+    let first = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(2 * BLOCK_SIZE, 8));
+    let second = write_file(tmp.path(), "BIZAGI_02.dmp", &dump_like(2 * BLOCK_SIZE, 9));
+    let archive = tmp.path().join("BIZAGI.zip");
+    let dumps = vec![first, second.clone()];
+    let result = compress_and_meddle(&dumps, &archive, 0, || {
+        // Another file of the same size renamed over the second dump before it is opened.
+        let other = write_file(tmp.path(), "other.tmp", &dump_like(2 * BLOCK_SIZE, 10));
+        fs::rename(&other, &second).unwrap();
+    });
+    assert_input_changed(result, tmp.path(), "another file");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_archive_is_no_more_readable_than_the_most_private_input() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().unwrap();
+    let dump = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(BLOCK_SIZE, 11));
+    let log = write_file(tmp.path(), "BIZAGI.log", b"successfully completed\n");
+    fs::set_permissions(&dump, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::set_permissions(&log, fs::Permissions::from_mode(0o644)).unwrap();
+    let archive = tmp.path().join("BIZAGI.zip");
+    let mut options = Options::new(&archive);
+    options.include = vec![log];
+    let report = compress(&[dump], &options, &Cancel::new(), &mut no_progress()).unwrap();
+    let mode = fs::metadata(&archive).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(report.mode, Some(0o600));
+}
+
+#[test]
+fn stale_partials_of_our_naming_are_removed_and_nothing_else() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let backdated = |name: &str| {
+        let path = write_file(dir, name, b"half an archive");
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        path
+    };
+    let stale = backdated("BIZAGI_20261124_010203_K7Q2.zip.partial");
+    let other_schema = backdated("OTHER_20261124_010203_K7Q2.zip.partial");
+    let longer_schema = backdated("BIZAGI_PROD_20261124_010203_K7Q2.zip.partial");
+    let not_a_tag = backdated("BIZAGI_handmade.zip.partial");
+    let not_partial = backdated("BIZAGI_20261124_010203_K7Q2.zip");
+    let fresh = write_file(
+        dir,
+        "BIZAGI_20261124_020000_AAAA.zip.partial",
+        b"being written",
+    );
+    let locked = backdated("BIZAGI_20261124_030000_BBBB.zip.partial");
+    let holder = File::open(&locked).unwrap();
+    holder.lock().unwrap();
+    #[cfg(unix)]
+    let link = {
+        let link = dir.join("BIZAGI_20261124_040000_CCCC.zip.partial");
+        std::os::unix::fs::symlink(&not_partial, &link).unwrap();
+        link
+    };
+
+    let removed = remove_stale_partials(dir, "BIZAGI_", Duration::from_secs(600)).unwrap();
+    assert_eq!(removed, vec![stale.clone()]);
+    assert!(!stale.exists());
+    for kept in [
+        &other_schema,
+        &longer_schema,
+        &not_a_tag,
+        &not_partial,
+        &fresh,
+        &locked,
+    ] {
+        assert!(kept.exists(), "{} was removed", kept.display());
+    }
+    #[cfg(unix)]
+    assert!(fs::symlink_metadata(&link).is_ok());
+    drop(holder);
+    // Once its writer is gone, the locked one is stale too.
+    let removed = remove_stale_partials(dir, "BIZAGI_", Duration::from_secs(600)).unwrap();
+    assert_eq!(removed, vec![locked]);
+}
+
+#[test]
+fn a_running_compress_holds_its_partial_against_cleanup() {
+    let tmp = TempDir::new().unwrap();
+    let dump = write_file(tmp.path(), "BIZAGI_01.dmp", &dump_like(16 * BLOCK_SIZE, 12));
+    let archive = tmp.path().join("BIZAGI_20261124_010203_K7Q2.zip");
+    let mut options = Options::new(&archive);
+    options.workers = 1;
+    let mut attempted = false;
+    let mut on_progress = |p: &Progress| {
+        if p.phase == Phase::Compress && p.done > 0 && !attempted {
+            attempted = true;
+            let removed = remove_stale_partials(tmp.path(), "BIZAGI_", Duration::ZERO).unwrap();
+            assert!(removed.is_empty(), "a partial being written was removed");
+        }
+    };
+    compress(&[dump], &options, &Cancel::new(), &mut on_progress).unwrap();
+    assert!(attempted);
+    assert!(archive.exists());
+}

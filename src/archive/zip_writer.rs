@@ -6,6 +6,7 @@
 //! The sink is any `io::Write`, so tests can inject a writer that fails like a full disk.
 
 use super::error::ArchiveError;
+use super::input::InputSnapshot;
 use super::parallel_deflate::deflate_stream;
 use super::stream::{StreamError, StreamSummary};
 use super::zstd_stream::zstd_stream;
@@ -13,7 +14,7 @@ use super::Method;
 use crate::cancel::Cancel;
 use rawzip::{CompressionMethod, DataDescriptorOutput, ZipArchiveWriter};
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// One input as it will be stored.
@@ -29,6 +30,8 @@ pub struct EntrySource {
     pub modified: Option<i64>,
     /// Unix permission bits.
     pub mode: Option<u32>,
+    /// Size, modification time and identity when planned: what the bytes read must match.
+    pub planned: InputSnapshot,
 }
 
 /// One entry as written.
@@ -48,6 +51,9 @@ pub struct WrittenEntry {
     pub sha256: String,
     /// `deflate` or `zstd`.
     pub method: Method,
+    /// What the input looked like when planned (and still looked like when read).
+    #[serde(skip)]
+    pub planned: InputSnapshot,
 }
 
 /// How to compress.
@@ -85,6 +91,8 @@ pub fn write_archive<W: Write>(
             partial: partial.to_path_buf(),
             source,
         })?;
+        // The name may point at another file by now (renamed over, re-created).
+        check_unchanged(entry, &input, partial)?;
         let method = match settings.method {
             Method::Deflate => CompressionMethod::DEFLATE,
             Method::Zstd => CompressionMethod::ZSTD,
@@ -100,18 +108,39 @@ pub fn write_archive<W: Write>(
         }
         let (mut data, _) = builder.start().map_err(|e| zip_error(e, partial))?;
         let mut progress = |done: u64| on_progress(index, done);
+        // Never read more than one byte past the planned size: that byte already proves the
+        // file grew, and a file that keeps growing must not keep the archive open.
+        let reader = (&input).take(entry.size.saturating_add(1));
         let summary = match settings.method {
             Method::Deflate => deflate_stream(
-                input,
+                reader,
                 &mut data,
                 settings.level,
                 settings.workers,
                 cancel,
                 &mut progress,
             ),
-            Method::Zstd => zstd_stream(input, &mut data, settings.level, cancel, &mut progress),
+            Method::Zstd => zstd_stream(reader, &mut data, settings.level, cancel, &mut progress),
         }
         .map_err(|e| stream_error(e, &entry.source, partial))?;
+        if summary.bytes_in != entry.size {
+            return Err(ArchiveError::InputChanged {
+                path: entry.source.clone(),
+                partial: partial.to_path_buf(),
+                detail: if summary.bytes_in > entry.size {
+                    format!(
+                        "it grew while it was read (more than the {} bytes planned)",
+                        entry.size
+                    )
+                } else {
+                    format!(
+                        "{} bytes were read where {} were planned (it was truncated while read)",
+                        summary.bytes_in, entry.size
+                    )
+                },
+            });
+        }
+        check_unchanged(entry, &input, partial)?;
         let StreamSummary {
             bytes_in,
             bytes_out,
@@ -128,10 +157,30 @@ pub fn write_archive<W: Write>(
             crc32,
             sha256,
             method: settings.method,
+            planned: entry.planned.clone(),
         });
     }
     let sink = archive.finish().map_err(|e| zip_error(e, partial))?;
     Ok((sink, written))
+}
+
+/// Fails with [`ArchiveError::InputChanged`] when the open `input` no longer looks as planned.
+fn check_unchanged(entry: &EntrySource, input: &File, partial: &Path) -> Result<(), ArchiveError> {
+    let now = input.metadata().map_err(|source| ArchiveError::Read {
+        path: entry.source.clone(),
+        partial: partial.to_path_buf(),
+        source,
+    })?;
+    let changes = entry.planned.changes(&InputSnapshot::of(&now));
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(ArchiveError::InputChanged {
+            path: entry.source.clone(),
+            partial: partial.to_path_buf(),
+            detail: changes.join("; "),
+        })
+    }
 }
 
 /// Maps a write failure, telling a full disk apart from other I/O errors.

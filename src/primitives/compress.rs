@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub const COMPRESS: PrimitiveDoc = PrimitiveDoc {
     name: "compress",
     signature: "compress(paths: Array|string, opts: Map) -> Map",
-    summary: "Archives the dump files in `paths` into one ZIP at `opts.archive` (ZIP64 when an entry or the archive passes 4 GiB), using every core, and returns `#{ archive, entries, bytes_in, bytes_out, sha256, verified, duration, removed }`; each entry has `name, source, bytes_in, bytes_out, crc32, sha256, method`. Options: `archive` (required path), `level` 1-9 (default 6), `method` \"deflate\" (default, every unzip reads it) or \"zstd\" (faster, needs a recent reader), `include` (extra files such as the log, archived but never removed), `remove_source` (default false: delete the dump files once the archive is verified), `overwrite` (default false: refuse an existing archive). The archive is written to ARCHIVE.partial, read back (every entry's CRC-32 and size) and only then renamed; SHA-256 of every input is computed while reading. A missing input fails before anything is written; a full disk, a read error or Ctrl-C removes the partial file and leaves the inputs untouched. Under --dry-run it writes nothing and returns the plan with `free_space`, `worst_case` and `fits`.",
+    summary: "Archives the dump files in `paths` into one ZIP at `opts.archive` (ZIP64 when an entry or the archive passes 4 GiB), using every core, and returns `#{ archive, entries, bytes_in, bytes_out, sha256, verified, duration, removed, mode, stale_removed }`; each entry has `name, source, bytes_in, bytes_out, crc32, sha256, method, file_id, modified_ns` (the input's `dev:inode` and modification time, which it kept from planning to the end). Options: `archive` (required path), `level` 1-9 (default 6), `method` \"deflate\" (default, every unzip reads it) or \"zstd\" (faster, needs a recent reader), `include` (extra files such as the log, archived but never removed), `remove_source` (default false: delete the dump files once the archive is verified), `overwrite` (default false: refuse an existing archive), `clean_partials` (a name prefix such as \"BIZAGI_\": first remove `PREFIX<run tag>.zip.partial` files in the archive's folder that an interrupted run left, i.e. this user's, not locked by a writer and untouched for 10 minutes). Each input's size, modification time and file identity are recorded before anything is written; if any changes before the archive is renamed, or the bytes read differ from the planned size (a dump truncated or still growing), it fails with BZ-COMPRESS-INPUT-CHANGED: no archive, inputs untouched. The archive is created no more permissive than the most private input (`mode`). The archive is written to ARCHIVE.partial, read back (every entry's CRC-32 and size) and only then renamed; SHA-256 of every input is computed while reading. A missing input fails before anything is written; a full disk, a read error or Ctrl-C removes the partial file and leaves the inputs untouched. Under --dry-run it writes nothing and returns the plan with `free_space`, `worst_case` and `fits`.",
     example: r#"// Step 6: ship the dump set and its log as one verified archive.
 let zip = compress(["BIZAGI_01.dmp", "BIZAGI_02.dmp"], #{
     archive: "BIZAGI_20261124.zip",
@@ -37,7 +37,13 @@ const KEYS: &[&str] = &[
     "include",
     "remove_source",
     "overwrite",
+    "clean_partials",
 ];
+
+/// How long a partial archive must be untouched before `clean_partials` may remove it, on top
+/// of nobody holding its lock: a second guard where locks do not reach (a share mounted on two
+/// hosts). A killed run's partial is removed by the next nightly run.
+const STALE_PARTIAL_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Registers `compress` for an array of paths and for a single path.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
@@ -62,6 +68,24 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
 
 fn compress(ctx: &HostCtx, paths: Vec<PathBuf>, opts: Map) -> Result<Map, Box<EvalAltResult>> {
     let options = options_of(&opts)?;
+    let clean_prefix = match opts.get("clean_partials") {
+        None => None,
+        Some(v) => Some(
+            v.clone()
+                .into_string()
+                .ok()
+                .filter(|p| !p.is_empty() && !p.contains(['/', '\\']))
+                .ok_or_else(|| {
+                    usage_error(
+                        "`clean_partials` must be a non-empty file name prefix such as \"BIZAGI_\"",
+                    )
+                })?,
+        ),
+    };
+    let stale_removed = match &clean_prefix {
+        Some(prefix) if !ctx.dry_run() => clean_partials(&options.archive, prefix),
+        _ => Vec::new(),
+    };
     if ctx.dry_run() {
         let plan = archive::plan(&paths, &options).map_err(to_script_error)?;
         say_plan(&plan);
@@ -72,7 +96,35 @@ fn compress(ctx: &HostCtx, paths: Vec<PathBuf>, opts: Map) -> Result<Map, Box<Ev
     display.finish();
     let report = result.map_err(to_script_error)?;
     say_report(&report);
-    to_map(&Outcome::from(&report))
+    let mut outcome = Outcome::from(&report);
+    outcome.stale_removed = stale_removed;
+    to_map(&outcome)
+}
+
+/// Removes the stale partial archives of `prefix` beside `archive` and says so; a folder that
+/// cannot be listed is compress's own error to report, a moment later.
+fn clean_partials(archive: &std::path::Path, prefix: &str) -> Vec<String> {
+    let folder = match archive.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match archive::remove_stale_partials(&folder, prefix, STALE_PARTIAL_AGE) {
+        Ok(removed) => removed
+            .iter()
+            .map(|p| {
+                eprintln!(
+                    "compress: removed {}, a partial archive an interrupted run left (no run holds it, untouched for over {} minutes)",
+                    p.display(),
+                    STALE_PARTIAL_AGE.as_secs() / 60
+                );
+                p.display().to_string()
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(folder = %folder.display(), error = %e, "cannot look for stale partial archives");
+            Vec::new()
+        }
+    }
 }
 
 fn usage_error(message: impl Into<String>) -> Box<EvalAltResult> {
@@ -190,6 +242,10 @@ struct EntryOutcome {
     crc32: String,
     sha256: String,
     method: &'static str,
+    /// `dev:inode` of the input, unchanged from planning to the end.
+    file_id: String,
+    /// The input's modification time in nanoseconds since the epoch.
+    modified_ns: Option<i64>,
 }
 
 /// The map a real run returns.
@@ -203,6 +259,10 @@ struct Outcome {
     verified: bool,
     duration: f64,
     removed: Vec<String>,
+    /// The archive's permission bits, e.g. `0600` (`()` where the platform has none).
+    mode: Option<String>,
+    /// Stale partial archives removed first (`clean_partials`).
+    stale_removed: Vec<String>,
 }
 
 impl From<&ArchiveReport> for Outcome {
@@ -220,6 +280,8 @@ impl From<&ArchiveReport> for Outcome {
                     crc32: format!("{:08x}", e.crc32),
                     sha256: e.sha256.clone(),
                     method: e.method.name(),
+                    file_id: e.planned.file_id(),
+                    modified_ns: e.planned.modified_ns().and_then(|n| i64::try_from(n).ok()),
                 })
                 .collect(),
             bytes_in: int(r.bytes_in),
@@ -228,6 +290,8 @@ impl From<&ArchiveReport> for Outcome {
             verified: r.verified,
             duration: r.duration.as_secs_f64(),
             removed: r.removed.iter().map(|p| p.display().to_string()).collect(),
+            mode: r.mode.map(|m| format!("{m:04o}")),
+            stale_removed: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Small, safe file operations site scripts need around the procedure: `file_exists`,
-//! `write_json`, `append_line`, `copy_file`. Writes go to a temporary name and are renamed;
-//! copies are verified by checksum; `--dry-run` only says what would happen.
+//! `write_json`, `append_line`, `copy_file`, `remove_files`. Writes go to a temporary name, are
+//! synced, renamed and the rename synced; copies are verified by checksum; removals of dump
+//! files need the verified archive that holds them; `--dry-run` only says what would happen.
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
@@ -21,9 +22,20 @@ pub const FILE_EXISTS: PrimitiveDoc = PrimitiveDoc {
 
 pub const WRITE_JSON: PrimitiveDoc = PrimitiveDoc {
     name: "write_json",
-    signature: "write_json(path: string, value: any)",
-    summary: "Writes `value` as pretty JSON to `path`, through a temporary file renamed into place, so a reader never sees half a file. Secrets are written as `***`. Under `--dry-run` it only says what it would write.",
-    example: r#"write_json("manifest.json", #{ schema: "BIZAGI", verdict: "ok" });"#,
+    signature: "write_json(path: string, value: any)\nwrite_json(path: string, value: any, opts: #{ mode_of: string, overwrite: bool })",
+    summary: "Writes `value` as pretty JSON to `path`, through a temporary file (mode 0600) that is synced, renamed into place, and whose rename is synced too, so a reader never sees half a file and a crash never loses a written one. Secrets are written as `***`. Options: `mode_of` gives the file the permission bits of another file (a manifest as private as its archive; never execute bits), `overwrite: false` refuses an existing `path` (whatever it is: a file, a folder someone planted there). Under `--dry-run` it only says what it would write.",
+    example: r#"write_json("manifest.json", #{ schema: "BIZAGI", verdict: "ok" });
+write_json("report.json", #{ verdict: "ok" }, #{ mode_of: "manifest.json", overwrite: false });"#,
+};
+
+pub const REMOVE_FILES: PrimitiveDoc = PrimitiveDoc {
+    name: "remove_files",
+    signature: "remove_files(paths: Array, opts: #{ verified_by: Map, manifest: string }) -> Map",
+    summary: "Removes dump files that a verified archive holds, and nothing else: `verified_by` is what `compress` returned. Every path must be one of the archive's entries and still be exactly the file that was archived (same size, modification time and file identity); the archive must still be there with its recorded size; when `manifest` is given it must exist and name the archive's SHA-256. If any check fails for any file, no file is removed (a dump set is kept whole) and `not_removed` says why. Returns `#{ removed, not_removed, ok }` (`not_removed`: `#{ path, reason }`). Under `--dry-run` it only says what it would remove.",
+    example: r#"let zip = compress(["BIZAGI_01.dmp", "BIZAGI_02.dmp"], #{ archive: "BIZAGI_full.zip" });
+write_json("BIZAGI_full.manifest.json", #{ archive: #{ path: zip.archive, sha256: zip.sha256 } });
+let r = remove_files(["BIZAGI_01.dmp", "BIZAGI_02.dmp"], #{ verified_by: zip, manifest: "BIZAGI_full.manifest.json" });
+if !r.ok { print(r.not_removed); }"#,
 };
 
 pub const APPEND_LINE: PrimitiveDoc = PrimitiveDoc {
@@ -52,6 +64,19 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
             write_json(&c, path, &value)
         });
     let c = ctx.clone();
+    registration(
+        &WRITE_JSON,
+        &["path: &str", "value: Dynamic", "opts: Map", "()"],
+    )
+    .register_into_engine(engine, move |path: &str, value: Dynamic, opts: Map| {
+        write_json_with(&c, path, &value, &opts)
+    });
+    let c = ctx.clone();
+    registration(&REMOVE_FILES, &["paths: Array", "opts: Map", "Map"])
+        .register_into_engine(engine, move |paths: rhai::Array, opts: Map| {
+            remove_files(&c, paths, &opts)
+        });
+    let c = ctx.clone();
     registration(&APPEND_LINE, &["path: &str", "line: &str", "()"])
         .register_into_engine(engine, move |path: &str, line: &str| {
             append_line(&c, path, line)
@@ -74,13 +99,112 @@ fn io_error(what: &str, path: &str, err: &std::io::Error) -> Box<EvalAltResult> 
 }
 
 fn write_json(ctx: &HostCtx, path: &str, value: &Dynamic) -> Result<(), Box<EvalAltResult>> {
+    write_json_with(ctx, path, value, &Map::new())
+}
+
+fn write_json_with(
+    ctx: &HostCtx,
+    path: &str,
+    value: &Dynamic,
+    opts: &Map,
+) -> Result<(), Box<EvalAltResult>> {
+    super::options::check_keys("write_json", opts, &["mode_of", "overwrite"])?;
+    let usage =
+        |m: &str| script_error("BZ-USAGE", format!("write_json: {m}"), WRITE_JSON.signature);
+    let mode_of = match opts.get("mode_of") {
+        None => None,
+        Some(v) if v.is_unit() => None,
+        Some(v) => Some(
+            v.clone()
+                .into_string()
+                .map_err(|_| usage("`mode_of` must be a path"))?,
+        ),
+    };
+    let overwrite = match opts.get("overwrite") {
+        None => true,
+        Some(v) => v
+            .as_bool()
+            .map_err(|_| usage("`overwrite` must be true or false"))?,
+    };
     let json = to_json(value);
     if ctx.dry_run() {
         eprintln!("[dry-run] would write {path}");
         return Ok(());
     }
-    crate::host::report::write_report(Path::new(path), &json)
-        .map_err(|e| io_error("write", path, &e))
+    let mode = match &mode_of {
+        Some(other) => {
+            Some(mode_bits(Path::new(other)).map_err(|e| io_error("read the mode of", other, &e))?)
+        }
+        None => None,
+    };
+    write_durably(Path::new(path), &json, mode, overwrite).map_err(|e| io_error("write", path, &e))
+}
+
+/// The permission bits of `path` without execute bits (0600 where the platform has none).
+fn mode_bits(path: &Path) -> std::io::Result<u32> {
+    let meta = std::fs::metadata(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(meta.permissions().mode() & 0o666)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Ok(0o600)
+    }
+}
+
+/// Temporary file in the same folder (0600), written, synced, given `mode`, renamed (or, without
+/// `overwrite`, linked into place only if nothing is there), and the folder synced, so that the
+/// file is on disk under its name before anything relies on it.
+fn write_durably(
+    path: &Path,
+    json: &serde_json::Value,
+    mode: Option<u32>,
+    overwrite: bool,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".bizscript-json-")
+        .tempfile_in(dir)?;
+    let text = serde_json::to_string_pretty(json).map_err(std::io::Error::other)?;
+    temp.write_all(text.as_bytes())?;
+    temp.write_all(b"\n")?;
+    temp.as_file().sync_all()?;
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    if overwrite {
+        temp.persist(path).map_err(|e| e.error)?;
+    } else {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "something is already there (a file or folder of that name); it was left alone",
+            ));
+        }
+        temp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    sync_folder(dir)
+}
+
+/// Makes a rename or removal in `dir` durable (Unix: fsync of the folder; Windows has no such
+/// call, NTFS journals the metadata).
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 fn append_line(ctx: &HostCtx, path: &str, line: &str) -> Result<(), Box<EvalAltResult>> {
@@ -183,5 +307,208 @@ fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<
     map.insert("path".into(), Dynamic::from(shown));
     map.insert("bytes".into(), Dynamic::from(bytes as i64));
     map.insert("sha256".into(), Dynamic::from(sha));
+    Ok(map)
+}
+
+/// One archived entry, as `compress` described it.
+struct ArchivedEntry {
+    source: String,
+    bytes_in: Option<i64>,
+    file_id: Option<String>,
+    modified_ns: Option<i64>,
+}
+
+fn text_of(map: &Map, key: &str) -> Option<String> {
+    map.get(key).and_then(|v| v.clone().into_string().ok())
+}
+
+fn int_of(map: &Map, key: &str) -> Option<i64> {
+    map.get(key).and_then(|v| v.as_int().ok())
+}
+
+/// Whether two paths name the same file (as given, or once resolved).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// Why `path` must not be removed on the strength of `archive`, or `None` when it may.
+fn removal_objection(path: &Path, entries: &[ArchivedEntry]) -> Option<String> {
+    let Some(entry) = entries
+        .iter()
+        .find(|e| same_file(Path::new(&e.source), path))
+    else {
+        return Some("it is not in the verified archive".into());
+    };
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => m,
+        Ok(_) => return Some("it is not a regular file".into()),
+        Err(e) => return Some(format!("it cannot be read: {e}")),
+    };
+    let now = crate::archive::InputSnapshot::of(&meta);
+    if entry.bytes_in != i64::try_from(now.size).ok() {
+        return Some(format!(
+            "it is {} bytes now, the archive holds {} bytes of it",
+            now.size,
+            entry.bytes_in.unwrap_or(-1)
+        ));
+    }
+    if entry.file_id.as_deref() != Some(now.file_id().as_str()) {
+        return Some("it is another file than the one archived (file identity differs)".into());
+    }
+    if entry.modified_ns != now.modified_ns().and_then(|n| i64::try_from(n).ok()) {
+        return Some("it was modified after it was archived".into());
+    }
+    None
+}
+
+fn remove_files(ctx: &HostCtx, paths: rhai::Array, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
+    super::options::check_keys("remove_files", opts, &["verified_by", "manifest"])?;
+    let usage = |m: &str| {
+        script_error(
+            "BZ-USAGE",
+            format!("remove_files: {m}"),
+            REMOVE_FILES.signature,
+        )
+    };
+    let paths: Vec<PathBuf> = paths
+        .into_iter()
+        .map(|p| {
+            p.into_string()
+                .map(PathBuf::from)
+                .map_err(|_| usage("paths must be strings"))
+        })
+        .collect::<Result<_, _>>()?;
+    let archive = opts
+        .get("verified_by")
+        .and_then(|v| v.clone().try_cast::<Map>())
+        .ok_or_else(|| usage("`verified_by` (the map compress returned) is required: dump files are only removed once a verified archive holds them"))?;
+    let manifest = match opts.get("manifest") {
+        None => None,
+        Some(v) if v.is_unit() => None,
+        Some(v) => Some(
+            v.clone()
+                .into_string()
+                .map_err(|_| usage("`manifest` must be a path"))?,
+        ),
+    };
+    let entries: Vec<ArchivedEntry> = archive
+        .get("entries")
+        .and_then(|v| v.clone().into_typed_array::<Dynamic>().ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| e.try_cast::<Map>())
+        .map(|e| ArchivedEntry {
+            source: text_of(&e, "source").unwrap_or_default(),
+            bytes_in: int_of(&e, "bytes_in"),
+            file_id: text_of(&e, "file_id"),
+            modified_ns: int_of(&e, "modified_ns"),
+        })
+        .collect();
+
+    // Checks on the archive (and manifest) first: they hold for every file or for none.
+    let mut whole_set_objection = None;
+    let archive_path = text_of(&archive, "archive").unwrap_or_default();
+    let sha256 = text_of(&archive, "sha256").unwrap_or_default();
+    if archive.get("verified").and_then(|v| v.as_bool().ok()) != Some(true) {
+        whole_set_objection = Some("the archive is not verified".to_string());
+    } else {
+        match std::fs::symlink_metadata(&archive_path) {
+            Ok(m) if m.file_type().is_file() && i64::try_from(m.len()).ok() == int_of(&archive, "bytes_out") => {}
+            Ok(m) => {
+                whole_set_objection = Some(format!(
+                    "the archive {archive_path} is not the file compress verified ({} bytes, not a regular file or another size)",
+                    m.len()
+                ))
+            }
+            Err(e) => whole_set_objection = Some(format!("the archive {archive_path} is gone: {e}")),
+        }
+    }
+    if whole_set_objection.is_none() {
+        if let Some(manifest) = &manifest {
+            let recorded = std::fs::read_to_string(manifest)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|m| m["archive"]["sha256"].as_str().map(str::to_string));
+            if recorded.as_deref() != Some(sha256.as_str()) || sha256.is_empty() {
+                whole_set_objection = Some(format!(
+                    "the manifest {manifest} is missing or does not describe the archive"
+                ));
+            }
+        }
+    }
+    let mut not_removed = rhai::Array::new();
+    let mut objections = Vec::new();
+    for path in &paths {
+        let objection = whole_set_objection
+            .clone()
+            .or_else(|| removal_objection(path, &entries));
+        if let Some(reason) = objection {
+            objections.push((path.clone(), reason));
+        }
+    }
+    let note = |path: &Path, reason: &str| {
+        let mut m = Map::new();
+        m.insert("path".into(), Dynamic::from(path.display().to_string()));
+        m.insert("reason".into(), Dynamic::from(reason.to_string()));
+        Dynamic::from_map(m)
+    };
+    let mut removed = rhai::Array::new();
+    if !objections.is_empty() {
+        // A dump set is kept whole: one file that cannot go keeps them all.
+        for path in &paths {
+            let reason = objections
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_else(|| "kept with the rest of its dump set".to_string());
+            eprintln!("remove_files: kept {}: {reason}", path.display());
+            not_removed.push(note(path, &reason));
+        }
+    } else if ctx.dry_run() {
+        for path in &paths {
+            eprintln!(
+                "[dry-run] would remove {} (the verified archive {archive_path} holds it)",
+                path.display()
+            );
+        }
+    } else {
+        let mut failed = false;
+        for path in &paths {
+            if failed {
+                not_removed.push(note(
+                    path,
+                    "kept: removing an earlier file of the set failed",
+                ));
+                continue;
+            }
+            match std::fs::remove_file(path) {
+                Ok(()) => {
+                    eprintln!(
+                        "remove_files: removed {} (the verified archive {archive_path} holds it)",
+                        path.display()
+                    );
+                    removed.push(Dynamic::from(path.display().to_string()));
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        if let Err(e) = sync_folder(dir) {
+                            tracing::warn!(folder = %dir.display(), error = %e, "cannot sync the folder after a removal");
+                        }
+                    }
+                }
+                Err(e) => {
+                    failed = true;
+                    eprintln!("remove_files: could not remove {}: {e}", path.display());
+                    not_removed.push(note(path, &format!("could not be removed: {e}")));
+                }
+            }
+        }
+    }
+    let mut map = Map::new();
+    map.insert("ok".into(), Dynamic::from(not_removed.is_empty()));
+    map.insert("removed".into(), Dynamic::from_array(removed));
+    map.insert("not_removed".into(), Dynamic::from_array(not_removed));
     Ok(map)
 }

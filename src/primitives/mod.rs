@@ -15,6 +15,7 @@ pub mod clock;
 pub mod compress;
 pub mod connection;
 pub mod console;
+pub mod database_identity;
 pub mod datapump_jobs;
 pub mod ensure_directory;
 pub mod errors;
@@ -66,15 +67,19 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &console::SAY,
         &clock::NOW_UTC,
         &clock::TIMESTAMP_TAG,
+        &clock::RUN_TAG,
+        &clock::EXPORT_JOB_NAME,
         &lock::ACQUIRE_LOCK,
         &files::FILE_EXISTS,
         &files::WRITE_JSON,
         &files::APPEND_LINE,
         &files::COPY_FILE,
+        &files::REMOVE_FILES,
         &retention::PRUNE_ARCHIVES,
         &connection::ORACLE,
         &check_env::CHECK_ENV,
         &nls_charset::NLS_CHARSET,
+        &database_identity::DATABASE_IDENTITY,
         &ensure_directory::ENSURE_DIRECTORY,
         &expdp::EXPDP,
         &datapump_jobs::DATAPUMP_JOBS,
@@ -104,6 +109,7 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     connection::register(engine, ctx);
     check_env::register(engine, ctx);
     nls_charset::register(engine, ctx);
+    database_identity::register(engine, ctx);
     ensure_directory::register(engine, ctx);
     datapump_jobs::register(engine, ctx);
     expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);

@@ -1,13 +1,16 @@
-//! `prune_archives`: retention that can only ever remove what this procedure made.
+//! `prune_archives`: retention that can only ever remove old, proven backups of *this* database.
 //!
-//! An archive is a candidate only when it sits beside a manifest written by bizscript for the
-//! same procedure and schema; anything else in the folder is never touched. The newest `keep`
-//! archives stay. A script calls this only after a verified success (Ola Hallengren's rule:
-//! clean up old backups only once the new one is good).
+//! The decisions are [`crate::archive::retention`]'s (which archives are this database's, which
+//! are the newest, what must be proven before removing one); this file checks the options, asks
+//! for confirmation when the caller has not got the DBA's consent already, removes what was
+//! proven, and says exactly what it removed and what it left alone, and why. A script calls it
+//! only after a verified success (Ola Hallengren's rule: clean up old backups only once the new
+//! one is good).
 
 use super::errors::script_error;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
+use crate::archive::retention::{self, Candidate, LeftAlone, Rules};
 use crate::host::context::HostCtx;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use std::io::IsTerminal;
@@ -17,12 +20,21 @@ use std::sync::Arc;
 pub const PRUNE_ARCHIVES: PrimitiveDoc = PrimitiveDoc {
     name: "prune_archives",
     signature: "prune_archives(folder: string, opts: Map) -> Map",
-    summary: "Keeps the newest `keep` archives of one schema in `folder` and removes the older ones with their manifests. `opts`: `#{ schema, keep, procedure }` (procedure defaults to `bizagi_export`). Only archives whose manifest (`NAME.manifest.json`) says bizscript made them for that procedure and schema are candidates; nothing else is touched. Lists what it removes; asks on a terminal, needs `--yes` otherwise; under `--dry-run` only lists. Returns `#{ kept, removed }`.",
-    example: r#"let r = prune_archives("backups", #{ schema: "BIZAGI", keep: 7 });
-print(`removed ${r.removed.len()} old archive(s)`);"#,
+    summary: "Keeps the newest `keep` verified archives of one database and schema in `folder` and removes older ones with their manifests. `opts`: `#{ schema, keep, database, procedure, protect, confirmed }`: `database` is the identity key the manifests must carry (`database_identity(db).key`), `procedure` defaults to `bizagi_export`, `protect` (a path or an array) names archives never to remove (the ones this run made: they count as the newest whatever any clock says), `confirmed: true` says the caller already has the DBA's consent (the standard procedure's `--set keep=N`), `run_started` (a `now_utc()` time) keeps every archive dated later (another run's, made meanwhile, or one dated in the future, listed as a problem). Only format-2 manifests bizscript wrote for that database, schema and procedure, with a verified `ok` backup, are candidates; they are ordered by the later of the time in their file name and in their manifest. Before removing one it checks that the archive beside the manifest is the file the manifest names, a regular file with the recorded size and SHA-256 (full re-hash). Without `confirmed` it asks on a terminal and needs `--yes` otherwise; under `--dry-run` it only lists. Returns `#{ kept, removed, left_alone, problems }`: `left_alone` lists `#{ archive, manifest, reason, problem, this_database }`; `problems` counts the entries a person should look at (an archive of this database that failed its proof or could not be removed).",
+    example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
+let r = prune_archives("backups", #{ schema: "BIZAGI", keep: 7, database: database_identity(db).key });
+print(`removed ${r.removed.len()} old archive(s), ${r.problems} problem(s)`);"#,
 };
 
-const OPTIONS: &[&str] = &["schema", "keep", "procedure"];
+const OPTIONS: &[&str] = &[
+    "schema",
+    "keep",
+    "procedure",
+    "database",
+    "protect",
+    "confirmed",
+    "run_started",
+];
 
 /// Registers `prune_archives`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
@@ -33,25 +45,20 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         });
 }
 
-struct Candidate {
-    archive: PathBuf,
-    manifest: PathBuf,
-    created: String,
-}
-
 fn string_opt(opts: &Map, key: &str) -> Option<String> {
     opts.get(key).and_then(|v| v.clone().into_string().ok())
 }
 
-fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
+fn usage(message: &str) -> Box<EvalAltResult> {
+    script_error(
+        "BZ-USAGE",
+        format!("prune_archives: {message}"),
+        PRUNE_ARCHIVES.signature,
+    )
+}
+
+fn rules_of(opts: &Map) -> Result<(Rules, bool), Box<EvalAltResult>> {
     check_keys("prune_archives", opts, OPTIONS)?;
-    let usage = |m: &str| {
-        script_error(
-            "BZ-USAGE",
-            format!("prune_archives: {m}"),
-            PRUNE_ARCHIVES.signature,
-        )
-    };
     let schema =
         string_opt(opts, "schema").ok_or_else(|| usage("`schema` (a string) is required"))?;
     let keep = opts
@@ -63,63 +70,201 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
             "`keep` must be at least 1: retention never removes the newest archive",
         ));
     }
-    let procedure = string_opt(opts, "procedure").unwrap_or_else(|| "bizagi_export".into());
+    let database = match opts.get("database") {
+        Some(v) if v.is_string() => v.clone().into_string().unwrap_or_default(),
+        Some(v) if v.is_unit() => {
+            return Err(script_error(
+                "BZ-RETENTION-IDENTITY",
+                "prune_archives: the database identity is unknown (no DBID was readable), so retention cannot tell this database's archives from another's; nothing was removed",
+                "grant SELECT_CATALOG_ROLE to the export user, or remove old archives by hand",
+            ))
+        }
+        _ => {
+            return Err(usage(
+                "`database` (the identity key, database_identity(db).key) is required: retention must know whose archives it may remove",
+            ))
+        }
+    };
+    if database.trim().is_empty() {
+        return Err(usage("`database` must not be empty"));
+    }
+    let protect = match opts.get("protect") {
+        None => Vec::new(),
+        Some(v) if v.is_unit() => Vec::new(),
+        Some(v) if v.is_string() => {
+            vec![PathBuf::from(v.clone().into_string().unwrap_or_default())]
+        }
+        Some(v) => v
+            .clone()
+            .into_typed_array::<Dynamic>()
+            .map_err(|_| usage("`protect` must be a path or an array of paths"))?
+            .into_iter()
+            .map(|p| {
+                p.into_string()
+                    .map(PathBuf::from)
+                    .map_err(|_| usage("`protect` must hold paths (strings)"))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let confirmed = match opts.get("confirmed") {
+        None => false,
+        Some(v) => v
+            .as_bool()
+            .map_err(|_| usage("`confirmed` must be true or false"))?,
+    };
+    let started = match opts.get("run_started") {
+        None => None,
+        Some(v) if v.is_unit() => None,
+        Some(v) => {
+            let text = v
+                .clone()
+                .into_string()
+                .map_err(|_| usage("`run_started` must be an RFC 3339 time (now_utc())"))?;
+            Some(
+                chrono::DateTime::parse_from_rfc3339(&text)
+                    .map_err(|_| usage("`run_started` must be an RFC 3339 time (now_utc())"))?
+                    .with_timezone(&chrono::Utc),
+            )
+        }
+    };
+    Ok((
+        Rules {
+            started,
+            schema,
+            procedure: string_opt(opts, "procedure").unwrap_or_else(|| "bizagi_export".into()),
+            database,
+            keep: usize::try_from(keep).unwrap_or(usize::MAX),
+            protect,
+        },
+        confirmed,
+    ))
+}
 
-    let mut candidates = candidates(Path::new(folder), &schema, &procedure).map_err(|e| {
+fn shown(path: &Path) -> Dynamic {
+    Dynamic::from(path.display().to_string())
+}
+
+fn left_alone_map(l: &LeftAlone) -> Dynamic {
+    let mut m = Map::new();
+    m.insert("archive".into(), shown(&l.archive));
+    m.insert("manifest".into(), shown(&l.manifest));
+    m.insert("reason".into(), Dynamic::from(l.reason.clone()));
+    m.insert("problem".into(), Dynamic::from(l.problem));
+    m.insert("this_database".into(), Dynamic::from(l.this_database));
+    Dynamic::from_map(m)
+}
+
+fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResult>> {
+    let (rules, confirmed) = rules_of(opts)?;
+    let listed = retention::list(Path::new(folder)).map_err(|e| {
         script_error(
             "BZ-FILE",
-            format!("cannot list {folder}: {e}"),
+            format!("prune_archives: cannot list {folder}: {e}; nothing was removed"),
             "check the folder",
         )
     })?;
-    // Newest first, by the creation time the manifest records.
-    candidates.sort_by(|a, b| b.created.cmp(&a.created));
-    let keep = keep as usize;
-    let (kept, old) = candidates.split_at(keep.min(candidates.len()));
+    let decision = retention::decide(listed, &rules);
+    let mut left_alone = decision.left_alone;
 
-    let mut removed = Array::new();
-    if !old.is_empty() {
-        for c in old {
-            eprintln!(
-                "retention: {} {} (and its manifest)",
-                if ctx.dry_run() {
-                    "would remove"
-                } else {
-                    "removing"
-                },
-                c.archive.display()
-            );
-        }
-        if !ctx.dry_run() {
-            confirm(ctx, old.len())?;
-            for c in old {
-                std::fs::remove_file(&c.archive).map_err(|e| {
-                    script_error(
-                        "BZ-FILE",
-                        format!("cannot remove {}: {e}", c.archive.display()),
-                        "check permissions",
-                    )
-                })?;
-                let _ = std::fs::remove_file(&c.manifest);
-                removed.push(Dynamic::from(c.archive.display().to_string()));
-            }
-        } else {
-            removed.extend(
-                old.iter()
-                    .map(|c| Dynamic::from(c.archive.display().to_string())),
-            );
+    // Rule 4 first, for every candidate (also under --dry-run: reading proves nothing wrong).
+    let mut proven: Vec<Candidate> = Vec::new();
+    for c in decision.remove {
+        match retention::prove(&c) {
+            Ok(()) => proven.push(c),
+            Err(reason) => left_alone.push(LeftAlone {
+                archive: c.archive,
+                manifest: c.manifest,
+                reason: format!("would have been removed, but {reason}"),
+                problem: true,
+                this_database: true,
+            }),
         }
     }
+
+    let mut removed = Array::new();
+    if !proven.is_empty() {
+        if ctx.dry_run() {
+            for c in &proven {
+                eprintln!(
+                    "retention: would remove {} (and its manifest)",
+                    c.archive.display()
+                );
+                removed.push(shown(&c.archive));
+            }
+        } else {
+            if !confirmed {
+                for c in &proven {
+                    eprintln!(
+                        "retention: to remove {} (and its manifest)",
+                        c.archive.display()
+                    );
+                }
+                confirm(ctx, proven.len())?;
+            }
+            for c in &proven {
+                match retention::remove(c) {
+                    Ok(()) => {
+                        eprintln!(
+                            "retention: removed {} (and its manifest)",
+                            c.archive.display()
+                        );
+                        removed.push(shown(&c.archive));
+                    }
+                    Err(reason) => {
+                        // The archive may be gone and only its manifest left: say exactly that.
+                        let archive_gone = !c.archive.exists();
+                        if archive_gone {
+                            eprintln!("retention: removed {}", c.archive.display());
+                            removed.push(shown(&c.archive));
+                        }
+                        left_alone.push(LeftAlone {
+                            archive: if archive_gone {
+                                c.manifest.clone()
+                            } else {
+                                c.archive.clone()
+                            },
+                            manifest: c.manifest.clone(),
+                            reason,
+                            problem: true,
+                            this_database: true,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for l in &left_alone {
+        if l.problem || l.this_database {
+            eprintln!(
+                "retention: left alone {}: {}",
+                l.archive.display(),
+                l.reason
+            );
+        } else {
+            tracing::info!(archive = %l.archive.display(), reason = %l.reason, "retention: not a candidate");
+        }
+    }
+    let others = left_alone
+        .iter()
+        .filter(|l| !l.problem && !l.this_database)
+        .count();
+    if others > 0 {
+        eprintln!(
+            "retention: {others} other file(s) left alone: other databases, schemas or procedures, manifests without a database identity, or not made by bizscript"
+        );
+    }
+    let problems = left_alone.iter().filter(|l| l.problem).count();
     let mut map = Map::new();
     map.insert(
         "kept".into(),
-        Dynamic::from_array(
-            kept.iter()
-                .map(|c| Dynamic::from(c.archive.display().to_string()))
-                .collect(),
-        ),
+        Dynamic::from_array(decision.keep.iter().map(|c| shown(&c.archive)).collect()),
     );
     map.insert("removed".into(), Dynamic::from_array(removed));
+    map.insert(
+        "left_alone".into(),
+        Dynamic::from_array(left_alone.iter().map(left_alone_map).collect()),
+    );
+    map.insert("problems".into(), Dynamic::from(problems as i64));
     Ok(map)
 }
 
@@ -143,41 +288,9 @@ fn confirm(ctx: &HostCtx, count: usize) -> Result<(), Box<EvalAltResult>> {
     }
     Err(script_error(
         "BZ-CONFIRM",
-        format!("retention would remove {count} archive(s) and needs confirmation"),
+        format!(
+            "retention would remove {count} archive(s) and needs confirmation; nothing was removed"
+        ),
         "run with --yes in unattended runs (after checking the list with --dry-run)",
     ))
-}
-
-/// Archives in `folder` whose manifest says bizscript made them for `procedure` and `schema`.
-fn candidates(folder: &Path, schema: &str, procedure: &str) -> std::io::Result<Vec<Candidate>> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(folder)? {
-        let path = entry?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let Some(stem) = name.strip_suffix(".manifest.json") else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        let made_by_us = manifest["made_by"].as_str() == Some("bizscript")
-            && manifest["procedure"].as_str() == Some(procedure)
-            && manifest["schema"]
-                .as_str()
-                .is_some_and(|s| s.eq_ignore_ascii_case(schema));
-        let archive = folder.join(format!("{stem}.zip"));
-        if made_by_us && archive.is_file() {
-            found.push(Candidate {
-                archive,
-                manifest: path.clone(),
-                created: manifest["created"].as_str().unwrap_or("").to_string(),
-            });
-        }
-    }
-    Ok(found)
 }

@@ -10,4 +10,5 @@ mod ledger;
 mod log;
 mod procedure;
 mod repl;
+mod retention;
 mod support;

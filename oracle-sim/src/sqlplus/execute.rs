@@ -1,6 +1,7 @@
 //! Running a parsed statement against the simulated database and printing its result as
 //! SQL*Plus does under the session's SET options.
 
+use super::identity::{service_of, Identity, SessionInfo};
 use super::parser::Statement;
 use super::{say, views, Session};
 use crate::state::{Database, DirectoryGrant};
@@ -22,7 +23,17 @@ impl Session<'_> {
                     .user(user_name)
                     .cloned()
                     .ok_or("ORA-01012: not logged on")?;
-                let (headings, rows) = views::select(&db, &user, &q, self.nls_lang.as_deref())?;
+                let session = SessionInfo {
+                    identity: Identity::of_home(self.home),
+                    service: service_of(self.connect.as_deref()),
+                    user: user.name.clone(),
+                    is_dba: user.name == "SYS" || user.has_role("DBA"),
+                };
+                let env = views::Env {
+                    client_nls: self.nls_lang.as_deref(),
+                    session: &session,
+                };
+                let (headings, rows) = views::select(&db, &user, &q, &env)?;
                 self.print_rows(&headings, &rows);
                 Ok(())
             }

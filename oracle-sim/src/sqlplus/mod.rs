@@ -2,6 +2,7 @@
 //! the SQL subset of [`parser`], read from stdin (or an `@script`).
 
 mod execute;
+pub mod identity;
 mod lexer;
 mod parser;
 mod views;
@@ -31,6 +32,8 @@ enum OnError {
 struct Session<'a> {
     home: &'a Home,
     user: Option<String>,
+    /// The connect identifier of the current connection (for SYS_CONTEXT's SERVICE_NAME).
+    connect: Option<String>,
     settings: Settings,
     on_error: OnError,
     silent: bool,
@@ -167,6 +170,7 @@ pub fn run(home: &Home, args: &[String], inv: &mut Invocation) -> i32 {
     let mut s = Session {
         home,
         user: None,
+        connect: None,
         settings: Settings {
             pagesize: 14,
             heading: true,
@@ -530,6 +534,7 @@ impl Session<'_> {
             return false;
         }
         self.user = Some(creds.user.clone());
+        self.connect = creds.connect.clone();
         if !self.silent {
             say("Connected.");
         }

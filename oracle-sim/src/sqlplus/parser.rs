@@ -268,8 +268,19 @@ fn expr(p: &mut P) -> Result<Expr, String> {
 }
 
 const FUNCS: &[&str] = &[
-    "TO_CHAR", "UPPER", "LOWER", "NVL", "TRIM", "LENGTH", "ROUND", "SUM", "COUNT", "MAX", "MIN",
+    "TO_CHAR",
+    "UPPER",
+    "LOWER",
+    "NVL",
+    "TRIM",
+    "LENGTH",
+    "ROUND",
+    "SUM",
+    "COUNT",
+    "MAX",
+    "MIN",
     "TRUNC",
+    "SYS_CONTEXT",
 ];
 
 fn primary(p: &mut P) -> Result<Expr, String> {

@@ -1,8 +1,15 @@
 //! The dictionary views the simulator answers, built from the database state, and the
 //! evaluation of a SELECT over them.
 
+use super::identity::{sys_context, SessionInfo};
 use super::parser::{Cond, Expr, Select};
 use crate::state::{Database, User};
+
+/// What a query sees besides the database: the client's NLS_LANG and the session itself.
+pub struct Env<'a> {
+    pub client_nls: Option<&'a str>,
+    pub session: &'a SessionInfo,
+}
 
 /// A value: Oracle's NULL, text or a number.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,16 +59,15 @@ fn n(v: u64) -> Val {
 
 /// Rows of a view as `user` sees it; ORA-00942 when it does not exist or the user may not see
 /// it (the dba_* views need the DBA role or SELECT_CATALOG_ROLE).
-pub fn rows(
-    db: &Database,
-    user: &User,
-    view: &str,
-    client_nls: Option<&str>,
-) -> Result<Vec<Row>, String> {
+pub fn rows(db: &Database, user: &User, view: &str, env: &Env) -> Result<Vec<Row>, String> {
     let missing = || "ORA-00942: table or view does not exist".to_string();
-    if view.starts_with("DBA_") && !user.can_see_dictionary() {
+    // v$database and v$instance are not granted to PUBLIC: like the dba_* views they need
+    // SELECT_CATALOG_ROLE (or DBA, SELECT ANY DICTIONARY).
+    let dictionary_only = view.starts_with("DBA_") || matches!(view, "V$DATABASE" | "V$INSTANCE");
+    if dictionary_only && !user.can_see_dictionary() {
         return Err(missing());
     }
+    let id = &env.session.identity;
     let row = |pairs: Vec<(&str, Val)>| -> Row {
         Row(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
     };
@@ -116,7 +122,7 @@ pub fn rows(
             ("CREATED", s(&u.created)),
         ])
     };
-    let (lang, territory) = nls_parts(client_nls);
+    let (lang, territory) = nls_parts(env.client_nls);
     let out = match view {
         "DUAL" => vec![row(vec![("DUMMY", s("X"))])],
         "DBA_DIRECTORIES" => db.directories.iter().map(dir_row).collect(),
@@ -169,15 +175,19 @@ pub fn rows(
             ("STATUS", s("Production")),
         ])],
         "V$DATABASE" => vec![row(vec![
-            ("NAME", s("ORCL")),
-            ("DB_UNIQUE_NAME", s("ORCL")),
+            ("DBID", n(u64::from(id.dbid))),
+            ("NAME", s(&id.db_name)),
+            ("DB_UNIQUE_NAME", s(&id.db_unique_name)),
+            ("DATABASE_ROLE", s("PRIMARY")),
             ("CDB", s("NO")),
+            ("CON_ID", n(0)),
             ("OPEN_MODE", s("READ WRITE")),
             ("LOG_MODE", s("ARCHIVELOG")),
         ])],
         "V$INSTANCE" => vec![row(vec![
-            ("INSTANCE_NAME", s("orcl")),
-            ("HOST_NAME", s("oracle-sim")),
+            ("INSTANCE_NUMBER", n(1)),
+            ("INSTANCE_NAME", s(&id.instance_name)),
+            ("HOST_NAME", s(&id.host_name)),
             ("VERSION", s(&db.version)),
             ("VERSION_FULL", s(&db.version_full)),
             ("STATUS", s("OPEN")),
@@ -571,14 +581,82 @@ fn test(c: &Cond, row: &Row) -> Result<bool, String> {
     })
 }
 
+/// Replaces every `SYS_CONTEXT('ns', 'param')` by its value before the rows are read: Oracle
+/// evaluates a SYS_CONTEXT with literal arguments once per statement, not per row. The simulator
+/// accepts only literal arguments.
+fn fold_sys_context(q: &Select, db: &Database, env: &Env) -> Result<Select, String> {
+    fn fold(e: &Expr, db: &Database, env: &Env) -> Result<Expr, String> {
+        Ok(match e {
+            Expr::Func(f, args) if f == "SYS_CONTEXT" => {
+                let literal = |i: usize| match args.get(i) {
+                    Some(Expr::Str(v)) => Ok(v.clone()),
+                    Some(_) => Err("ORA-02003: invalid USERENV parameter".to_string()),
+                    None => Err("ORA-00909: invalid number of arguments".to_string()),
+                };
+                if args.len() > 3 {
+                    return Err("ORA-00909: invalid number of arguments".to_string());
+                }
+                match sys_context(db, env.session, &literal(0)?, &literal(1)?)? {
+                    Some(v) if !v.is_empty() => Expr::Str(v),
+                    _ => Expr::Null,
+                }
+            }
+            Expr::Func(f, args) => Expr::Func(
+                f.clone(),
+                args.iter()
+                    .map(|a| fold(a, db, env))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Concat(a, b) => {
+                Expr::Concat(Box::new(fold(a, db, env)?), Box::new(fold(b, db, env)?))
+            }
+            other => other.clone(),
+        })
+    }
+    fn fold_cond(c: &Cond, db: &Database, env: &Env) -> Result<Cond, String> {
+        Ok(match c {
+            Cond::Cmp(a, op, b) => Cond::Cmp(fold(a, db, env)?, op, fold(b, db, env)?),
+            Cond::Like(a, b, neg) => Cond::Like(fold(a, db, env)?, fold(b, db, env)?, *neg),
+            Cond::In(a, list, neg) => Cond::In(
+                fold(a, db, env)?,
+                list.iter()
+                    .map(|e| fold(e, db, env))
+                    .collect::<Result<_, _>>()?,
+                *neg,
+            ),
+            Cond::IsNull(a, neg) => Cond::IsNull(fold(a, db, env)?, *neg),
+            Cond::And(a, b) => Cond::And(
+                Box::new(fold_cond(a, db, env)?),
+                Box::new(fold_cond(b, db, env)?),
+            ),
+            Cond::Or(a, b) => Cond::Or(
+                Box::new(fold_cond(a, db, env)?),
+                Box::new(fold_cond(b, db, env)?),
+            ),
+            Cond::Not(a) => Cond::Not(Box::new(fold_cond(a, db, env)?)),
+        })
+    }
+    let mut q = q.clone();
+    for item in &mut q.items {
+        if let Some(e) = &item.expr {
+            item.expr = Some(fold(e, db, env)?);
+        }
+    }
+    if let Some(c) = &q.filter {
+        q.filter = Some(fold_cond(c, db, env)?);
+    }
+    Ok(q)
+}
+
 /// Runs a SELECT: headings and rows of text values.
 pub fn select(
     db: &Database,
     user: &User,
     q: &Select,
-    client_nls: Option<&str>,
+    env: &Env,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    let all = rows(db, user, &q.from, client_nls)?;
+    let q = &fold_sys_context(q, db, env)?;
+    let all = rows(db, user, &q.from, env)?;
     let mut kept = Vec::new();
     for r in all.iter() {
         if let Some(c) = &q.filter {

@@ -339,7 +339,10 @@ fn a_remote_database_without_local_path_is_exported_but_not_called_verified() {
         assert_eq!(run.report["exported"], true);
         assert_eq!(run.report["archived"], false);
         assert_eq!(run.report["verified"], false);
-        assert!(run.report.get("archive").is_some_and(serde_json::Value::is_null));
+        assert!(run
+            .report
+            .get("archive")
+            .is_some_and(serde_json::Value::is_null));
         assert_eq!(run.step("compress")["status"], "review");
         // The export ran and its log was read, through the client's copy.
         assert!(run.ran_job("expdp"));
@@ -418,7 +421,10 @@ fn a_local_path_that_does_not_show_the_servers_files_is_review() {
         run.stderr
     );
     assert_eq!(run.report["verified"], false);
-    assert!(run.report.get("archive").is_some_and(serde_json::Value::is_null));
+    assert!(run
+        .report
+        .get("archive")
+        .is_some_and(serde_json::Value::is_null));
 }
 
 #[test]
@@ -446,7 +452,9 @@ fn fatal_and_crash_fail_and_delete_nothing() {
             assert_eq!(run.report["verdict"], "failed", "{scenario}");
             assert_eq!(run.step("expdp")["status"], "failed", "{scenario}");
             assert!(
-                run.report.get("archive").is_some_and(serde_json::Value::is_null),
+                run.report
+                    .get("archive")
+                    .is_some_and(serde_json::Value::is_null),
                 "{scenario}: no archive of a failed export"
             );
             assert_eq!(run.report["exported"], false);
@@ -545,7 +553,10 @@ fn disk_full_fails() {
         assert_eq!(run.report["verdict"], "failed");
         assert_eq!(run.report["exported"], false);
         assert_eq!(run.report["verified"], false);
-        assert!(run.report.get("archive").is_some_and(serde_json::Value::is_null));
+        assert!(run
+            .report
+            .get("archive")
+            .is_some_and(serde_json::Value::is_null));
         assert_no_password_leak(&run);
     }
 }

@@ -879,6 +879,10 @@ fn an_unknown_scenario_is_a_usage_error_with_the_nearest_name() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("did you mean `remote`"), "{stderr}");
+    // clap's own suggestion, from the one scenario list (src/host/simulate.rs).
+    assert!(
+        stderr.contains("a similar value exists: 'remote'"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("home/audit.jsonl").exists());
 }

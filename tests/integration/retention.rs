@@ -694,7 +694,8 @@ fn with_a_share_the_dump_goes_only_after_the_share_holds_a_verified_copy() {
     let example = crate::support::repo_root().join("examples/archive_to_share.rhai");
     let example = example.to_str().unwrap();
 
-    // The share is not mounted: the copy fails, and the dump is still there.
+    // The share is not mounted: the declared site parameter is refused before anything runs
+    // (exit 2), so no export is made and nothing can be removed.
     let missing = t.path().join("not-mounted");
     let share = format!("share={}", missing.display());
     let run = export_with(
@@ -704,15 +705,10 @@ fn with_a_share_the_dump_goes_only_after_the_share_holds_a_verified_copy() {
         &arch,
         &["remove_dump=true", &share],
     );
-    assert_ne!(run.status, Some(0), "{}", run.stderr);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("no such folder"), "{}", run.stderr);
     let server = prod.join("server/BizAgiBackupPath");
-    let dumps = names(&server, ".dmp");
-    assert_eq!(dumps.len(), 1, "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("the dump files were removed"),
-        "{}",
-        run.stderr
-    );
+    assert!(names(&server, ".dmp").is_empty(), "{}", run.stderr);
 
     // Mounted: copied and verified first, then the dump is removed.
     let mounted = t.path().join("share");
@@ -733,9 +729,8 @@ fn with_a_share_the_dump_goes_only_after_the_share_holds_a_verified_copy() {
         .expect("a removal");
     assert!(copied < removed, "{}", run.stderr);
     assert_eq!(names(&mounted, ".zip").len(), 1);
-    assert_eq!(
-        names(&server, ".dmp"),
-        dumps,
-        "only the first run's dump is left"
+    assert!(
+        names(&server, ".dmp").is_empty(),
+        "the dump is removed once the share holds its verified copy"
     );
 }

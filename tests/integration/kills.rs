@@ -493,18 +493,41 @@ fn planted_links_at_the_client_log_and_the_lock_leave_their_targets_untouched() 
     let target = site.path("precious");
     std::fs::write(&target, "keep me").unwrap();
 
-    // Links at every client-log `.part` name the next run could pick (its tag is the second it
-    // starts), where the old code created its transcript.
-    let now = chrono::Utc::now();
-    for s in 0..30 {
-        let tag = (now + chrono::Duration::seconds(s)).format("%Y%m%d_%H%M%S");
-        for name in [
-            format!("BIZAGI_{tag}.client.log.part"),
-            format!("BIZAGI_{tag}.client.log"),
-        ] {
-            std::os::unix::fs::symlink(&target, site.dump_dir().join(name)).unwrap();
-        }
-    }
+    // The procedure's run tag is random now, so its client-log names cannot be guessed: plant
+    // the link where a site script names its client log itself (a fixed, guessable name in the
+    // shared Data Pump folder), and check the link's target survives the export: the transcript
+    // must replace the link (rename), never write through it. The `.part` name is random and
+    // created exclusively; process::datapump_client's unit test plants a link at the old fixed
+    // `.part` name.
+    let planted = site.dump_dir().join("nightly.client.log");
+    std::os::unix::fs::symlink(&target, &planted).unwrap();
+    let script = site.path("planted.rhai");
+    std::fs::write(
+        &script,
+        format!(
+            r#"let db = oracle(#{{ user: "BizAgiAdmon", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/BIZAGIPDB" }});
+let r = expdp(db, #{{ schemas: ["BIZAGI"], directory: "BizAgiBackupPath", dumpfile: "planted.dmp", logfile: "planted.log", client_log: "{}" }});
+print(`outcome=${{r.outcome}}`);
+"#,
+            planted.display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = site.base(2);
+    cmd.env("ORACLE_HOME", site.home())
+        .env("NLS_LANG", "AMERICAN_AMERICA.AL32UTF8")
+        .arg("run")
+        .arg(&script);
+    let direct = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&direct.stdout);
+    let stderr = String::from_utf8_lossy(&direct.stderr);
+    // The export itself ran (the test is about where its transcript went, not about refusing).
+    assert!(stdout.contains("outcome="), "{stdout}\n{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "keep me",
+        "the planted link's target was written through: {stderr}"
+    );
     let next = site.next_run("r1.json").output().unwrap();
     let stderr = String::from_utf8_lossy(&next.stderr);
     assert_eq!(next.status.code(), Some(0), "{stderr}");

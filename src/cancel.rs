@@ -249,22 +249,11 @@ pub mod last_resort {
             eprintln!("bizscript:   to clean up: {}", job.hint);
         }
         if let Some(path) = with(|s| s.report.clone()) {
-            if let Err(e) = write_report(&path, &report(&summary, code)) {
+            if let Err(e) = crate::fsutil::write_json_atomically(&path, &report(&summary, code)) {
                 eprintln!("bizscript: cannot write the report {}: {e}", path.display());
             }
         }
         std::process::exit(i32::from(code))
-    }
-
-    fn write_report(path: &Path, report: &serde_json::Value) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut temp = crate::fsutil::temp_beside(path, ".tmp")?;
-        let text = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
-        temp.write_all(text.as_bytes())?;
-        temp.write_all(b"\n")?;
-        temp.as_file().sync_all()?;
-        temp.persist(path).map_err(|e| e.error)?;
-        Ok(())
     }
 
     #[cfg(unix)]

@@ -27,6 +27,20 @@ pub fn create_private_new(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Writes `value` as pretty JSON to `path` atomically: an unpredictable temporary name beside
+/// it ([`temp_beside`]), synced, then renamed over it, so a reader never sees half a file and a
+/// link planted at the name is replaced, never written through.
+pub fn write_json_atomically(path: &Path, value: &serde_json::Value) -> io::Result<()> {
+    use std::io::Write;
+    let mut temp = temp_beside(path, ".tmp")?;
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    temp.write_all(text.as_bytes())?;
+    temp.write_all(b"\n")?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// A new, empty file beside `dest` under an unpredictable name (`<name>.<random><suffix>`),
 /// created exclusively with mode 0600. It is removed when dropped unless persisted
 /// (`NamedTempFile::persist(dest)`, a rename).

@@ -24,4 +24,5 @@ pub mod oracle;
 pub mod primitives;
 pub mod process;
 pub mod repl;
+pub mod run_tag;
 pub mod secret;

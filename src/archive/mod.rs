@@ -474,7 +474,7 @@ pub fn remove_stale_partials(
         let tag = name
             .strip_prefix(prefix)
             .and_then(|rest| rest.strip_suffix(".zip.partial"));
-        if prefix.is_empty() || !tag.is_some_and(is_run_tag) {
+        if prefix.is_empty() || !tag.is_some_and(crate::run_tag::is_run_tag) {
             continue;
         }
         let path = entry.path();
@@ -497,20 +497,6 @@ pub fn remove_stale_partials(
         }
     }
     Ok(removed)
-}
-
-/// `YYYYMMDD_HHMMSS_XXXX` (`X` in `A-Z0-9`): the tag `run_tag()` makes, so that `BIZAGI_` never
-/// matches the partial archives of a schema called `BIZAGI_PROD`.
-fn is_run_tag(tag: &str) -> bool {
-    let b = tag.as_bytes();
-    b.len() == 20
-        && b[..8].iter().all(u8::is_ascii_digit)
-        && b[8] == b'_'
-        && b[9..15].iter().all(u8::is_ascii_digit)
-        && b[15] == b'_'
-        && b[16..]
-            .iter()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
 }
 
 fn stale(path: &Path, min_age: Duration) -> io::Result<bool> {

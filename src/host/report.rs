@@ -4,7 +4,6 @@
 use crate::secret::{Secret, MASK};
 use rhai::Dynamic;
 use serde_json::{Map as JsonMap, Number, Value};
-use std::io::Write;
 use std::path::Path;
 
 /// Converts a script value to JSON; Secrets become `***`, other host types their display text.
@@ -54,22 +53,10 @@ pub fn to_json(value: &Dynamic) -> Value {
     Value::String(value.to_string())
 }
 
-/// Writes `report` as pretty JSON to `path` atomically (temporary file in the same folder, then
-/// rename).
+/// Writes `report` as pretty JSON to `path` atomically (a temporary name beside it, then
+/// rename; see [`crate::fsutil::write_json_atomically`]).
 pub fn write_report(path: &Path, report: &Value) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".bizscript-report-")
-        .tempfile_in(dir)?;
-    let text = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
-    temp.write_all(text.as_bytes())?;
-    temp.write_all(b"\n")?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::fsutil::write_json_atomically(path, report)
 }
 
 #[cfg(test)]

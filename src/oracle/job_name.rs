@@ -18,16 +18,7 @@ pub const EXPORT_JOB_PREFIX: &str = "BIZSCRIPT_EXP_";
 /// without the century and its suffix, 30 bytes. `None` when `tag` is not a run tag
 /// (`YYYYMMDD_HHMMSS_XXXX`, `X` in `A-Z0-9`).
 pub fn export_job_name(tag: &str) -> Option<String> {
-    let b = tag.as_bytes();
-    let shape = b.len() == 20
-        && b[..8].iter().all(u8::is_ascii_digit)
-        && b[8] == b'_'
-        && b[9..15].iter().all(u8::is_ascii_digit)
-        && b[15] == b'_'
-        && b[16..]
-            .iter()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
-    if !shape {
+    if !crate::run_tag::is_run_tag(tag) {
         return None;
     }
     let name = format!(

@@ -110,6 +110,25 @@ fn trim_start(mut s: &[u8]) -> &[u8] {
     s
 }
 
+/// Whether every byte is ASCII, eight bytes at a time including the last ones. (The standard
+/// library's check takes the bytes after its last 64-byte block one at a time, and a log line is
+/// usually shorter than two blocks: this check runs on every line, so it sets the parser's speed.)
+#[inline]
+pub fn is_ascii(s: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    let mut acc = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        acc |= u64::from_ne_bytes(word);
+    }
+    let rest = chunks.remainder();
+    let mut word = [0u8; 8];
+    word[..rest.len()].copy_from_slice(rest);
+    (acc | u64::from_ne_bytes(word)) & HIGH == 0
+}
+
 #[inline]
 fn trim_end(mut s: &[u8]) -> &[u8] {
     while let [rest @ .., b' ' | b'\t' | b'\r'] = s {
@@ -269,7 +288,7 @@ impl Normaliser {
             self.applied.add(Fix::CodeFence);
             return Normal::Skip;
         }
-        let ascii = text.is_ascii();
+        let ascii = is_ascii(text);
         let marks = memchr::memchr3(b'&', b'<', b'`', text).is_some() || has_emphasis(text);
         if ascii && !marks {
             if is_elision(t) {
@@ -442,7 +461,7 @@ impl Normaliser {
             self.applied.add(Fix::HtmlEscape);
             std::mem::swap(&mut self.a, &mut self.b);
             // `&#8220;` decodes to a typographic quote.
-            if !self.a.is_ascii() {
+            if !is_ascii(&self.a) {
                 self.unicode();
             }
         }
@@ -518,7 +537,7 @@ fn spaced_colon<'a>(applied: &mut Applied, buf: &'a mut Vec<u8>) -> Normal<'a> {
 
 /// The display width of a raw line in characters (UTF-8 continuation bytes do not count).
 pub fn width(raw: &[u8]) -> usize {
-    if raw.is_ascii() {
+    if is_ascii(raw) {
         return raw.len();
     }
     raw.iter().filter(|b| (**b & 0xC0) != 0x80).count()
@@ -527,6 +546,20 @@ pub fn width(raw: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_at_a_time_ascii_check_agrees_with_the_standard_one() {
+        for len in 0..40 {
+            let plain = vec![b'a'; len];
+            assert!(is_ascii(&plain), "{len}");
+            for at in 0..len {
+                let mut high = plain.clone();
+                high[at] = 0xC3;
+                assert!(!is_ascii(&high), "{len} {at}");
+                assert_eq!(is_ascii(&high), high.is_ascii());
+            }
+        }
+    }
 
     fn norm(line: &str) -> (String, Vec<Fix>) {
         let mut n = Normaliser::default();

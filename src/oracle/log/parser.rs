@@ -874,6 +874,10 @@ impl Parser {
 /// console's 80 columns count some of the indentation (what the console showed), not what a
 /// blog or mail added afterwards, and which part is which is unknown.
 fn console_wide(body: &[u8], t: &[u8]) -> bool {
+    // A character is at least one byte: a shorter line cannot fill the console (most lines).
+    if t.len() < CONSOLE_WIDTH {
+        return false;
+    }
     let (b, w) = (normalise::width(body), normalise::width(t));
     b > 0 && b <= CONSOLE_WIDTH && CONSOLE_WIDTH <= w
 }

@@ -60,7 +60,8 @@ impl ProgressDisplay {
                     HumanBytes(progress.bytes)
                 ));
             }
-            None => eprintln!("expdp: {text}"),
+            // Off a terminal the copy is the client log's (and stderr's only with -v).
+            None => crate::primitives::console::detail(&format!("expdp: {text}")),
         }
     }
 
@@ -70,6 +71,16 @@ impl ProgressDisplay {
         match &self.bar {
             Some(bar) => bar.println(text),
             None => eprintln!("{text}"),
+        }
+    }
+
+    /// Says a detail (the command being run): above the live line, or on stderr with `-v`.
+    pub fn detail(&self, text: &str) {
+        tracing::info!(target: "bizscript::expdp", "{text}");
+        match &self.bar {
+            Some(bar) if crate::primitives::console::verbose() > 0 => bar.println(text),
+            Some(_) => {}
+            None => crate::primitives::console::detail(text),
         }
     }
 

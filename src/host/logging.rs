@@ -177,7 +177,8 @@ pub fn init(
                     .with_filter(
                         Targets::new()
                             .with_target("bizscript", LevelFilter::DEBUG)
-                            .with_target("script", LevelFilter::DEBUG),
+                            .with_target("script", LevelFilter::DEBUG)
+                            .with_target("console", LevelFilter::DEBUG),
                     ),
             )
         }

@@ -47,6 +47,7 @@ struct Settings {
     verbose: u8,
     quiet: u8,
     color: bool,
+    choice: ColorChoice,
 }
 
 static SETTINGS: OnceLock<Settings> = OnceLock::new();
@@ -81,7 +82,7 @@ pub fn decide_color(
 /// stderr is kept for the final line.
 pub fn configure(verbose: u8, quiet: u8, color: ColorChoice) {
     let env = |name: &str| std::env::var(name).ok();
-    let color = quiet == 0
+    let colour = quiet == 0
         && decide_color(
             color,
             env("NO_COLOR").as_deref(),
@@ -91,7 +92,14 @@ pub fn configure(verbose: u8, quiet: u8, color: ColorChoice) {
     let _ = SETTINGS.set(Settings {
         verbose,
         quiet,
-        color,
+        color: colour,
+        choice: color,
+    });
+    // Whatever writes through anstream (clap, the REPL) follows the same decision.
+    anstream::ColorChoice::write_global(match color {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
     });
     if quiet > 0 {
         silence_stderr(quiet == 1);
@@ -122,6 +130,7 @@ fn settings() -> Settings {
         verbose: 0,
         quiet: 0,
         color: false,
+        choice: ColorChoice::Auto,
     })
 }
 
@@ -135,9 +144,22 @@ pub fn quiet() -> u8 {
     settings().quiet
 }
 
-/// Whether escape codes may go to stderr.
+/// Whether escape codes may go to stderr (tracing, diagnostics, step lines).
 pub fn color() -> bool {
     settings().color
+}
+
+/// Whether escape codes may go to stdout (the REPL's results): the same rules, stdout's terminal.
+pub fn color_for_stdout() -> bool {
+    let s = settings();
+    let env = |name: &str| std::env::var(name).ok();
+    s.quiet == 0
+        && decide_color(
+            s.choice,
+            env("NO_COLOR").as_deref(),
+            env("CLICOLOR_FORCE").as_deref(),
+            std::io::stdout().is_terminal(),
+        )
 }
 
 fn clear_spinner() {
@@ -176,7 +198,9 @@ pub fn line(text: &str) {
 
 /// A detail: on stderr only with `-v`, always in the run log.
 pub fn detail(text: &str) {
-    tracing::debug!(target: "bizscript::console", "{text}");
+    // Target `console`: the log file keeps it; the stderr layer (bizscript targets) does not
+    // print it a second time at -vv.
+    tracing::debug!(target: "console", "{text}");
     let s = settings();
     if s.verbose > 0 && s.quiet == 0 {
         clear_spinner();

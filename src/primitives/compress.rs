@@ -402,6 +402,8 @@ struct Display {
 
 impl Display {
     fn new(interactive: bool) -> Self {
+        // The bar replaces the live line of the step the script announced.
+        let _ = crate::primitives::console::take_announcement();
         let bar = interactive.then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template(

@@ -18,6 +18,8 @@ pub struct ProgressDisplay {
 impl ProgressDisplay {
     /// A bar when `interactive`, plain lines otherwise.
     pub fn new(interactive: bool, job: &str) -> Self {
+        // The live line replaces the one of the step the script announced.
+        let _ = crate::primitives::console::take_announcement();
         let bar = interactive.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(

@@ -563,7 +563,9 @@ fn compress_while(dump: &Path, meddle: impl FnOnce()) -> (Option<i32>, String) {
         ),
     )
     .unwrap();
+    // -v: progress from the first tenth, the moment this test meddles at.
     let mut child = Command::new(env!("CARGO_BIN_EXE_bizscript"))
+        .arg("-v")
         .arg("run")
         .arg(&script)
         .stdout(Stdio::piped())

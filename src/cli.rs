@@ -168,6 +168,7 @@ pub fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let verbose = cli.verbose > 0;
     match cli.command {
         Command::Run {
             script,
@@ -187,6 +188,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                 simulate,
                 report,
                 assume_yes: yes,
+                verbose,
             };
             Ok(run(&options, cancel)?)
         }
@@ -218,6 +220,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             match name.as_deref() {
                 None => print!("{}", docs::render_all()),
                 Some("site-scripts") => print!("{}", docs::SITE_SCRIPTS_GUIDE),
+                Some("report-schema") => print!("{}", crate::host::report::REPORT_SCHEMA),
                 Some(name) if docs::render_procedure(name).is_some() => {
                     print!("{}", docs::render_procedure(name).unwrap_or_default())
                 }

@@ -221,6 +221,77 @@ pub fn write_report(path: &Path, report: &Value) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn facts() -> RunFacts {
+        RunFacts {
+            procedure: "site".into(),
+            database: Some("//db/PROD".into()),
+            schema: Some("BIZAGI".into()),
+            started: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn every_path_gets_the_same_top_level_keys() {
+        let schema: Value = serde_json::from_str(REPORT_SCHEMA).unwrap();
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let failure = HostFailure {
+            code: "BZ-X".into(),
+            message: "m".into(),
+            hint: Some("h".into()),
+        };
+        for (report, code, host) in [
+            (Value::Null, 0, None),
+            (
+                serde_json::json!({ "verdict": "ok", "steps": "odd" }),
+                1,
+                Some(&failure),
+            ),
+            (
+                serde_json::json!({ "failure": { "step": "s", "reason": ["a", { "text": "b" }], "fix": "f" } }),
+                1,
+                None,
+            ),
+            (serde_json::json!([1, 2]), 3, None),
+        ] {
+            let out = finalize(report, &facts(), code, host);
+            for key in &required {
+                assert!(out.get(*key).is_some(), "{key} missing in {out}");
+            }
+            assert_eq!(out["format_version"], FORMAT_VERSION);
+            assert_eq!(out["exit_code"], code);
+            assert!(out["steps"].is_array());
+            assert!(!out.to_string().contains("#{"));
+        }
+    }
+
+    #[test]
+    fn failures_become_plain_sentences() {
+        let out = finalize(
+            serde_json::json!({ "verdict": "failed", "failure": { "step": "s", "reason": ["a", { "text": "b" }], "fix": "f" } }),
+            &facts(),
+            1,
+            None,
+        );
+        assert_eq!(out["failure"]["message"], "a; b");
+        assert_eq!(out["failure"]["hint"], "f");
+        assert_eq!(out["failure"]["code"], "BZ-FAILED");
+        assert_eq!(out["verdict"], "failed");
+        // The verdict is the exit code's; the script's own is kept.
+        let out = finalize(serde_json::json!({ "verdict": "ok" }), &facts(), 1, None);
+        assert_eq!(out["verdict"], "failed");
+        assert_eq!(out["script_verdict"], "ok");
+        assert_eq!(out["failure"]["code"], "BZ-FAILED");
+        let out = finalize(serde_json::json!({ "verdict": "ok" }), &facts(), 0, None);
+        assert!(out["failure"].is_null());
+        assert_eq!(out["procedure"], "site");
+        assert_eq!(out["database"], "//db/PROD");
+    }
+
     #[test]
     fn secrets_never_reach_the_report() {
         let mut map = rhai::Map::new();

@@ -525,6 +525,23 @@ fn site_scripts_and_compile_errors_report_in_the_one_shape() {
         assert_valid(&schema, &json, name);
         assert_eq!(json["procedure"], name.trim_end_matches(".rhai"));
     }
+    // A site script's own error shows where it stands (the excerpt), then one final line.
+    let out = bizscript()
+        .arg("run")
+        .arg(dir.path().join("thrown.rhai"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("thrown.rhai:1"), "{stderr}");
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    assert_eq!(
+        last, "thrown: failed (SITE-X): the share is full",
+        "{stderr}"
+    );
     let json = read_report(&dir.path().join("thrown.rhai.json"));
     assert_eq!(json["failure"]["code"], "SITE-X");
     assert_eq!(json["failure"]["hint"], "free space");

@@ -289,6 +289,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
             findings.len()
         );
         eprintln!("bizscript: {message}");
+        crate::primitives::console::hold_final(&format!("bizscript: {message}"));
         write_failure_report(options, &facts, ExitStatus::Usage, "BZ-CHECK", &message);
         return Ok(ExitStatus::Usage);
     }
@@ -314,6 +315,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
         Ok(ast) => ast,
         Err(diagnostic) => {
             eprintln!("{}", diagnostic.render(Style::for_stderr()));
+            crate::primitives::console::hold_final(&format!("bizscript: {}", diagnostic.message()));
             write_failure_report(
                 options,
                 &facts,
@@ -447,10 +449,14 @@ fn conclude(
             } else {
                 ExitStatus::Failure
             };
+            // Under -q the final line (the error), not the last line said before it, is what
+            // remains; under -qq nothing (console::line).
             if quiet_frames {
                 print_failure(&facts.procedure, &failure, status);
             } else {
-                eprintln!("{rendered}");
+                if crate::primitives::console::quiet() == 0 {
+                    eprintln!("{rendered}");
+                }
                 print_final_line(&facts.procedure, &failure, status);
             }
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
@@ -463,6 +469,7 @@ fn conclude(
         }
         Evaluation::Interrupted => {
             eprintln!("bizscript: interrupted");
+            crate::primitives::console::hold_final("bizscript: interrupted");
             host_failure = Some(HostFailure {
                 code: "BZ-INTERRUPTED".into(),
                 message: "interrupted by Ctrl-C or SIGTERM".into(),
@@ -530,7 +537,7 @@ fn conclude(
 /// (the fix), then the final verdict line; no script frames (`-v` shows them).
 fn print_failure(procedure: &str, failure: &HostFailure, status: ExitStatus) {
     if let Some(hint) = failure.hint.as_deref().filter(|h| !h.is_empty()) {
-        eprintln!("what to do: {hint}");
+        crate::primitives::console::line(&format!("what to do: {hint}"));
     }
     print_final_line(procedure, failure, status);
 }
@@ -542,8 +549,8 @@ fn print_final_line(procedure: &str, failure: &HostFailure, status: ExitStatus) 
     } else {
         ""
     };
-    eprintln!(
+    crate::primitives::console::line(&format!(
         "{procedure}: failed ({}): {}{nothing}",
         failure.code, failure.message
-    );
+    ));
 }

@@ -457,13 +457,20 @@ fn an_interrupted_slow_export_reports_in_the_one_shape() {
         .env("NO_COLOR", "1")
         .env_remove("BIZSCRIPT_PASSWORD")
         .current_dir(dir.path())
-        .args(["run", "bizagi_export.rhai", "--simulate=slow", "--report"])
+        .args([
+            "-v",
+            "run",
+            "bizagi_export.rhai",
+            "--simulate=slow",
+            "--report",
+        ])
         .arg(&report)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // (-v: the copied expdp console, which names the job starting, is on stderr only with -v.)
     let mut lines = std::io::BufRead::lines(std::io::BufReader::new(run.stderr.take().unwrap()));
     let started = lines
         .by_ref()

@@ -156,6 +156,10 @@ fn quiet_shows_the_error_that_ended_a_site_script_not_the_line_before_it() {
     );
     assert_eq!(quieter.status, Some(2));
     assert_eq!(quieter.stderr, "");
+    // A command line clap refuses: the exit code only, too.
+    let refused = run(&["-qq", "run", "bizagi_export.rhai", "--simulate=okk"]);
+    assert_eq!(refused.status, Some(2));
+    assert_eq!(refused.stderr, "");
 }
 
 #[test]

@@ -392,7 +392,8 @@ fn say_report(r: &ArchiveReport) {
 const QUIET_START: Duration = Duration::from_secs(3);
 
 /// Progress on stderr: a bar on a terminal; otherwise a plain line at most every 10%, and only
-/// once the work has run for [`QUIET_START`] (a small dump printed ten lines for half a second).
+/// once the work has run for [`QUIET_START`] (a small dump printed ten lines for half a second),
+/// or from the start with `-v`.
 struct Display {
     bar: Option<ProgressBar>,
     phase: Option<Phase>,
@@ -439,7 +440,9 @@ impl Display {
             Some(bar) => bar.set_position(p.done),
             None => {
                 let tenth = (p.done * 10).checked_div(p.total).unwrap_or(10);
-                let long = self.started.elapsed() >= QUIET_START;
+                // -v shows it from the start, like the other details.
+                let long = self.started.elapsed() >= QUIET_START
+                    || crate::primitives::console::verbose() > 0;
                 if tenth > self.last_tenth && long && crate::primitives::console::quiet() == 0 {
                     self.last_tenth = tenth;
                     eprintln!(

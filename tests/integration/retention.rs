@@ -563,7 +563,9 @@ fn compress_while(dump: &Path, meddle: impl FnOnce()) -> (Option<i32>, String) {
         ),
     )
     .unwrap();
+    // -v: progress lines from the start (without it they wait for work over a few seconds).
     let mut child = Command::new(env!("CARGO_BIN_EXE_bizscript"))
+        .arg("-v")
         .arg("run")
         .arg(&script)
         .stdout(Stdio::piped())

@@ -239,7 +239,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                 let source = ScriptSource::load(&path)?;
                 let findings = check_script(&source);
                 if findings.is_empty() {
-                    eprintln!("{}: ok", source.id);
+                    console::line(&format!("{}: ok", source.id));
                 } else {
                     // A script that does not compile or calls what does not exist is a usage
                     // error, as for `run`.
@@ -247,7 +247,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                     for finding in &findings {
                         eprintln!("{}", finding.rendered);
                     }
-                    eprintln!("{}: {} problem(s)", source.id, findings.len());
+                    console::line(&format!("{}: {} problem(s)", source.id, findings.len()));
                 }
             }
             Ok(worst)
@@ -255,7 +255,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Doc { name, definitions } => {
             if let Some(dir) = definitions {
                 docs::write_definitions(&dir)?;
-                eprintln!("definitions written to {}", dir.display());
+                console::line(&format!("definitions written to {}", dir.display()));
                 return Ok(ExitStatus::Success);
             }
             match name.as_deref() {

@@ -322,3 +322,54 @@ fn identity_and_compatible_on_19c_and_21c() {
     );
     assert_eq!(one(&sim, "SELECT version FROM v$instance;"), "21.0.0.0.0");
 }
+
+#[test]
+fn ctrl_c_during_a_slow_import_then_kill_job_leaves_no_job() {
+    let source = Sim::new("ok");
+    assert_eq!(source.expdp(EXPORT).status.code(), Some(0));
+    let sim = Sim::new("slow");
+    std::fs::copy(
+        source.backup_dir().join("bizagi.dmp"),
+        sim.backup_dir().join("bizagi.dmp"),
+    )
+    .unwrap();
+    let mut child = sim
+        .cmd("impdp")
+        .args([
+            "bizagiadmon/pw",
+            "directory=BizAgiBackupPath",
+            "dumpfile=bizagi.dmp",
+            "remap_schema=bizagi:bzv_slow",
+            "job_name=imp_slow",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let jobs = "SELECT job_name || '|' || operation || '|' || state FROM dba_datapump_jobs;";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while one(&sim, jobs) != "IMP_SLOW|IMPORT|EXECUTING" {
+        assert!(std::time::Instant::now() < deadline, "the job never showed up");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"KILL_JOB\nyes\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Import> "), "{text}");
+    assert_eq!(one(&sim, jobs), "");
+    assert_eq!(
+        one(&sim, "SELECT COUNT(*) FROM dba_tables WHERE table_name = 'IMP_SLOW';"),
+        "0"
+    );
+}

@@ -28,7 +28,10 @@ fn checksummed(scenario: &str) -> Sim {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("Export: Release 21.0.0.0.0 - Production on "));
-    assert!(text.contains("Generating checksums for dump file set"), "{text}");
+    assert!(
+        text.contains("Generating checksums for dump file set"),
+        "{text}"
+    );
     sim
 }
 
@@ -46,7 +49,10 @@ fn verify_only_passes_on_a_sound_set_and_finds_a_flipped_byte() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("Verifying dump file checksums"), "{out}");
     assert!(out.contains("dump file set is consistent"), "{out}");
-    assert!(!out.contains(". . imported"), "VERIFY_ONLY imports nothing: {out}");
+    assert!(
+        !out.contains(". . imported"),
+        "VERIFY_ONLY imports nothing: {out}"
+    );
 
     let dump = sim.backup_dir().join("bizagi.dmp");
     let mut bytes = std::fs::read(&dump).unwrap();
@@ -55,7 +61,10 @@ fn verify_only_passes_on_a_sound_set_and_finds_a_flipped_byte() {
     std::fs::write(&dump, bytes).unwrap();
     let (out, code) = impdp(&sim, &["verify_only=yes"]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("ORA-39412: checksum error in dump file \""), "{out}");
+    assert!(
+        out.contains("ORA-39412: checksum error in dump file \""),
+        "{out}"
+    );
     assert!(!out.contains("dump file set is consistent"), "{out}");
     // VERIFY_CHECKSUM=YES on a real import refuses the set too, before importing anything.
     let (out, code) = impdp(&sim, &["verify_checksum=yes", "remap_schema=bizagi:bzv_1"]);
@@ -73,7 +82,10 @@ fn corrupt_dump_scenario_fails_verify_only_and_skips_a_table_on_import() {
     assert!(out.contains("ORA-39412"), "{out}");
     let (out, code) = impdp(&sim, &["remap_schema=bizagi:bzv_1"]);
     assert_eq!(code, Some(5), "{out}");
-    assert!(out.contains("ORA-31693: Table data object \"BZV_1\"."), "{out}");
+    assert!(
+        out.contains("ORA-31693: Table data object \"BZV_1\"."),
+        "{out}"
+    );
     assert!(out.contains("ORA-39840"), "{out}");
 }
 
@@ -92,7 +104,10 @@ fn verify_only_without_checksums_and_on_a_19c_client() {
     let sim = Sim::new("ok");
     let (out, code) = impdp(&sim, &["verify_only=yes"]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("LRM-00101: unknown parameter name 'verify_only'"), "{out}");
+    assert!(
+        out.contains("LRM-00101: unknown parameter name 'verify_only'"),
+        "{out}"
+    );
 }
 
 /// Row counts from an export log: (table, rows).
@@ -130,7 +145,10 @@ fn count_star_after_an_import_matches_the_export_log() {
         assert_eq!(got, n.to_string(), "{table}");
     }
     // A table that is not there is ORA-00942.
-    let (out, _) = sim.sql("system/pw", "SELECT COUNT(*) FROM \"BIZAGI_RESTORE\".\"NOPE\";");
+    let (out, _) = sim.sql(
+        "system/pw",
+        "SELECT COUNT(*) FROM \"BIZAGI_RESTORE\".\"NOPE\";",
+    );
     assert!(out.contains("ORA-00942"), "{out}");
 }
 
@@ -141,29 +159,47 @@ fn drop_user_cascade_removes_the_schema() {
     let (out, code) = impdp(&sim, &["remap_schema=bizagi:bzv_20261202"]);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_users WHERE username = 'BZV_20261202';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_users WHERE username = 'BZV_20261202';"
+        ),
         "1"
     );
     let (out, _) = sim.sql("system/pw", "DROP USER bzv_20261202;");
-    assert!(out.contains("ORA-01922: CASCADE must be specified to drop 'BZV_20261202'"), "{out}");
+    assert!(
+        out.contains("ORA-01922: CASCADE must be specified to drop 'BZV_20261202'"),
+        "{out}"
+    );
     let (out, code) = sim.run_sql("system/pw", "DROP USER bzv_20261202 CASCADE;");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("User dropped."), "{out}");
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_users WHERE username = 'BZV_20261202';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_users WHERE username = 'BZV_20261202';"
+        ),
         "0"
     );
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_objects WHERE owner = 'BZV_20261202';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_objects WHERE owner = 'BZV_20261202';"
+        ),
         "0"
     );
     // The source schema is untouched.
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_tables WHERE owner = 'BIZAGI';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_tables WHERE owner = 'BIZAGI';"
+        ),
         "37"
     );
     let (out, _) = sim.sql("system/pw", "DROP USER bzv_20261202 CASCADE;");
-    assert!(out.contains("ORA-01918: user 'BZV_20261202' does not exist"), "{out}");
+    assert!(
+        out.contains("ORA-01918: user 'BZV_20261202' does not exist"),
+        "{out}"
+    );
     let (out, _) = sim.sql("system/pw", "DROP USER system CASCADE;");
     assert!(out.contains("ORA-01940"), "{out}");
 }
@@ -192,7 +228,10 @@ fn imported_code_has_one_invalid_view_until_the_schema_is_recompiled() {
     let invalid = "SELECT object_type || ' ' || object_name FROM dba_objects WHERE owner = 'BIZAGI_RESTORE' AND status = 'INVALID';";
     assert_eq!(one(&sim, invalid), "VIEW VW_OPEN_CASES");
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_objects WHERE owner = 'BIZAGI' AND status = 'INVALID';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_objects WHERE owner = 'BIZAGI' AND status = 'INVALID';"
+        ),
         "0"
     );
     let (out, code) = sim.run_sql(
@@ -200,7 +239,10 @@ fn imported_code_has_one_invalid_view_until_the_schema_is_recompiled() {
         "BEGIN\n  DBMS_UTILITY.COMPILE_SCHEMA(schema => 'BIZAGI_RESTORE', compile_all => FALSE);\nEND;\n/",
     );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("PL/SQL procedure successfully completed."), "{out}");
+    assert!(
+        out.contains("PL/SQL procedure successfully completed."),
+        "{out}"
+    );
     assert_eq!(one(&sim, invalid), "");
     // An unknown package is refused, not accepted silently.
     let (out, _) = sim.sql("system/pw", "BEGIN dbms_nothing.run('X'); END;\n/");
@@ -219,10 +261,16 @@ fn warnings_leaves_an_invalid_procedure_after_recompilation() {
     .unwrap();
     let (out, code) = impdp(&sim, &["remap_schema=bizagi:bzv_w"]);
     assert_eq!(code, Some(5), "{out}");
-    let (out, code) = sim.run_sql("system/pw", "BEGIN UTL_RECOMP.RECOMP_SERIAL('BZV_W'); END;\n/");
+    let (out, code) = sim.run_sql(
+        "system/pw",
+        "BEGIN UTL_RECOMP.RECOMP_SERIAL('BZV_W'); END;\n/",
+    );
     assert_eq!(code, 0, "{out}");
     assert_eq!(
-        one(&sim, "SELECT object_name FROM dba_objects WHERE owner = 'BZV_W' AND status = 'INVALID';"),
+        one(
+            &sim,
+            "SELECT object_name FROM dba_objects WHERE owner = 'BZV_W' AND status = 'INVALID';"
+        ),
         "SP_PURGE_LOGS"
     );
 }
@@ -265,7 +313,10 @@ fn dba_resumable_shows_the_suspended_import() {
     assert_eq!(parts.len(), 3, "{seen}");
     assert!(parts[0].starts_with("BIZAGIADMON."), "{seen}");
     assert_eq!(parts[1], "SUSPENDED");
-    assert!(parts[2].starts_with("ORA-01653: unable to extend table BZV_T."), "{seen}");
+    assert!(
+        parts[2].starts_with("ORA-01653: unable to extend table BZV_T."),
+        "{seen}"
+    );
     assert!(parts[2].ends_with("in tablespace USERS"), "{seen}");
     // Once the job is over there is no suspended statement, and the skipped table is empty.
     assert_eq!(one(&sim, query), "");
@@ -276,7 +327,10 @@ fn dba_resumable_shows_the_suspended_import() {
         .unwrap()
         .to_string();
     assert_eq!(
-        one(&sim, &format!("SELECT COUNT(*) FROM \"BZV_T\".\"{skipped}\";")),
+        one(
+            &sim,
+            &format!("SELECT COUNT(*) FROM \"BZV_T\".\"{skipped}\";")
+        ),
         "0"
     );
 }
@@ -287,37 +341,61 @@ fn restore_scenarios() {
     let (out, _) = sim.sql("bizagiadmon/pw", "SELECT 1 FROM dual;");
     assert!(out.contains("ORA-01017"), "{out}");
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_users WHERE username = 'BIZAGIADMON';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_users WHERE username = 'BIZAGIADMON';"
+        ),
         "0"
     );
 
     let sim = Sim::new("charset_incompatible");
     assert_eq!(
-        one(&sim, "SELECT value FROM nls_database_parameters WHERE parameter = 'NLS_CHARACTERSET';"),
+        one(
+            &sim,
+            "SELECT value FROM nls_database_parameters WHERE parameter = 'NLS_CHARACTERSET';"
+        ),
         "US7ASCII"
     );
 
     let sim = Sim::new("schema_exists");
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_tables WHERE owner = 'BIZAGI_RESTORE';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_tables WHERE owner = 'BIZAGI_RESTORE';"
+        ),
         "37"
     );
-    assert!(one(&sim, "SELECT COUNT(*) FROM dba_objects WHERE owner = 'BIZAGI_RESTORE';")
+    assert!(
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_objects WHERE owner = 'BIZAGI_RESTORE';"
+        )
         .parse::<u32>()
-        .unwrap() > 37);
+        .unwrap()
+            > 37
+    );
 }
 
 #[test]
 fn identity_and_compatible_on_19c_and_21c() {
     let sim = Sim::new("ok");
-    assert_eq!(one(&sim, "SELECT value FROM v$parameter WHERE name = 'compatible';"), "19.0.0");
+    assert_eq!(
+        one(
+            &sim,
+            "SELECT value FROM v$parameter WHERE name = 'compatible';"
+        ),
+        "19.0.0"
+    );
     assert_eq!(
         one(&sim, "SELECT platform_name FROM v$database;"),
         "Linux x86 64-bit"
     );
     let sim = Sim::with_args("ok", &["--db-version", "21"]);
     assert_eq!(
-        one(&sim, "SELECT property_value FROM database_properties WHERE property_name = 'COMPATIBLE';"),
+        one(
+            &sim,
+            "SELECT property_value FROM database_properties WHERE property_name = 'COMPATIBLE';"
+        ),
         "21.0.0"
     );
     assert_eq!(one(&sim, "SELECT version FROM v$instance;"), "21.0.0.0.0");
@@ -349,7 +427,10 @@ fn ctrl_c_during_a_slow_import_then_kill_job_leaves_no_job() {
     let jobs = "SELECT job_name || '|' || operation || '|' || state FROM dba_datapump_jobs;";
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while one(&sim, jobs) != "IMP_SLOW|IMPORT|EXECUTING" {
-        assert!(std::time::Instant::now() < deadline, "the job never showed up");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never showed up"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let status = std::process::Command::new("kill")
@@ -369,7 +450,10 @@ fn ctrl_c_during_a_slow_import_then_kill_job_leaves_no_job() {
     assert!(text.contains("Import> "), "{text}");
     assert_eq!(one(&sim, jobs), "");
     assert_eq!(
-        one(&sim, "SELECT COUNT(*) FROM dba_tables WHERE table_name = 'IMP_SLOW';"),
+        one(
+            &sim,
+            "SELECT COUNT(*) FROM dba_tables WHERE table_name = 'IMP_SLOW';"
+        ),
         "0"
     );
 }

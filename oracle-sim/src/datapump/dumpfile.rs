@@ -61,7 +61,11 @@ pub fn digest(bytes: &[u8]) -> String {
 /// none, `Err(file)` naming the first file of the set that does not match (the whole set is
 /// read in order; the simulator cannot tell which file holds the damage, so it names the last
 /// file read).
-pub fn verify(manifest: &Manifest, paths: &[std::path::PathBuf], shown: &[String]) -> Result<bool, String> {
+pub fn verify(
+    manifest: &Manifest,
+    paths: &[std::path::PathBuf],
+    shown: &[String],
+) -> Result<bool, String> {
     let Some(expected) = &manifest.checksum else {
         return Ok(false);
     };

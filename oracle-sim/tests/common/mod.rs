@@ -79,9 +79,7 @@ impl Sim {
 
     /// Like [`Sim::sql`] but with FEEDBACK on, so that "User dropped." and the like show.
     pub fn run_sql(&self, user: &str, statements: &str) -> (String, i32) {
-        let script = format!(
-            "CONNECT {user}\nSET PAGESIZE 0 HEADING OFF\n{statements}\nEXIT\n"
-        );
+        let script = format!("CONNECT {user}\nSET PAGESIZE 0 HEADING OFF\n{statements}\nEXIT\n");
         let out = self.run("sqlplus", &["-S", "-L", "/nolog"], &script);
         (stdout(&out), out.status.code().unwrap_or(-1))
     }

@@ -144,6 +144,14 @@ fn count_star_after_an_import_matches_the_export_log() {
         );
         assert_eq!(got, n.to_string(), "{table}");
     }
+    let (table, n) = &counts[0];
+    assert_eq!(
+        one(
+            &sim,
+            &format!("SELECT TO_CHAR(COUNT(*)) FROM bizagi_restore.{table};")
+        ),
+        n.to_string()
+    );
     // A table that is not there is ORA-00942.
     let (out, _) = sim.sql(
         "system/pw",

@@ -7,6 +7,7 @@ pub mod connect_identity;
 pub mod connection;
 pub mod database_identity;
 pub mod datapump_values;
+pub mod directory;
 pub mod exit_code;
 pub mod export_options;
 pub mod export_progress;

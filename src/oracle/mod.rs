@@ -13,6 +13,7 @@ pub mod export_options;
 pub mod export_progress;
 pub mod identifier;
 pub mod job_name;
+pub mod jobs;
 pub mod log;
 pub mod message_language;
 pub mod nls_lang;

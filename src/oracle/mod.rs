@@ -1,5 +1,5 @@
 //! The Oracle knowledge bizscript rests on, as pure functions over text and data: no processes,
-//! no Rhai. Sources: `../shared/reference/oracle-facts.md`.
+//! no Rhai. Sources: `docs/oracle.md`.
 
 pub mod charset;
 pub mod client_banner;

@@ -110,7 +110,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     );
 }
 
-/// Reads the database's release and compares the client's with it (oracle-facts §8.3: a client
+/// Reads the database's release and compares the client's with it (docs/oracle.md §8.3: a client
 /// newer than the database fails with UDE-00018).
 fn check_database_release(
     ctx: &HostCtx,

@@ -3,6 +3,7 @@
 
 pub mod charset;
 pub mod client_banner;
+pub mod client_charset;
 pub mod connect_identity;
 pub mod connection;
 pub mod database_identity;

@@ -4,6 +4,7 @@
 pub mod charset;
 pub mod client_banner;
 pub mod client_charset;
+pub mod client_health;
 pub mod connect_identity;
 pub mod connection;
 pub mod database_identity;

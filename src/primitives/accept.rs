@@ -28,7 +28,7 @@ print(`last month: ${old.verdict}`);"#,
 /// Registers `accept`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&ACCEPT, &["result: Dynamic", "reason: &str", "Dynamic"]).register_into_engine(
+    registration(&ACCEPT).register_into_engine(
         engine,
         move |result: Dynamic, reason: &str| -> Result<Dynamic, Box<EvalAltResult>> {
             accept(&c, result, reason)

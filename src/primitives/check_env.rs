@@ -82,7 +82,7 @@ pub struct EnvReport {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&CHECK_ENV, &["Map"]).register_into_engine(
+    registration(&CHECK_ENV).register_into_engine(
         engine,
         move || -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&c, "check_env: inspecting the Oracle client");
@@ -92,7 +92,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         },
     );
     let c = Arc::clone(ctx);
-    registration(&CHECK_ENV, &["db: Oracle", "Map"]).register_into_engine(
+    registration(&CHECK_ENV).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(

@@ -15,7 +15,7 @@ pub const SAY: PrimitiveDoc = PrimitiveDoc {
 
 /// Registers `say`.
 pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
-    registration(&SAY, &["text: &str", "()"]).register_into_engine(engine, |text: &str| {
+    registration(&SAY).register_into_engine(engine, |text: &str| {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{text}");
         tracing::info!(target: "script", "{text}");

@@ -43,7 +43,7 @@ pub struct IdentityReport {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let ctx = Arc::clone(ctx);
-    registration(&DATABASE_IDENTITY, &["db: Oracle", "Map"]).register_into_engine(
+    registration(&DATABASE_IDENTITY).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&ctx, "database_identity: asking the database who it is");

@@ -75,7 +75,7 @@ pub struct Cleanup {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&DATAPUMP_JOBS, &["db: Oracle", "Array"]).register_into_engine(
+    registration(&DATAPUMP_JOBS).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&c, "datapump_jobs: reading dba_datapump_jobs");
@@ -89,18 +89,14 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         },
     );
     let c = Arc::clone(ctx);
-    registration(
-        &CLEANUP_JOB,
-        &["db: Oracle", "owner: &str", "job: &str", "Map"],
-    )
-    .register_into_engine(
+    registration(&CLEANUP_JOB).register_into_engine(
         engine,
         move |db: Oracle, owner: &str, job: &str| -> Result<Dynamic, Box<EvalAltResult>> {
             run_cleanup(&c, &db, name("owner", owner)?, name("job", job)?)
         },
     );
     let c = Arc::clone(ctx);
-    registration(&CLEANUP_JOB, &["db: Oracle", "job: Map", "Map"]).register_into_engine(
+    registration(&CLEANUP_JOB).register_into_engine(
         engine,
         move |db: Oracle, job: Map| -> Result<Dynamic, Box<EvalAltResult>> {
             let (owner, job) = listed_job(&job)?;

@@ -73,30 +73,16 @@ struct Request {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&ENSURE_DIRECTORY, &["db: Oracle", "name: &str", "Map"])
-        .register_into_engine(engine, move |db: Oracle, name: &str| {
-            run(&c, &db, name, None, Map::new())
-        });
-    let c = Arc::clone(ctx);
-    registration(
-        &ENSURE_DIRECTORY,
-        &["db: Oracle", "name: &str", "path: &str", "Map"],
-    )
-    .register_into_engine(engine, move |db: Oracle, name: &str, path: &str| {
-        run(&c, &db, name, Some(path), Map::new())
+    registration(&ENSURE_DIRECTORY).register_into_engine(engine, move |db: Oracle, name: &str| {
+        run(&c, &db, name, None, Map::new())
     });
     let c = Arc::clone(ctx);
-    registration(
-        &ENSURE_DIRECTORY,
-        &[
-            "db: Oracle",
-            "name: &str",
-            "path: &str",
-            "options: Map",
-            "Map",
-        ],
-    )
-    .register_into_engine(
+    registration(&ENSURE_DIRECTORY)
+        .register_into_engine(engine, move |db: Oracle, name: &str, path: &str| {
+            run(&c, &db, name, Some(path), Map::new())
+        });
+    let c = Arc::clone(ctx);
+    registration(&ENSURE_DIRECTORY).register_into_engine(
         engine,
         move |db: Oracle, name: &str, path: &str, options: Map| {
             run(&c, &db, name, Some(path), options)

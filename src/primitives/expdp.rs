@@ -103,7 +103,7 @@ pub fn register<Db>(
     Db: Clone + Send + Sync + 'static,
 {
     let ctx = ctx.clone();
-    registration(&EXPDP, &["db: Oracle", "opts: Map", "Map"]).register_into_engine(
+    registration(&EXPDP).register_into_engine(
         engine,
         move |db: Db, opts: Map| -> Result<Dynamic, Box<EvalAltResult>> {
             ctx.record("expdp", expdp(&ctx, connection(&db), &opts))

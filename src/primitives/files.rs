@@ -55,34 +55,28 @@ print(copy.sha256);"#,
 
 /// Registers the file operations.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
-    registration(&FILE_EXISTS, &["path: &str", "bool"])
-        .register_into_engine(engine, |path: &str| Path::new(path).exists());
+    registration(&FILE_EXISTS).register_into_engine(engine, |path: &str| Path::new(path).exists());
 
     let c = ctx.clone();
-    registration(&WRITE_JSON, &["path: &str", "value: Dynamic", "()"])
-        .register_into_engine(engine, move |path: &str, value: Dynamic| {
-            write_json(&c, path, &value)
-        });
-    let c = ctx.clone();
-    registration(
-        &WRITE_JSON,
-        &["path: &str", "value: Dynamic", "opts: Map", "()"],
-    )
-    .register_into_engine(engine, move |path: &str, value: Dynamic, opts: Map| {
-        write_json_with(&c, path, &value, &opts)
+    registration(&WRITE_JSON).register_into_engine(engine, move |path: &str, value: Dynamic| {
+        write_json(&c, path, &value)
     });
     let c = ctx.clone();
-    registration(&REMOVE_FILES, &["paths: Array", "opts: Map", "Map"])
+    registration(&WRITE_JSON)
+        .register_into_engine(engine, move |path: &str, value: Dynamic, opts: Map| {
+            write_json_with(&c, path, &value, &opts)
+        });
+    let c = ctx.clone();
+    registration(&REMOVE_FILES)
         .register_into_engine(engine, move |paths: rhai::Array, opts: Map| {
             remove_files(&c, paths, &opts)
         });
     let c = ctx.clone();
-    registration(&APPEND_LINE, &["path: &str", "line: &str", "()"])
-        .register_into_engine(engine, move |path: &str, line: &str| {
-            append_line(&c, path, line)
-        });
+    registration(&APPEND_LINE).register_into_engine(engine, move |path: &str, line: &str| {
+        append_line(&c, path, line)
+    });
     let c = ctx.clone();
-    registration(&COPY_FILE, &["source: &str", "destination: &str", "Map"]).register_into_engine(
+    registration(&COPY_FILE).register_into_engine(
         engine,
         move |source: &str, destination: &str| {
             c.record("copy_file", copy_file(&c, source, destination))

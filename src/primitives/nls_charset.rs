@@ -45,7 +45,7 @@ pub struct CharsetReport {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let ctx = Arc::clone(ctx);
-    registration(&NLS_CHARSET, &["db: Oracle", "Map"]).register_into_engine(
+    registration(&NLS_CHARSET).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&ctx, "nls_charset: reading the database character set");

@@ -39,10 +39,9 @@ const OPTIONS: &[&str] = &[
 /// Registers `prune_archives`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = ctx.clone();
-    registration(&PRUNE_ARCHIVES, &["folder: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, move |folder: &str, opts: Map| {
-            c.record("prune_archives", prune(&c, folder, &opts))
-        });
+    registration(&PRUNE_ARCHIVES).register_into_engine(engine, move |folder: &str, opts: Map| {
+        c.record("prune_archives", prune(&c, folder, &opts))
+    });
 }
 
 fn string_opt(opts: &Map, key: &str) -> Option<String> {

@@ -26,3 +26,4 @@ pub mod process;
 pub mod repl;
 pub mod run_tag;
 pub mod secret;
+pub mod server_path;

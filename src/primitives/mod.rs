@@ -42,6 +42,7 @@ pub mod lock;
 pub mod nls_charset;
 pub mod options;
 pub mod parse_log;
+pub mod paths;
 pub mod procedure_params;
 pub mod retention;
 pub mod run_info;
@@ -129,6 +130,10 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
             &files::REMOVE_FILES,
         ],
         register: files::register,
+    },
+    PrimitiveRow {
+        docs: &[&paths::PATH_PARENT, &paths::PATH_JOIN, &paths::FILE_NAME],
+        register: paths::register,
     },
     PrimitiveRow {
         docs: &[&retention::PRUNE_ARCHIVES],

@@ -8,8 +8,7 @@ use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::host::report::to_json;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
-use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -221,22 +220,6 @@ fn append_line(ctx: &HostCtx, path: &str, line: &str) -> Result<(), Box<EvalAltR
     writeln!(file, "{line}").map_err(|e| io_error("append to", path, &e))
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        hasher.update(&buffer[..n]);
-    }
-    Ok((total, base16ct::lower::encode_string(&hasher.finalize())))
-}
-
 fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<EvalAltResult>> {
     let src = Path::new(source);
     if !src.is_file() {
@@ -262,9 +245,10 @@ fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<
         map.insert("dry_run".into(), Dynamic::from(true));
         return Ok(map);
     }
-    let (bytes, sha) = sha256_of(src).map_err(|e| io_error("read", source, &e))?;
+    let (bytes, sha) = crate::fsutil::sha256_file(src).map_err(|e| io_error("read", source, &e))?;
     if dest.exists() {
-        let (_, existing) = sha256_of(&dest).map_err(|e| io_error("read", &shown, &e))?;
+        let (_, existing) =
+            crate::fsutil::sha256_file(&dest).map_err(|e| io_error("read", &shown, &e))?;
         if existing != sha {
             return Err(script_error(
                 "BZ-FILE-EXISTS",
@@ -285,7 +269,8 @@ fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<
             .map_err(|e| io_error("write", &shown, &e))?;
         temp.persist(&dest)
             .map_err(|e| io_error("rename into", &shown, &e.error))?;
-        let (_, copied) = sha256_of(&dest).map_err(|e| io_error("read back", &shown, &e))?;
+        let (_, copied) =
+            crate::fsutil::sha256_file(&dest).map_err(|e| io_error("read back", &shown, &e))?;
         if copied != sha {
             let _ = std::fs::remove_file(&dest);
             return Err(script_error(

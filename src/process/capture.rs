@@ -134,10 +134,9 @@ pub fn resolve_tool(
             }
         }
     }
-    std::env::split_paths(path_var?)
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(|d| d.join(&name))
-        .find(|candidate| candidate.is_file())
+    crate::fsutil::executables_on_path(tool, path_var?)
+        .into_iter()
+        .next()
 }
 
 /// Runs the invocation to completion. `cancel` stops it early.

@@ -12,13 +12,12 @@ use super::errors::{misuse, script_error};
 use super::sqlplus::{run_sql, sql_error};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::host::context::{Answer, HostCtx};
 use crate::oracle::identifier::{Identifier, NameLimit};
 use crate::oracle::sqlplus_output::{Row, SqlplusError};
 use crate::oracle::sqlplus_script::SqlplusScript;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
-use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 pub const DATAPUMP_JOBS: PrimitiveDoc = PrimitiveDoc {
@@ -236,32 +235,20 @@ fn confirmation<'a>(
     step: &'a Step,
 ) -> impl FnMut(&str) -> Result<bool, Box<EvalAltResult>> + 'a {
     move |question: &str| {
-        if ctx.assume_yes {
-            return Ok(true);
-        }
-        if !(ctx.interactive && std::io::stdin().is_terminal()) {
-            return Err(script_error(
-                "BZ-CONFIRM",
-                format!("cleanup_job: will not {question} without confirmation, and this run has no terminal to ask on"),
-                "run again with --yes to confirm unattended clean-ups",
-            ));
-        }
-        step.suspend(|| {
-            eprint!("cleanup_job: {question}? [y/N] ");
-            let _ = std::io::stderr().flush();
-            let mut answer = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut answer)
-                .map_err(|e| {
-                    script_error(
-                        "BZ-CONFIRM",
-                        format!("cleanup_job: cannot read the answer: {e}"),
-                        "",
-                    )
-                })?;
-            Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
-        })
+        match step.suspend(|| ctx.confirm(&format!("cleanup_job: {question}"))) {
+        Ok(Answer::Yes) => Ok(true),
+        Ok(Answer::No) => Ok(false),
+        Ok(Answer::NoTerminal) => Err(script_error(
+            "BZ-CONFIRM",
+            format!("cleanup_job: will not {question} without confirmation, and this run has no terminal to ask on"),
+            "run again with --yes to confirm unattended clean-ups",
+        )),
+        Err(e) => Err(script_error(
+            "BZ-CONFIRM",
+            format!("cleanup_job: cannot read the answer: {e}"),
+            "",
+        )),
+    }
     }
 }
 

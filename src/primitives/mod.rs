@@ -105,7 +105,7 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
         register: secrets::register,
     },
     PrimitiveRow {
-        docs: &[&console::SAY],
+        docs: &[&console::SAY, &console::ANNOUNCE],
         register: console::register,
     },
     PrimitiveRow {

@@ -2,13 +2,13 @@
 //! acceptable for this run.
 //!
 //! Every primitive that can fail or need review records its outcome in the run's ledger
-//! ([`crate::host::outcome::Ledger`]); the run's exit code is never better than the worst outcome
+//! ([`crate::primitives::outcome::Ledger`]); the run's exit code is never better than the worst outcome
 //! the script did not accept. `accept` is how a script that deliberately only reports (reads old
 //! logs, tries an optional copy) says so; the reason goes into the report.
 
 use super::errors::misuse;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult};
 use std::sync::Arc;
 
@@ -78,7 +78,7 @@ fn accept(ctx: &HostCtx, result: Dynamic, reason: &str) -> Result<Dynamic, Box<E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::outcome::Verdict;
+    use crate::primitives::outcome::Verdict;
 
     fn engine(ctx: &Arc<HostCtx>) -> Engine {
         let mut engine = Engine::new();

@@ -11,7 +11,6 @@ use super::sqlplus::{capture_error, try_sql, SQLPLUS_NLS_LANG};
 use super::step::Step;
 use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::client_banner::{
     self, compare_releases, BannerError, ClientBanner, ReleaseMatch, BIZAGI_CLIENT_PREREQUISITE,
 };
@@ -21,6 +20,7 @@ use crate::oracle::oracle_homes::{
     RegistryHome, TOOLS,
 };
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use crate::process::capture::{capture, Invocation};
 use rhai::{Dynamic, Engine, EvalAltResult};
 use serde::Serialize;
@@ -452,7 +452,7 @@ fn library_path_conflicts(ctx: &HostCtx, layout: Option<&HomeLayout>, problems: 
 
 #[cfg(test)]
 mod tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{context, engine, eval, Sim};
     use rhai::{Array, Map};
     use std::time::Instant;

@@ -2,7 +2,7 @@
 //! names for files, jobs and manifests.
 
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::Engine;
 use std::sync::Arc;
 

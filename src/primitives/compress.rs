@@ -8,7 +8,7 @@ use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::archive::{self, ArchiveError, ArchiveReport, Method, Options, Phase, Plan, Progress};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
@@ -459,8 +459,8 @@ impl Display {
 mod tests {
     use super::*;
     use crate::cancel::Cancel;
-    use crate::host::context::OracleEnv;
     use crate::primitives::errors::parts;
+    use crate::primitives::runtime::OracleEnv;
     use std::fs;
     use tempfile::TempDir;
 

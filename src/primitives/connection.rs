@@ -7,8 +7,8 @@
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::connection::{Connection, ConnectionError};
+use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::fmt;
@@ -186,7 +186,7 @@ pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{code, context, engine, eval, text};
 
     fn engine_() -> rhai::Engine {

@@ -12,9 +12,9 @@ use super::options::check_keys;
 use super::sqlplus::{run_sql, sql_error, try_sql};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::identifier::{string_literal, Identifier, NameLimit};
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
 use std::path::Path;
@@ -605,7 +605,7 @@ mod tests {
 
 #[cfg(all(test, unix))]
 mod refusal_tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{code, context, engine, eval, DB};
     use std::os::unix::fs::PermissionsExt;
 
@@ -838,7 +838,7 @@ mod sim_tests {
 
 #[cfg(test)]
 mod name_length_tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{code, context, engine, eval, oracle_sim_binary, text, DB};
 
     /// A simulated home of the given release, set up by hand (`SimHome` has no version option).

@@ -20,7 +20,6 @@ use super::expdp_progress::ProgressDisplay;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::cancel::last_resort;
-use crate::host::context::HostCtx;
 use crate::oracle::connection::Connection;
 use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, OptionValue};
@@ -28,6 +27,7 @@ use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
+use crate::primitives::runtime::HostCtx;
 use crate::process::capture::resolve_tool;
 use crate::process::datapump_client::{
     self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,

@@ -5,8 +5,8 @@
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
-use crate::host::report::to_json;
+use crate::primitives::report::to_json;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::io::Write;
 use std::path::{Path, PathBuf};

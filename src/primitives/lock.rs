@@ -12,7 +12,7 @@
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Engine, EvalAltResult};
 use std::fs::File;
 use std::io::Write;

@@ -20,7 +20,7 @@
 //! Every primitive is registered volatile and impure (see [`registration`]) so the optimizer can
 //! never run it at compile time.
 
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Engine, FuncRegistration, RhaiNativeFunc, Variant};
 use std::sync::Arc;
 
@@ -41,11 +41,14 @@ pub mod files;
 pub mod lock;
 pub mod nls_charset;
 pub mod options;
+pub mod outcome;
 pub mod parse_log;
 pub mod paths;
 pub mod procedure_params;
+pub mod report;
 pub mod retention;
 pub mod run_info;
+pub mod runtime;
 pub mod secrets;
 pub mod sqlplus;
 pub mod step;
@@ -522,6 +525,75 @@ mod tests {
             );
             for finding in crate::host::check::check_script(&source) {
                 problems.push(format!("{}: {}", doc.name, finding.rendered));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// The primitives never import the host (the host builds its engines from them, so an
+    /// import back would be a cycle): outside test code, no file of `src/primitives/` names
+    /// `crate::host`. Test code (a `#[cfg(test)]` module, inline or in its own file) may: it
+    /// builds engines to run the primitives.
+    #[test]
+    fn the_primitives_do_not_import_the_host() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/primitives");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        assert!(
+            files.len() > 20,
+            "{} files read from {}",
+            files.len(),
+            dir.display()
+        );
+        // Files that are test modules of their own: `#[cfg(test)]` then `mod NAME;`.
+        let mut test_only = BTreeSet::new();
+        for (_, text) in &files {
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            for pair in lines.windows(2) {
+                if pair[0] == "#[cfg(test)]" {
+                    let decl = pair[1].trim_start_matches("pub ");
+                    if let Some(name) = decl.strip_prefix("mod ").and_then(|d| d.strip_suffix(';'))
+                    {
+                        test_only.insert(name.to_string());
+                    }
+                }
+            }
+        }
+        assert!(test_only.contains("testing"), "{test_only:?}");
+        let mut problems = Vec::new();
+        for (name, text) in &files {
+            if test_only.contains(name) {
+                continue;
+            }
+            let mut in_test = false;
+            let mut previous = "";
+            for (number, line) in text.lines().enumerate() {
+                let trimmed = line.trim();
+                // An inline test module runs to the end of the file (they are written last).
+                if previous == "#[cfg(test)]"
+                    && trimmed.starts_with("mod ")
+                    && trimmed.ends_with('{')
+                {
+                    in_test = true;
+                }
+                previous = trimmed;
+                if in_test || trimmed.starts_with("//") {
+                    continue;
+                }
+                if trimmed.contains("crate::host") {
+                    problems.push(format!(
+                        "src/primitives/{name}.rs:{}: {trimmed}",
+                        number + 1
+                    ));
+                }
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -7,8 +7,8 @@
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::log::{check_code, parse_bytes, parse_file, LogReport, Policy};
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::path::Path;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 
 use super::errors::misuse;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use crate::server_path::{self, PathError};
 use rhai::{Engine, EvalAltResult};
 use std::sync::Arc;
@@ -52,9 +52,9 @@ pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::host::context::HostCtx;
     use crate::host::engine::{EngineBuilder, PrintTarget};
     use crate::host::sources::SourceMap;
+    use crate::primitives::runtime::HostCtx;
 
     fn eval(script: &str) -> Result<String, String> {
         let engine = EngineBuilder::new(HostCtx::for_tests(), SourceMap::new())

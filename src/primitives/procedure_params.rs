@@ -11,10 +11,10 @@
 use super::errors::{misuse, script_error};
 use super::options::nearest;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::connection::check_connect_identifier;
 use crate::oracle::datapump_values::file_name;
 use crate::oracle::identifier::{Identifier, NameLimit};
+use crate::primitives::runtime::HostCtx;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use std::path::Path;
 use std::sync::Arc;

@@ -11,7 +11,7 @@ use super::errors::script_error;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::archive::retention::{self, Candidate, LeftAlone, Rules};
-use crate::host::context::{Answer, HostCtx};
+use crate::primitives::runtime::{Answer, HostCtx};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! report.
 
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, Map};
 use std::sync::Arc;
 

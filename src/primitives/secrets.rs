@@ -5,7 +5,7 @@
 
 use super::errors::{misuse, script_error};
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Engine, EvalAltResult};
 use std::io::IsTerminal;

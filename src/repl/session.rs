@@ -9,14 +9,14 @@
 
 use super::history::SecretValues;
 use super::vocabulary::Vocabulary;
-use crate::host::context::HostCtx;
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
-use crate::host::report::to_json;
 use crate::host::script::{compile, initial_scope, is_terminated};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
 use crate::primitives::connection::Oracle;
+use crate::primitives::report::to_json;
+use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Expr, Map, Scope, Stmt, AST};
 use std::collections::HashMap;

@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn refresh_reads_variables_nested_keys_and_functions() {
         let engine = crate::host::engine::EngineBuilder::new(
-            crate::host::context::HostCtx::for_tests(),
+            crate::primitives::runtime::HostCtx::for_tests(),
             crate::host::sources::SourceMap::new(),
         )
         .build();

@@ -1,7 +1,7 @@
 //! What the primitives of one run share.
 
 use crate::cancel::Cancel;
-use crate::host::outcome::{judge, judge_error, Ledger, Outcome, Verdict};
+use crate::primitives::outcome::{judge, judge_error, Ledger, Outcome, Verdict};
 use rhai::{Dynamic, EvalAltResult};
 use std::collections::BTreeMap;
 use std::ffi::OsString;

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod logging;
 pub mod params;
+pub mod report;
 pub mod resolver;
 pub mod script;
 pub mod signals;

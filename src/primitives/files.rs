@@ -5,7 +5,7 @@
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
-use crate::primitives::report::to_json;
+use crate::primitives::json::to_json;
 use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::io::Write;

@@ -15,7 +15,7 @@ use crate::host::script::{compile, initial_scope, is_terminated};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
 use crate::primitives::connection::Oracle;
-use crate::primitives::report::to_json;
+use crate::primitives::json::to_json;
 use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Expr, Map, Scope, Stmt, AST};

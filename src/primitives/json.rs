@@ -1,10 +1,9 @@
-//! The run's JSON report: what the script returned or set with `set_report`, plus how the run
-//! ended. Written to a temporary name and renamed, so a reader never sees half a report.
+//! Script values as JSON (the run report, `write_json`, the REPL's printing): Secrets become
+//! `***`, other host types their display text.
 
 use crate::secret::{Secret, MASK};
 use rhai::Dynamic;
 use serde_json::{Map as JsonMap, Number, Value};
-use std::path::Path;
 
 /// Converts a script value to JSON; Secrets become `***`, other host types their display text.
 pub fn to_json(value: &Dynamic) -> Value {
@@ -51,27 +50,4 @@ pub fn to_json(value: &Dynamic) -> Value {
         }
     }
     Value::String(value.to_string())
-}
-
-/// Writes `report` as pretty JSON to `path` atomically (a temporary name beside it, then
-/// rename; see [`crate::fsutil::write_json_atomically`]).
-pub fn write_report(path: &Path, report: &Value) -> std::io::Result<()> {
-    crate::fsutil::write_json_atomically(path, report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_never_reach_the_report() {
-        let mut map = rhai::Map::new();
-        map.insert("password".into(), Dynamic::from(Secret::new("tiger", "t")));
-        map.insert("n".into(), Dynamic::from(5_i64));
-        let json = to_json(&Dynamic::from_map(map));
-        let text = json.to_string();
-        assert!(!text.contains("tiger"));
-        assert_eq!(json["password"], "***");
-        assert_eq!(json["n"], 5);
-    }
 }

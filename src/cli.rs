@@ -4,10 +4,10 @@
 use crate::cancel::Cancel;
 use crate::host::check::check_script;
 use crate::host::docs;
-use crate::host::outcome::{ExitStatus, EXIT_CODES_HELP};
 use crate::host::script::{run, RunOptions};
 use crate::host::sources::ScriptSource;
 use crate::primitives::console::{self, ColorChoice};
+use crate::primitives::outcome::{ExitStatus, EXIT_CODES_HELP};
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -226,6 +226,54 @@ impl PrivateMode for std::fs::DirBuilder {
     }
 }
 
+/// The SHA-256 of the file at `path` (lower-case hex) and its length in bytes, read in 1 MiB
+/// blocks (an interrupted read is retried). The one file hash of the crate: copies and
+/// retention's proof of an archive use it (`compress` hashes while it reads, in its own pass).
+pub fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        total += n as u64;
+        hasher.update(&buffer[..n]);
+    }
+    Ok((total, base16ct::lower::encode_string(&hasher.finalize())))
+}
+
+/// Whether `a` and `b` name the same file (after resolving links), else whether they are equal.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Every `program` (the platform's executable suffix added) on `path_var`, a PATH value, in
+/// PATH order and without the same file twice: the one PATH lookup (`which`) of the crate.
+pub fn executables_on_path(program: &str, path_var: &str) -> Vec<PathBuf> {
+    let name = format!("{program}{}", std::env::consts::EXE_SUFFIX);
+    let mut found: Vec<PathBuf> = Vec::new();
+    for dir in std::env::split_paths(path_var) {
+        if dir.as_os_str().is_empty() {
+            continue;
+        }
+        let candidate = dir.join(&name);
+        if candidate.is_file() && !found.iter().any(|f| same_file(f, &candidate)) {
+            found.push(candidate);
+        }
+    }
+    found
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -296,5 +344,39 @@ mod tests {
         let link = dir.path().join("l");
         std::os::unix::fs::symlink(&private, &link).unwrap();
         assert!(ensure_private_dir(&link).is_err());
+    }
+
+    #[test]
+    fn the_file_hash_is_sha256_of_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, b"abc").unwrap();
+        assert_eq!(
+            sha256_file(&path).unwrap(),
+            (
+                3,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_string()
+            )
+        );
+        assert!(sha256_file(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn path_lookup_finds_each_program_once_in_path_order() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        for d in [&a, &b] {
+            std::fs::create_dir(d).unwrap();
+            let tool = d.join("tool");
+            std::fs::write(&tool, "").unwrap();
+            std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let path = format!("{}::{}:{}", a.display(), b.display(), a.display());
+        assert_eq!(
+            executables_on_path("tool", &path),
+            [a.join("tool"), b.join("tool")]
+        );
+        assert!(executables_on_path("other", &path).is_empty());
     }
 }

@@ -28,4 +28,5 @@ pub mod process;
 pub mod repl;
 pub mod run_tag;
 pub mod secret;
+pub mod server_path;
 pub mod suggest;

@@ -28,9 +28,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The manifest format that records the database identity.
@@ -380,20 +379,8 @@ pub fn prove(candidate: &Candidate) -> Result<(), String> {
             candidate.bytes
         ));
     }
-    let mut file =
-        fs::File::open(&candidate.archive).map_err(|e| format!("cannot read its archive: {e}"))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("cannot read its archive: {e}")),
-        };
-        hasher.update(&buf[..n]);
-    }
-    let actual = super::hex(&hasher.finalize());
+    let (_, actual) = crate::fsutil::sha256_file(&candidate.archive)
+        .map_err(|e| format!("cannot read its archive: {e}"))?;
     if actual != candidate.sha256 {
         return Err(format!(
             "its archive's SHA-256 is {actual}, the manifest records {}: not the archive it describes",
@@ -422,6 +409,7 @@ pub fn remove(candidate: &Candidate) -> Result<(), String> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use sha2::{Digest, Sha256};
 
     const PROD: &str = "2540335789:PROD:PROD";
     const TEST: &str = "1128921340:TEST:TEST";

@@ -2,12 +2,12 @@
 //! syntax errors and calls to functions that do not exist, with a "did you mean", in the script
 //! and in the files it imports, and import cycles.
 
-use crate::host::context::HostCtx;
 use crate::host::diagnostics::{ScriptDiagnostic, Style};
 use crate::host::engine::{known_function_names, EngineBuilder, PrintTarget};
 use crate::host::script::{compile, initial_scope};
 use crate::host::sources::{stdlib_id, stdlib_module, ScriptSource, SourceMap};
 use crate::primitives::options::nearest;
+use crate::primitives::runtime::HostCtx;
 use rhai::module_resolvers::FileModuleResolver;
 use rhai::{ASTNode, Engine, Expr, Position, Stmt, AST};
 use std::collections::{BTreeMap, BTreeSet};

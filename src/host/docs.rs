@@ -1,9 +1,9 @@
 //! `bizscript doc`: the primitives' signatures, docs and examples (the same text as the REPL's
 //! `:help` and the `.d.rhai` definitions), and the guide to writing a site script.
 
-use crate::host::context::HostCtx;
 use crate::host::engine::{EngineBuilder, PrintTarget};
 use crate::host::sources::SourceMap;
+use crate::primitives::runtime::HostCtx;
 use crate::primitives::{all_docs, PrimitiveDoc};
 use std::fmt::Write;
 use std::path::Path;

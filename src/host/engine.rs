@@ -8,9 +8,9 @@
 //! * explicit limits, identical in debug and release builds (Rhai's defaults differ);
 //! * `on_progress` polls the cancel flag, so Ctrl-C stops even `loop {}`.
 
-use crate::host::context::HostCtx;
 use crate::host::resolver;
 use crate::host::sources::SourceMap;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, OptimizationLevel};
 use std::io::Write;
 use std::path::Path;

@@ -24,8 +24,8 @@ pub enum HostError {
 
 impl HostError {
     /// Usage errors exit 2; anything that stopped the work from starting is a failure (1).
-    pub fn exit_status(&self) -> crate::host::outcome::ExitStatus {
-        use crate::host::outcome::ExitStatus;
+    pub fn exit_status(&self) -> crate::primitives::outcome::ExitStatus {
+        use crate::primitives::outcome::ExitStatus;
         match self {
             HostError::Params(_) | HostError::Load(_) | HostError::Usage(_) => ExitStatus::Usage,
             HostError::Simulate(SimulateError::UnknownScenario { .. }) => ExitStatus::Usage,

@@ -1,17 +1,16 @@
 //! The host: everything between the command line and the primitives.
 //!
 //! [`engine::EngineBuilder`] builds the one hardened engine used by `run`, `check`, `repl` and the
-//! tests; [`context::HostCtx`] carries what the primitives share during a run (dry-run mode, the
-//! cancel flag, the environment the Oracle tools see).
+//! tests. What the primitives share during a run ([`crate::primitives::runtime::HostCtx`]), the
+//! ledger of their outcomes and the JSON of values live beside the primitives, so the
+//! primitives never import the host (a test in `primitives` checks it).
 
 pub mod check;
-pub mod context;
 pub mod diagnostics;
 pub mod docs;
 pub mod engine;
 pub mod error;
 pub mod logging;
-pub mod outcome;
 pub mod params;
 pub mod report;
 pub mod resolver;

@@ -166,9 +166,9 @@ pub fn resolver(sources: &SourceMap, script_dir: Option<&Path>) -> ModuleResolve
 
 #[cfg(test)]
 mod tests {
-    use crate::host::context::HostCtx;
     use crate::host::engine::EngineBuilder;
     use crate::host::sources::SourceMap;
+    use crate::primitives::runtime::HostCtx;
 
     /// What slips past `check` (the REPL, a run's engine used directly) still ends cleanly.
     #[test]

@@ -1,15 +1,16 @@
 //! `bizscript run`: load a script, point it at Oracle (or the simulator), run it, report.
 
 use crate::cancel::Cancel;
-use crate::host::context::{HostCtx, OracleEnv, Simulation};
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
 use crate::host::error::HostError;
-use crate::host::outcome::{combine, ExitStatus, Ledger, Outcome};
 use crate::host::params::parse_params;
-use crate::host::report::{finalize, now_utc, to_json, write_report, HostFailure, RunFacts};
+use crate::host::report::{finalize, now_utc, write_report, HostFailure, RunFacts};
 use crate::host::simulate::SimHome;
 use crate::host::sources::{ScriptSource, SourceMap};
+use crate::primitives::json::to_json;
+use crate::primitives::outcome::{combine, ExitStatus, Ledger, Outcome};
+use crate::primitives::runtime::{HostCtx, OracleEnv, Simulation};
 use rhai::{Dynamic, EvalAltResult, Map, Scope, AST};
 use serde_json::Value;
 use std::path::PathBuf;

@@ -5,7 +5,7 @@
 //! tools; bizscript then runs its real code path against it, changing only the environment the
 //! children see (see [`OracleEnv`]).
 
-use crate::host::context::OracleEnv;
+use crate::primitives::runtime::OracleEnv;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -46,27 +46,10 @@ pub fn parse_oratab(text: &str) -> Vec<OratabEntry> {
 
 /// Every `tool` executable on `path_var` (a PATH value), in PATH order, without duplicates.
 pub fn tools_on_path(tool: &str, path_var: &str) -> Vec<PathBuf> {
-    let name = format!("{tool}{EXE_SUFFIX}");
-    let mut found: Vec<PathBuf> = Vec::new();
-    for dir in std::env::split_paths(path_var) {
-        if dir.as_os_str().is_empty() {
-            continue;
-        }
-        let candidate = dir.join(&name);
-        if candidate.is_file() && !found.iter().any(|f| same_file(f, &candidate)) {
-            found.push(candidate);
-        }
-    }
-    found
+    crate::fsutil::executables_on_path(tool, path_var)
 }
 
-/// True when two paths name the same file (after resolving links, when possible).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
+pub use crate::fsutil::same_file;
 
 /// What kind of Oracle client a folder holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

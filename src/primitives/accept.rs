@@ -2,13 +2,13 @@
 //! acceptable for this run.
 //!
 //! Every primitive that can fail or need review records its outcome in the run's ledger
-//! ([`crate::host::outcome::Ledger`]); the run's exit code is never better than the worst outcome
+//! ([`crate::primitives::outcome::Ledger`]); the run's exit code is never better than the worst outcome
 //! the script did not accept. `accept` is how a script that deliberately only reports (reads old
 //! logs, tries an optional copy) says so; the reason goes into the report.
 
 use super::errors::misuse;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult};
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ print(`last month: ${old.verdict}`);"#,
 /// Registers `accept`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&ACCEPT, &["result: Dynamic", "reason: &str", "Dynamic"]).register_into_engine(
+    registration(&ACCEPT).register_into_engine(
         engine,
         move |result: Dynamic, reason: &str| -> Result<Dynamic, Box<EvalAltResult>> {
             accept(&c, result, reason)
@@ -78,7 +78,7 @@ fn accept(ctx: &HostCtx, result: Dynamic, reason: &str) -> Result<Dynamic, Box<E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::outcome::Verdict;
+    use crate::primitives::outcome::Verdict;
 
     fn engine(ctx: &Arc<HostCtx>) -> Engine {
         let mut engine = Engine::new();

@@ -11,7 +11,6 @@ use super::sqlplus::{capture_error, try_sql, SQLPLUS_NLS_LANG};
 use super::step::Step;
 use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::client_banner::{self, BannerError, ClientBanner};
 use crate::oracle::client_health::{self, error, warning};
 use crate::oracle::nls_lang::{NlsLang, NlsSource, RECOMMENDED};
@@ -20,6 +19,7 @@ use crate::oracle::oracle_homes::{
     RegistryHome, TOOLS,
 };
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use crate::process::capture::{capture, Invocation};
 use rhai::{Dynamic, Engine, EvalAltResult};
 use serde::Serialize;
@@ -74,7 +74,7 @@ pub struct EnvReport {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&CHECK_ENV, &["Map"]).register_into_engine(
+    registration(&CHECK_ENV).register_into_engine(
         engine,
         move || -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&c, "check_env: inspecting the Oracle client");
@@ -84,7 +84,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         },
     );
     let c = Arc::clone(ctx);
-    registration(&CHECK_ENV, &["db: Oracle", "Map"]).register_into_engine(
+    registration(&CHECK_ENV).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(
@@ -394,7 +394,7 @@ fn library_path_conflicts(ctx: &HostCtx, layout: Option<&HomeLayout>, problems: 
 
 #[cfg(test)]
 mod tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{context, engine, eval, Sim};
     use rhai::{Array, Map};
     use std::time::Instant;

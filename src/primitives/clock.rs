@@ -2,7 +2,7 @@
 //! names for files, jobs and manifests.
 
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::Engine;
 use std::sync::Arc;
 
@@ -71,15 +71,14 @@ fn run_tag_at(now: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Registers the clock functions.
 pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
-    registration(&NOW_UTC, &["String"]).register_into_engine(engine, || {
+    registration(&NOW_UTC).register_into_engine(engine, || {
         chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
     });
-    registration(&TIMESTAMP_TAG, &["String"]).register_into_engine(engine, || {
+    registration(&TIMESTAMP_TAG).register_into_engine(engine, || {
         chrono::Utc::now().format("%Y%m%d_%H%M%S").to_string()
     });
-    registration(&RUN_TAG, &["String"])
-        .register_into_engine(engine, || run_tag_at(chrono::Utc::now()));
-    registration(&EXPORT_JOB_NAME, &["tag: &str", "String"]).register_into_engine(
+    registration(&RUN_TAG).register_into_engine(engine, || run_tag_at(chrono::Utc::now()));
+    registration(&EXPORT_JOB_NAME).register_into_engine(
         engine,
         |tag: &str| -> Result<String, Box<rhai::EvalAltResult>> {
             crate::oracle::job_name::export_job_name(tag).ok_or_else(|| {

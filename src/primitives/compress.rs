@@ -8,7 +8,7 @@ use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::archive::{self, ArchiveError, ArchiveReport, Method, Options, Phase, Plan, Progress};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
@@ -49,22 +49,16 @@ const STALE_PARTIAL_AGE: std::time::Duration = std::time::Duration::from_secs(60
 /// Registers `compress` for an array of paths and for a single path.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let run = Arc::clone(ctx);
-    registration(&COMPRESS, &["paths: Array", "opts: Map", "Map"]).register_into_engine(
-        engine,
-        move |paths: Array, opts: Map| {
-            run.record(
-                "compress",
-                paths_of(paths).and_then(|p| compress(&run, p, opts)),
-            )
-        },
-    );
+    registration(&COMPRESS).register_into_engine(engine, move |paths: Array, opts: Map| {
+        run.record(
+            "compress",
+            paths_of(paths).and_then(|p| compress(&run, p, opts)),
+        )
+    });
     let run = Arc::clone(ctx);
-    registration(&COMPRESS, &["path: &str", "opts: Map", "Map"]).register_into_engine(
-        engine,
-        move |path: &str, opts: Map| {
-            run.record("compress", compress(&run, vec![PathBuf::from(path)], opts))
-        },
-    );
+    registration(&COMPRESS).register_into_engine(engine, move |path: &str, opts: Map| {
+        run.record("compress", compress(&run, vec![PathBuf::from(path)], opts))
+    });
 }
 
 fn compress(ctx: &HostCtx, paths: Vec<PathBuf>, opts: Map) -> Result<Map, Box<EvalAltResult>> {
@@ -490,8 +484,8 @@ mod tests {
 
     use super::*;
     use crate::cancel::Cancel;
-    use crate::host::context::OracleEnv;
     use crate::primitives::errors::parts;
+    use crate::primitives::runtime::OracleEnv;
     use std::fs;
     use tempfile::TempDir;
 

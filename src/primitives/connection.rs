@@ -7,8 +7,8 @@
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::connection::{Connection, ConnectionError};
+use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::fmt;
@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 pub const ORACLE: PrimitiveDoc = PrimitiveDoc {
     name: "oracle",
-    signature: "oracle(#{ user: string, password: Secret, connect: string }) -> Oracle\noracle(#{ wallet: string }) -> Oracle",
-    summary: "Describes how to reach the database; nothing connects until a primitive needs it. `connect` is an Easy Connect string (`//host:port/service`) or a TNS alias (leave it out for the local default). `password` must be a Secret from secret_env, secret_prompt or secret_file: a plain string is refused. A wallet needs no password: `oracle(#{ wallet: \"PRODDB\" })` or `connect: \"/@PRODDB\"`. The descriptor prints as the masked userid (`BIZAGIADMON/\"***\"@//db:1521/ORCL`).",
+    signature: "oracle(options: #{ user: string, password: Secret, connect: string }) -> Oracle\noracle(options: #{ wallet: string }) -> Oracle",
+    summary: "Describes how to reach the database; nothing connects until a primitive needs it. `connect` is an Easy Connect string (`//host:port/service`) or a TNS alias (leave it out for the local default). `password` must be a Secret from secret_env, secret_prompt or secret_file: a plain string is refused. A wallet needs no password: `oracle(#{ wallet: \"PRODDB\" })` or `connect: \"/@PRODDB\"`. The descriptor prints as the masked userid (`BIZAGIADMON/\"***\"@//db:1521/ORCL`); its properties `user` and `connect` (`()` when not given) and `is_wallet` read it back.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
 print(db);                     // BIZAGIADMON/"***"@//localhost:1521/ORCLPDB1"#,
 };
@@ -59,7 +59,7 @@ pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
                 .unwrap_or(Dynamic::UNIT)
         })
         .register_get("is_wallet", |db: &mut Oracle| db.connection.is_wallet());
-    registration(&ORACLE, &["options: Map", "Oracle"]).register_into_engine(engine, oracle);
+    registration(&ORACLE).register_into_engine(engine, oracle);
 }
 
 const KEYS: &[&str] = &["user", "password", "connect", "wallet"];
@@ -186,7 +186,7 @@ pub fn child_env(ctx: &HostCtx) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{code, context, engine, eval, text};
 
     fn engine_() -> rhai::Engine {

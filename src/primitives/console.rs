@@ -9,7 +9,7 @@
 //! stdout stays the script's own (`print`).
 
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::Engine;
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -260,33 +260,30 @@ fn write_real(text: &str) {
 
 /// Registers `say` and `announce`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
-    registration(&SAY, &["text: &str", "()"]).register_into_engine(engine, |text: &str| {
+    registration(&SAY).register_into_engine(engine, |text: &str| {
         tracing::info!(target: "script", "{text}");
         line(text);
     });
     let interactive = ctx.interactive;
-    registration(&ANNOUNCE, &["text: &str", "()"]).register_into_engine(
-        engine,
-        move |text: &str| {
-            tracing::info!(target: "script", "{text}");
-            clear_spinner();
-            let s = settings();
-            if s.quiet > 0 {
-                return;
+    registration(&ANNOUNCE).register_into_engine(engine, move |text: &str| {
+        tracing::info!(target: "script", "{text}");
+        clear_spinner();
+        let s = settings();
+        if s.quiet > 0 {
+            return;
+        }
+        if interactive {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(text.to_string());
+            bar.enable_steady_tick(Duration::from_millis(100));
+            if let Ok(mut slot) = SPINNER.lock() {
+                *slot = Some(bar);
             }
-            if interactive {
-                let bar = indicatif::ProgressBar::new_spinner();
-                bar.set_message(text.to_string());
-                bar.enable_steady_tick(Duration::from_millis(100));
-                if let Ok(mut slot) = SPINNER.lock() {
-                    *slot = Some(bar);
-                }
-            } else if s.verbose > 0 {
-                let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "{text}");
-            }
-        },
-    );
+        } else if s.verbose > 0 {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}");
+        }
+    });
 }
 
 #[cfg(test)]

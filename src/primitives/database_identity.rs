@@ -8,13 +8,13 @@ use super::connection::Oracle;
 use super::sqlplus::{sql_error, try_sql};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::database_identity::{
     easy_connect_address, is_missing_userenv_parameter, is_not_visible, DatabaseIdentity,
     IdentityError, CONTAINER_QUERY, DATABASE_QUERY, INSTANCE_QUERY, USERENV_QUERY,
 };
 use crate::oracle::sqlplus_output::SqlplusOutput;
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult};
 use serde::Serialize;
 use std::sync::Arc;
@@ -43,7 +43,7 @@ pub struct IdentityReport {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let ctx = Arc::clone(ctx);
-    registration(&DATABASE_IDENTITY, &["db: Oracle", "Map"]).register_into_engine(
+    registration(&DATABASE_IDENTITY).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&ctx, "database_identity: asking the database who it is");

@@ -12,13 +12,12 @@ use super::errors::{misuse, script_error};
 use super::sqlplus::{run_sql, sql_error};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::identifier::{Identifier, NameLimit};
 use crate::oracle::jobs::{self, OrphanError};
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::{Answer, HostCtx};
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
-use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 pub const DATAPUMP_JOBS: PrimitiveDoc = PrimitiveDoc {
@@ -57,7 +56,7 @@ pub struct JobCleanup {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&DATAPUMP_JOBS, &["db: Oracle", "Array"]).register_into_engine(
+    registration(&DATAPUMP_JOBS).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&c, "datapump_jobs: reading dba_datapump_jobs");
@@ -71,18 +70,14 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         },
     );
     let c = Arc::clone(ctx);
-    registration(
-        &CLEANUP_JOB,
-        &["db: Oracle", "owner: &str", "job: &str", "Map"],
-    )
-    .register_into_engine(
+    registration(&CLEANUP_JOB).register_into_engine(
         engine,
         move |db: Oracle, owner: &str, job: &str| -> Result<Dynamic, Box<EvalAltResult>> {
             run_cleanup(&c, &db, name("owner", owner)?, name("job", job)?)
         },
     );
     let c = Arc::clone(ctx);
-    registration(&CLEANUP_JOB, &["db: Oracle", "job: Map", "Map"]).register_into_engine(
+    registration(&CLEANUP_JOB).register_into_engine(
         engine,
         move |db: Oracle, job: Map| -> Result<Dynamic, Box<EvalAltResult>> {
             let (owner, job) = listed_job(&job)?;
@@ -183,32 +178,20 @@ fn confirmation<'a>(
     step: &'a Step,
 ) -> impl FnMut(&str) -> Result<bool, Box<EvalAltResult>> + 'a {
     move |question: &str| {
-        if ctx.assume_yes {
-            return Ok(true);
-        }
-        if !(ctx.interactive && std::io::stdin().is_terminal()) {
-            return Err(script_error(
-                "BZ-CONFIRM",
-                format!("cleanup_job: will not {question} without confirmation, and this run has no terminal to ask on"),
-                "run again with --yes to confirm unattended clean-ups",
-            ));
-        }
-        step.suspend(|| {
-            eprint!("cleanup_job: {question}? [y/N] ");
-            let _ = std::io::stderr().flush();
-            let mut answer = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut answer)
-                .map_err(|e| {
-                    script_error(
-                        "BZ-CONFIRM",
-                        format!("cleanup_job: cannot read the answer: {e}"),
-                        "",
-                    )
-                })?;
-            Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
-        })
+        match step.suspend(|| ctx.confirm(&format!("cleanup_job: {question}"))) {
+        Ok(Answer::Yes) => Ok(true),
+        Ok(Answer::No) => Ok(false),
+        Ok(Answer::NoTerminal) => Err(script_error(
+            "BZ-CONFIRM",
+            format!("cleanup_job: will not {question} without confirmation, and this run has no terminal to ask on"),
+            "run again with --yes to confirm unattended clean-ups",
+        )),
+        Err(e) => Err(script_error(
+            "BZ-CONFIRM",
+            format!("cleanup_job: cannot read the answer: {e}"),
+            "",
+        )),
+    }
     }
 }
 

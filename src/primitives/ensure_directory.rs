@@ -12,10 +12,10 @@ use super::options::check_keys;
 use super::sqlplus::{run_sql, sql_error, try_sql};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::directory::{self, DirectoryError, DirectoryLookup, DirectoryRequest};
 use crate::oracle::identifier::{Identifier, NameLimit};
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
 use std::path::Path;
@@ -65,30 +65,16 @@ pub struct DirectoryReport {
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = Arc::clone(ctx);
-    registration(&ENSURE_DIRECTORY, &["db: Oracle", "name: &str", "Map"])
-        .register_into_engine(engine, move |db: Oracle, name: &str| {
-            run(&c, &db, name, None, Map::new())
-        });
-    let c = Arc::clone(ctx);
-    registration(
-        &ENSURE_DIRECTORY,
-        &["db: Oracle", "name: &str", "path: &str", "Map"],
-    )
-    .register_into_engine(engine, move |db: Oracle, name: &str, path: &str| {
-        run(&c, &db, name, Some(path), Map::new())
+    registration(&ENSURE_DIRECTORY).register_into_engine(engine, move |db: Oracle, name: &str| {
+        run(&c, &db, name, None, Map::new())
     });
     let c = Arc::clone(ctx);
-    registration(
-        &ENSURE_DIRECTORY,
-        &[
-            "db: Oracle",
-            "name: &str",
-            "path: &str",
-            "options: Map",
-            "Map",
-        ],
-    )
-    .register_into_engine(
+    registration(&ENSURE_DIRECTORY)
+        .register_into_engine(engine, move |db: Oracle, name: &str, path: &str| {
+            run(&c, &db, name, Some(path), Map::new())
+        });
+    let c = Arc::clone(ctx);
+    registration(&ENSURE_DIRECTORY).register_into_engine(
         engine,
         move |db: Oracle, name: &str, path: &str, options: Map| {
             run(&c, &db, name, Some(path), options)
@@ -422,7 +408,7 @@ mod tests {
 
 #[cfg(all(test, unix))]
 mod refusal_tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{code, context, engine, eval, DB};
     use std::os::unix::fs::PermissionsExt;
 
@@ -655,7 +641,7 @@ mod sim_tests {
 
 #[cfg(test)]
 mod name_length_tests {
-    use crate::host::context::OracleEnv;
+    use crate::primitives::runtime::OracleEnv;
     use crate::primitives::testing::{code, context, engine, eval, oracle_sim_binary, text, DB};
 
     /// A simulated home of the given release, set up by hand (`SimHome` has no version option).

@@ -20,7 +20,6 @@ use super::expdp_progress::ProgressDisplay;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::cancel::last_resort;
-use crate::host::context::HostCtx;
 use crate::oracle::connection::Connection;
 use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, OptionValue};
@@ -28,6 +27,7 @@ use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::oracle::parfile;
+use crate::primitives::runtime::HostCtx;
 use crate::process::capture::resolve_tool;
 use crate::process::datapump_client::{
     self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,
@@ -103,7 +103,7 @@ pub fn register<Db>(
     Db: Clone + Send + Sync + 'static,
 {
     let ctx = ctx.clone();
-    registration(&EXPDP, &["db: Oracle", "opts: Map", "Map"]).register_into_engine(
+    registration(&EXPDP).register_into_engine(
         engine,
         move |db: Db, opts: Map| -> Result<Dynamic, Box<EvalAltResult>> {
             ctx.record("expdp", expdp(&ctx, connection(&db), &opts))

@@ -6,9 +6,9 @@
 
 use super::expdp::run_client;
 use super::expdp_progress::ProgressDisplay;
-use crate::host::context::HostCtx;
 use crate::oracle::connection::Connection;
 use crate::oracle::parfile;
+use crate::primitives::runtime::HostCtx;
 use crate::process::datapump_client::KillOutcome;
 use rhai::EvalAltResult;
 use serde::Serialize;

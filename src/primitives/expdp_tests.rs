@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::cancel::Cancel;
-use crate::host::context::OracleEnv;
 use crate::primitives::errors::parts;
+use crate::primitives::runtime::OracleEnv;
 use std::sync::Arc;
 
 const PASSWORD: &str = "Tiger#Secret9";

@@ -6,11 +6,10 @@
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
 use crate::archive::removal::{removal_objection, ArchivedEntry};
-use crate::host::context::HostCtx;
-use crate::host::report::to_json;
+use crate::primitives::json::to_json;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
-use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -56,34 +55,28 @@ print(copy.sha256);"#,
 
 /// Registers the file operations.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
-    registration(&FILE_EXISTS, &["path: &str", "bool"])
-        .register_into_engine(engine, |path: &str| Path::new(path).exists());
+    registration(&FILE_EXISTS).register_into_engine(engine, |path: &str| Path::new(path).exists());
 
     let c = ctx.clone();
-    registration(&WRITE_JSON, &["path: &str", "value: Dynamic", "()"])
-        .register_into_engine(engine, move |path: &str, value: Dynamic| {
-            write_json(&c, path, &value)
-        });
-    let c = ctx.clone();
-    registration(
-        &WRITE_JSON,
-        &["path: &str", "value: Dynamic", "opts: Map", "()"],
-    )
-    .register_into_engine(engine, move |path: &str, value: Dynamic, opts: Map| {
-        write_json_with(&c, path, &value, &opts)
+    registration(&WRITE_JSON).register_into_engine(engine, move |path: &str, value: Dynamic| {
+        write_json(&c, path, &value)
     });
     let c = ctx.clone();
-    registration(&REMOVE_FILES, &["paths: Array", "opts: Map", "Map"])
+    registration(&WRITE_JSON)
+        .register_into_engine(engine, move |path: &str, value: Dynamic, opts: Map| {
+            write_json_with(&c, path, &value, &opts)
+        });
+    let c = ctx.clone();
+    registration(&REMOVE_FILES)
         .register_into_engine(engine, move |paths: rhai::Array, opts: Map| {
             remove_files(&c, paths, &opts)
         });
     let c = ctx.clone();
-    registration(&APPEND_LINE, &["path: &str", "line: &str", "()"])
-        .register_into_engine(engine, move |path: &str, line: &str| {
-            append_line(&c, path, line)
-        });
+    registration(&APPEND_LINE).register_into_engine(engine, move |path: &str, line: &str| {
+        append_line(&c, path, line)
+    });
     let c = ctx.clone();
-    registration(&COPY_FILE, &["source: &str", "destination: &str", "Map"]).register_into_engine(
+    registration(&COPY_FILE).register_into_engine(
         engine,
         move |source: &str, destination: &str| {
             c.record("copy_file", copy_file(&c, source, destination))
@@ -228,22 +221,6 @@ fn append_line(ctx: &HostCtx, path: &str, line: &str) -> Result<(), Box<EvalAltR
     writeln!(file, "{line}").map_err(|e| io_error("append to", path, &e))
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        hasher.update(&buffer[..n]);
-    }
-    Ok((total, base16ct::lower::encode_string(&hasher.finalize())))
-}
-
 fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<EvalAltResult>> {
     let src = Path::new(source);
     if !src.is_file() {
@@ -269,9 +246,10 @@ fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<
         map.insert("dry_run".into(), Dynamic::from(true));
         return Ok(map);
     }
-    let (bytes, sha) = sha256_of(src).map_err(|e| io_error("read", source, &e))?;
+    let (bytes, sha) = crate::fsutil::sha256_file(src).map_err(|e| io_error("read", source, &e))?;
     if dest.exists() {
-        let (_, existing) = sha256_of(&dest).map_err(|e| io_error("read", &shown, &e))?;
+        let (_, existing) =
+            crate::fsutil::sha256_file(&dest).map_err(|e| io_error("read", &shown, &e))?;
         if existing != sha {
             return Err(script_error(
                 "BZ-FILE-EXISTS",
@@ -292,7 +270,8 @@ fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<
             .map_err(|e| io_error("write", &shown, &e))?;
         temp.persist(&dest)
             .map_err(|e| io_error("rename into", &shown, &e.error))?;
-        let (_, copied) = sha256_of(&dest).map_err(|e| io_error("read back", &shown, &e))?;
+        let (_, copied) =
+            crate::fsutil::sha256_file(&dest).map_err(|e| io_error("read back", &shown, &e))?;
         if copied != sha {
             let _ = std::fs::remove_file(&dest);
             return Err(script_error(

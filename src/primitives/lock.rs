@@ -12,7 +12,7 @@
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Engine, EvalAltResult};
 use std::fs::File;
 use std::io::Write;
@@ -207,8 +207,7 @@ pub fn register(engine: &mut Engine, _ctx: &Arc<HostCtx>) {
         .register_type_with_name::<Lock>("Lock")
         .register_fn("to_string", |l: &mut Lock| format!("lock {}", l.key))
         .register_fn("to_debug", |l: &mut Lock| format!("{l:?}"));
-    registration(&ACQUIRE_LOCK, &["key: &str", "Lock"])
-        .register_into_engine(engine, |key: &str| acquire(key));
+    registration(&ACQUIRE_LOCK).register_into_engine(engine, |key: &str| acquire(key));
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@ use super::sqlplus::{run_sql, sql_error};
 use super::step::Step;
 use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::client_charset::{self, DatabaseCharsets};
 use crate::oracle::nls_lang::NlsLang;
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult};
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub use crate::oracle::client_charset::{report, CharsetReport};
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let ctx = Arc::clone(ctx);
-    registration(&NLS_CHARSET, &["db: Oracle", "Map"]).register_into_engine(
+    registration(&NLS_CHARSET).register_into_engine(
         engine,
         move |db: Oracle| -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&ctx, "nls_charset: reading the database character set");

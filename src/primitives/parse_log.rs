@@ -7,8 +7,8 @@
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::log::{check_code, parse_bytes, parse_file, LogReport, Policy};
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use std::path::Path;
 use std::sync::Arc;
@@ -50,22 +50,18 @@ print(strict.verdict);                                                         /
 /// nothing from the run's context; the verdict goes into its ledger.)
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let (c1, c2, c3, c4) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
-    registration(&PARSE_LOG, &["path: &str", "Map"])
-        .register_into_engine(engine, move |path: &str| {
-            c1.record("parse_log", parse_log(path, None))
-        });
-    registration(&PARSE_LOG, &["path: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, move |path: &str, opts: Map| {
-            c2.record("parse_log", parse_log(path, Some(&opts)))
-        });
-    registration(&PARSE_LOG_TEXT, &["text: &str", "Map"])
-        .register_into_engine(engine, move |text: &str| {
-            c3.record("parse_log_text", parse_log_text(text, None))
-        });
-    registration(&PARSE_LOG_TEXT, &["text: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, move |text: &str, opts: Map| {
-            c4.record("parse_log_text", parse_log_text(text, Some(&opts)))
-        });
+    registration(&PARSE_LOG).register_into_engine(engine, move |path: &str| {
+        c1.record("parse_log", parse_log(path, None))
+    });
+    registration(&PARSE_LOG).register_into_engine(engine, move |path: &str, opts: Map| {
+        c2.record("parse_log", parse_log(path, Some(&opts)))
+    });
+    registration(&PARSE_LOG_TEXT).register_into_engine(engine, move |text: &str| {
+        c3.record("parse_log_text", parse_log_text(text, None))
+    });
+    registration(&PARSE_LOG_TEXT).register_into_engine(engine, move |text: &str, opts: Map| {
+        c4.record("parse_log_text", parse_log_text(text, Some(&opts)))
+    });
 }
 
 fn parse_log(path: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResult>> {

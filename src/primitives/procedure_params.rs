@@ -11,10 +11,10 @@
 use super::errors::{misuse, script_error};
 use super::options::nearest;
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
 use crate::oracle::connection::check_connect_identifier;
 use crate::oracle::datapump_values::file_name;
 use crate::oracle::identifier::{Identifier, NameLimit};
+use crate::primitives::runtime::HostCtx;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use std::path::Path;
 use std::sync::Arc;
@@ -603,7 +603,7 @@ fn describe(p: &Param) -> Map {
 }
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
-    registration(&PROCEDURE_PARAMETERS, &["procedure: &str", "Array"]).register_into_engine(
+    registration(&PROCEDURE_PARAMETERS).register_into_engine(
         engine,
         |procedure: &str| -> Result<Array, Box<EvalAltResult>> {
             let table = table(procedure).ok_or_else(|| {
@@ -620,21 +620,19 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         },
     );
     let c = Arc::clone(ctx);
-    registration(
-        &CHECK_PARAMETERS,
-        &["procedure: &str", "params: Map", "Map"],
-    )
-    .register_into_engine(engine, move |procedure: &str, params: Map| {
-        check(procedure, &params, &Map::new(), c.simulation.is_some())
-    });
+    registration(&CHECK_PARAMETERS).register_into_engine(
+        engine,
+        move |procedure: &str, params: Map| {
+            check(procedure, &params, &Map::new(), c.simulation.is_some())
+        },
+    );
     let c = Arc::clone(ctx);
-    registration(
-        &CHECK_PARAMETERS,
-        &["procedure: &str", "params: Map", "site: Map", "Map"],
-    )
-    .register_into_engine(engine, move |procedure: &str, params: Map, site: Map| {
-        check(procedure, &params, &site, c.simulation.is_some())
-    });
+    registration(&CHECK_PARAMETERS).register_into_engine(
+        engine,
+        move |procedure: &str, params: Map, site: Map| {
+            check(procedure, &params, &site, c.simulation.is_some())
+        },
+    );
 }
 
 #[cfg(test)]

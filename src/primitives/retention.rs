@@ -11,9 +11,8 @@ use super::errors::script_error;
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::archive::retention::{self, Candidate, LeftAlone, Rules};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::{Answer, HostCtx};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,10 +38,9 @@ const OPTIONS: &[&str] = &[
 /// Registers `prune_archives`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let c = ctx.clone();
-    registration(&PRUNE_ARCHIVES, &["folder: &str", "opts: Map", "Map"])
-        .register_into_engine(engine, move |folder: &str, opts: Map| {
-            c.record("prune_archives", prune(&c, folder, &opts))
-        });
+    registration(&PRUNE_ARCHIVES).register_into_engine(engine, move |folder: &str, opts: Map| {
+        c.record("prune_archives", prune(&c, folder, &opts))
+    });
 }
 
 fn string_opt(opts: &Map, key: &str) -> Option<String> {
@@ -269,28 +267,19 @@ fn prune(ctx: &HostCtx, folder: &str, opts: &Map) -> Result<Map, Box<EvalAltResu
 }
 
 fn confirm(ctx: &HostCtx, count: usize) -> Result<(), Box<EvalAltResult>> {
-    if ctx.assume_yes {
-        return Ok(());
-    }
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        eprint!("Remove {count} old archive(s)? [y/N] ");
-        let mut answer = String::new();
-        if std::io::stdin().read_line(&mut answer).is_ok()
-            && matches!(answer.trim(), "y" | "Y" | "yes" | "YES")
-        {
-            return Ok(());
-        }
-        return Err(script_error(
+    match ctx.confirm(&format!("Remove {count} old archive(s)")) {
+        Ok(Answer::Yes) => Ok(()),
+        Ok(Answer::No) | Err(_) => Err(script_error(
             "BZ-DECLINED",
             "retention declined: nothing removed",
             "",
-        ));
+        )),
+        Ok(Answer::NoTerminal) => Err(script_error(
+            "BZ-CONFIRM",
+            format!(
+                "retention would remove {count} archive(s) and needs confirmation; nothing was removed"
+            ),
+            "run with --yes in unattended runs (after checking the list with --dry-run)",
+        )),
     }
-    Err(script_error(
-        "BZ-CONFIRM",
-        format!(
-            "retention would remove {count} archive(s) and needs confirmation; nothing was removed"
-        ),
-        "run with --yes in unattended runs (after checking the list with --dry-run)",
-    ))
 }

@@ -2,7 +2,7 @@
 //! report.
 
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use rhai::{Dynamic, Engine, Map};
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ pub const SET_REPORT: PrimitiveDoc = PrimitiveDoc {
 /// Registers `run_info` and `set_report`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let info_ctx = ctx.clone();
-    registration(&RUN_INFO, &["Map"]).register_into_engine(engine, move || {
+    registration(&RUN_INFO).register_into_engine(engine, move || {
         let mut map = Map::new();
         map.insert("version".into(), Dynamic::from(env!("CARGO_PKG_VERSION")));
         map.insert("dry_run".into(), Dynamic::from(info_ctx.dry_run()));
@@ -52,12 +52,9 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         map
     });
     let report_ctx = ctx.clone();
-    registration(&SET_REPORT, &["report: Map", "()"]).register_into_engine(
-        engine,
-        move |report: Map| {
-            if let Ok(mut slot) = report_ctx.report.lock() {
-                *slot = Some(report);
-            }
-        },
-    );
+    registration(&SET_REPORT).register_into_engine(engine, move |report: Map| {
+        if let Ok(mut slot) = report_ctx.report.lock() {
+            *slot = Some(report);
+        }
+    });
 }

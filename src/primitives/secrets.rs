@@ -5,7 +5,7 @@
 
 use super::errors::{misuse, script_error};
 use super::{registration, PrimitiveDoc};
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Engine, EvalAltResult};
 use std::io::IsTerminal;
@@ -44,23 +44,29 @@ pub const SECRET_FOR_SIMULATION: PrimitiveDoc = PrimitiveDoc {
     example: r#"let pw = if run_info().simulate { secret_for_simulation() } else { secret_env("BIZSCRIPT_PASSWORD") };"#,
 };
 
+pub const SECRET_ORIGIN: PrimitiveDoc = PrimitiveDoc {
+    name: "origin",
+    signature: "origin(secret: Secret) -> string",
+    summary: "Where a Secret came from, safe to show: `env:NAME`, `file:PATH`, `prompt` or `simulation`; never the value. A Secret also prints as `***` and has `is_empty()`.",
+    example: r#"let pw = secret_for_simulation();
+print(pw.origin());"#,
+};
+
 /// Registers the Secret type and the three secret sources.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     engine
         .register_type_with_name::<Secret>("Secret")
         .register_fn("to_string", |s: &mut Secret| s.to_string())
         .register_fn("to_debug", |s: &mut Secret| format!("{s:?}"))
-        .register_fn("origin", |s: &mut Secret| s.origin().to_string())
         .register_fn("is_empty", |s: &mut Secret| s.is_empty());
+    registration(&SECRET_ORIGIN)
+        .register_into_engine(engine, |s: &mut Secret| s.origin().to_string());
 
-    registration(&SECRET_ENV, &["name: &str", "Secret"])
-        .register_into_engine(engine, |name: &str| secret_env(name));
-    registration(&SECRET_FILE, &["path: &str", "Secret"])
-        .register_into_engine(engine, |path: &str| secret_file(path));
-    registration(&SECRET_PROMPT, &["label: &str", "Secret"])
-        .register_into_engine(engine, |label: &str| secret_prompt(label));
+    registration(&SECRET_ENV).register_into_engine(engine, |name: &str| secret_env(name));
+    registration(&SECRET_FILE).register_into_engine(engine, |path: &str| secret_file(path));
+    registration(&SECRET_PROMPT).register_into_engine(engine, |label: &str| secret_prompt(label));
     let simulated = ctx.simulation.is_some();
-    registration(&SECRET_FOR_SIMULATION, &["Secret"]).register_into_engine(engine, move || {
+    registration(&SECRET_FOR_SIMULATION).register_into_engine(engine, move || {
         if simulated {
             Ok(Secret::new("simulated-password", "simulation"))
         } else {

@@ -5,9 +5,9 @@
 
 use super::connection::{child_env, Oracle};
 use super::errors::script_error;
-use crate::host::context::HostCtx;
 use crate::oracle::sqlplus_output::{self, SqlplusError, SqlplusOutput};
 use crate::oracle::sqlplus_script::SqlplusScript;
+use crate::primitives::runtime::HostCtx;
 use crate::process::capture::{capture, resolve_tool, CaptureError, Captured, Invocation};
 use crate::secret::Mask;
 use rhai::EvalAltResult;

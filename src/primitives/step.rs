@@ -1,6 +1,6 @@
 //! One step's feedback on stderr (stdout belongs to the script's `print`).
 
-use crate::host::context::HostCtx;
+use crate::primitives::runtime::HostCtx;
 use std::time::Duration;
 
 /// One step's feedback on stderr: a spinner while it runs on a terminal; its summary is a detail.

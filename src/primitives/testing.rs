@@ -7,8 +7,8 @@
 //! returning an `Option` for its callers' sake, but it is always `Some`.
 
 use crate::cancel::Cancel;
-use crate::host::context::{HostCtx, OracleEnv};
 use crate::host::simulate::{find_oracle_sim, SimHome};
+use crate::primitives::runtime::{HostCtx, OracleEnv};
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Scope};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! The Windows registry's Oracle homes (`HKLM\SOFTWARE\ORACLE\KEY_<HomeName>`), read with
 //! `reg query` so that no Windows-only crate is needed. On other systems there is no registry.
 
-use crate::host::context::HostCtx;
 use crate::oracle::oracle_homes::RegistryHome;
+use crate::primitives::runtime::HostCtx;
 
 /// The registered Oracle homes (empty off Windows, or when `reg` cannot be run).
 #[cfg(windows)]

@@ -17,7 +17,7 @@ use crate::cancel::Cancel;
 use crate::secret::{mask_all, Mask};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -134,36 +134,17 @@ pub fn resolve_tool(
             }
         }
     }
-    std::env::split_paths(path_var?)
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(|d| d.join(&name))
-        .find(|candidate| candidate.is_file())
+    crate::fsutil::executables_on_path(tool, path_var?)
+        .into_iter()
+        .next()
 }
 
 /// Runs the invocation to completion. `cancel` stops it early.
 pub fn capture(invocation: &Invocation, cancel: &Cancel) -> Result<Captured, CaptureError> {
     let program = invocation.program.display().to_string();
     let started = Instant::now();
-    let mut command = Command::new(&invocation.program);
-    command
-        .args(&invocation.args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in &invocation.env {
-        match value {
-            Some(v) => command.env(name, v),
-            None => command.env_remove(name),
-        };
-    }
-    crate::secret::scrub_env(&mut command);
-    #[cfg(unix)]
-    {
-        // Its own process group: the terminal's Ctrl-C reaches bizscript only (bizscript decides
-        // what to stop), and a timeout can kill the child's own children too.
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-    }
+    // Its own process group: a timeout can kill the child's own children too.
+    let mut command = super::tool_command(&invocation.program, &invocation.args, &invocation.env);
     let mut child = command.spawn().map_err(|source| CaptureError::Spawn {
         program: program.clone(),
         source,

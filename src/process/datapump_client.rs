@@ -25,7 +25,7 @@ use crate::secret::Mask;
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -446,23 +446,10 @@ impl Session<'_> {
 }
 
 fn spawn(command: &ClientCommand) -> Result<Child, ClientError> {
-    let mut cmd = Command::new(&command.program);
-    cmd.args(&command.args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in &command.env {
-        match value {
-            Some(v) => cmd.env(name, v),
-            None => cmd.env_remove(name),
-        };
-    }
-    // No password in the child's environment (`/proc/<pid>/environ`), whatever the overrides.
-    crate::secret::scrub_env(&mut cmd);
+    let mut cmd = super::tool_command(&command.program, &command.args, &command.env);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
         // Interrupting the job means sending the client SIGINT, so it must not inherit an
         // ignored SIGINT (a program started in the background by a non-interactive shell, by
         // nohup-like launchers or by a scheduler often has one, and an ignored signal survives

@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn help_on_a_name_is_the_doc_text_or_a_suggestion() {
-        let session = Session::new(crate::host::context::HostCtx::for_tests());
+        let session = Session::new(crate::primitives::runtime::HostCtx::for_tests());
         let doc = crate::primitives::doc("secret_env").unwrap();
         assert_eq!(help_on(&session, "secret_env"), Ok(docs::render_doc(doc)));
         let problem = help_on(&session, "secret_evn").unwrap_err();

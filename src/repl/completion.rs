@@ -256,7 +256,7 @@ mod tests {
 
     fn vocabulary() -> Vocabulary {
         let engine = crate::host::engine::EngineBuilder::new(
-            crate::host::context::HostCtx::for_tests(),
+            crate::primitives::runtime::HostCtx::for_tests(),
             crate::host::sources::SourceMap::new(),
         )
         .build();
@@ -326,7 +326,7 @@ mod tests {
     #[test]
     fn neither_internals_nor_every_builtin_are_offered() {
         let engine = crate::host::engine::EngineBuilder::new(
-            crate::host::context::HostCtx::for_tests(),
+            crate::primitives::runtime::HostCtx::for_tests(),
             crate::host::sources::SourceMap::new(),
         )
         .build();

@@ -25,8 +25,8 @@ pub mod vocabulary;
 
 use crate::cancel::Cancel;
 use crate::host::error::HostError;
-use crate::host::outcome::ExitStatus;
 use crate::host::script::{host_context, oracle_env};
+use crate::primitives::outcome::ExitStatus;
 use commands::Flow;
 use helper::ReplHelper;
 use print::Palette;

@@ -9,14 +9,14 @@
 
 use super::history::SecretValues;
 use super::vocabulary::Vocabulary;
-use crate::host::context::HostCtx;
 use crate::host::diagnostics::{self, Style};
 use crate::host::engine::{known_function_names, EngineBuilder};
-use crate::host::report::to_json;
 use crate::host::script::{compile, initial_scope, is_terminated};
 use crate::host::sources::{ScriptSource, SourceMap};
 use crate::oracle::connection::Connection;
 use crate::primitives::connection::Oracle;
+use crate::primitives::json::to_json;
+use crate::primitives::runtime::HostCtx;
 use crate::secret::Secret;
 use rhai::{Dynamic, Engine, EvalAltResult, Expr, Map, Scope, Stmt, AST};
 use std::collections::HashMap;
@@ -445,24 +445,24 @@ mod tests {
     fn an_imported_module_stays_available() {
         let mut session = Session::new(HostCtx::for_tests());
         ran(session.eval("import \"bizagi\" as bizagi;"));
-        let dirname = session
+        let basename = session
             .vocabulary()
             .read()
             .unwrap()
-            .callable("bizagi::dirname")
+            .callable("bizagi::basename")
             .cloned();
-        assert_eq!(dirname.unwrap().signature, "bizagi::dirname(path)");
+        assert_eq!(basename.unwrap().signature, "bizagi::basename(path)");
         assert_eq!(
-            value(session.eval("bizagi::dirname(\"/u01/backup/x.dmp\")"))
+            value(session.eval("bizagi::basename(\"/u01/backup/x.dmp\")"))
                 .into_string()
                 .unwrap(),
-            "/u01/backup"
+            "x.dmp"
         );
         // An import that failed is not replayed.
         let _ = failure(session.eval("import \"no_such_module\" as gone;"));
         ran(session.eval("let still = 1;"));
         session.reset();
-        assert!(failure(session.eval("bizagi::dirname(\"/a/b\")")).contains("bizagi"));
+        assert!(failure(session.eval("bizagi::basename(\"/a/b\")")).contains("bizagi"));
     }
 
     #[test]

@@ -99,9 +99,9 @@ fn last_significant(text: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::context::HostCtx;
     use crate::host::engine::{EngineBuilder, PrintTarget};
     use crate::host::sources::SourceMap;
+    use crate::primitives::runtime::HostCtx;
 
     fn check(text: &str) -> Completeness {
         let engine = EngineBuilder::new(HostCtx::for_tests(), SourceMap::new())

@@ -857,6 +857,36 @@ print(b::basename("plain.dmp"));
     );
 }
 
+/// A Windows database server's paths are taken apart by Windows rules from this (Linux or
+/// macOS) client, and joined to a local folder by that folder's rules.
+#[test]
+fn server_paths_keep_their_own_rules() {
+    let dir = crate::support::ScriptDir::new();
+    let script = dir.write(
+        "p.rhai",
+        r#"print(path_parent("D:\\backup\\BIZAGI_1.DMP"));
+print(file_name("D:\\backup\\BIZAGI_1.DMP"));
+print(path_join("D:\\backup", "BIZAGI.zip"));
+print(path_join("/mnt/dbserver", file_name("D:\\backup\\BIZAGI_1.DMP")));
+print(path_parent("/u01/backup/BIZAGI_2.dmp"));
+path_join("/u01/backup", "../../etc/passwd");
+"#,
+    );
+    let output = bizscript().arg("run").arg(&script).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "D:\\backup\nBIZAGI_1.DMP\nD:\\backup\\BIZAGI.zip\n/mnt/dbserver/BIZAGI_1.DMP\n/u01/backup\n",
+        "{stderr}"
+    );
+    // The join that would leave its folder stops the script.
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("BZ-USAGE") && stderr.contains("cannot join"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_parallel_export_archives_every_dump_file() {
     for topology in TOPOLOGIES {

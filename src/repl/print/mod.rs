@@ -7,12 +7,12 @@
 //!   values show as `[N items]` / `#{N keys}` (the DBA drills down with `x.key`);
 //! * a Secret: `***` and where it came from, never its value.
 //!
-//! Values go through [`crate::host::report::to_json`] first, the same conversion the run report
+//! Values go through [`crate::primitives::json::to_json`] first, the same conversion the run report
 //! uses, so a Secret nested anywhere is already `***` before any text is built.
 
 pub mod log_report;
 
-use crate::host::report::to_json;
+use crate::primitives::json::to_json;
 use crate::secret::{Secret, MASK};
 use anstyle::{AnsiColor, Style};
 use rhai::Dynamic;

@@ -1,7 +1,7 @@
 //! What the primitives of one run share.
 
 use crate::cancel::Cancel;
-use crate::host::outcome::{judge, judge_error, Ledger, Outcome, Verdict};
+use crate::primitives::outcome::{judge, judge_error, Ledger, Outcome, Verdict};
 use rhai::{Dynamic, EvalAltResult};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -17,6 +17,25 @@ pub struct Simulation {
 }
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// The operator's answer to [`HostCtx::confirm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Go ahead (`y`, `yes`, or `--yes`).
+    Yes,
+    /// Anything else typed: do nothing.
+    No,
+    /// No terminal to ask on and no `--yes`: do nothing, and say how to confirm.
+    NoTerminal,
+}
+
+fn parse_answer(text: &str) -> Answer {
+    if matches!(text.trim().to_lowercase().as_str(), "y" | "yes") {
+        Answer::Yes
+    } else {
+        Answer::No
+    }
+}
 
 /// The environment Oracle's tools see during a run: the process environment with overrides.
 ///
@@ -189,8 +208,53 @@ impl HostCtx {
         })
     }
 
+    /// Asks the operator `question` (`QUESTION? [y/N] ` on stderr, the answer read from stdin)
+    /// before something that cannot be undone. `Yes` at once under `--yes`; `NoTerminal`
+    /// without asking when there is no terminal to ask on (an unattended run must say `--yes`);
+    /// otherwise `Yes` only for `y` or `yes` (any case), `No` for anything else. The one y/N
+    /// prompt of bizscript: retention and cleanup_job both ask through it. A caller showing a
+    /// spinner pauses it around the call.
+    pub fn confirm(&self, question: &str) -> std::io::Result<Answer> {
+        use std::io::{BufRead, IsTerminal, Write};
+        if self.assume_yes {
+            return Ok(Answer::Yes);
+        }
+        if !(self.interactive && std::io::stdin().is_terminal()) {
+            return Ok(Answer::NoTerminal);
+        }
+        eprint!("{question}? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        Ok(parse_answer(&answer))
+    }
+
     /// Switches dry-run mode (the REPL's `:dry-run on|off`).
     pub fn set_dry_run(&self, on: bool) {
         self.dry_run.store(on, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_y_or_yes_confirms() {
+        for yes in ["y\n", "Y", " yes \n", "YES"] {
+            assert_eq!(parse_answer(yes), Answer::Yes, "{yes:?}");
+        }
+        for no in ["", "\n", "n", "no", "yep", "y es", "oui"] {
+            assert_eq!(parse_answer(no), Answer::No, "{no:?}");
+        }
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_asked_and_yes_skips_the_question() {
+        let ctx = HostCtx::for_tests();
+        assert_eq!(ctx.confirm("remove").unwrap(), Answer::NoTerminal);
+        let mut ctx = HostCtx::new(false, true, Cancel::new(), OracleEnv::inherit());
+        ctx.interactive = false;
+        assert_eq!(ctx.confirm("remove").unwrap(), Answer::Yes);
     }
 }

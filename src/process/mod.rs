@@ -4,3 +4,5 @@
 pub mod capture;
 pub mod datapump_client;
 pub mod private_parfile;
+#[cfg(windows)]
+pub mod windows_acl;

@@ -197,7 +197,16 @@ fn restrict(path: &Path, mode: u32) -> io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
     }
-    #[cfg(not(unix))]
+    // Windows: the 0700 folder's equivalent is a protected DACL for the current user alone,
+    // which the files created inside inherit (the 0600 equivalent).
+    #[cfg(windows)]
+    {
+        let _ = mode;
+        if path.is_dir() {
+            super::windows_acl::make_private(path)?;
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = (path, mode);
     Ok(())
 }
@@ -222,6 +231,14 @@ mod tests {
             assert_eq!(
                 fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
                 0o700
+            );
+        }
+        #[cfg(windows)]
+        {
+            let sid = crate::process::windows_acl::current_user_sid().unwrap();
+            assert_eq!(
+                crate::process::windows_acl::dacl_sddl(&dir).unwrap(),
+                crate::process::windows_acl::private_sddl(&sid)
             );
         }
         drop(parfile);

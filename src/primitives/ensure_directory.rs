@@ -736,8 +736,8 @@ mod sim_tests {
         assert_eq!(code(&err), "BZ-DIRECTORY-MISSING");
         let path = sim.home.home.join("server").join("new-backups");
         let call = format!(
-            r#"ensure_directory(db, "BizAgiBackupPath", "{}", #{{ grant_to: "BIZAGI" }})"#,
-            path.display()
+            r#"ensure_directory(db, "BizAgiBackupPath", {}, #{{ grant_to: "BIZAGI" }})"#,
+            crate::fixtures::rhai_str(path.display())
         );
         let first: Map = sim.run(&call).unwrap().cast();
         assert_eq!(first["created"].as_bool(), Ok(true));

@@ -53,6 +53,7 @@ pub fn render_all() -> String {
 pub fn topics() -> Vec<&'static str> {
     let mut names: Vec<&str> = all_docs().iter().map(|d| d.name).collect();
     names.push("site-scripts");
+    names.push("report-schema");
     names.push("bizagi_export");
     names
 }

@@ -481,7 +481,7 @@ fn local_path(path: &str) -> LocalPath {
         std::fs::metadata(dir)
             .ok()
             .map(|m| !m.permissions().readonly()),
-        crate::archive::space::free_space(dir).ok(),
+        crate::archive::free_space(dir).ok(),
     );
     let note = match writable {
         Some(true) => "the path exists on this machine and is writable by this user (the database's OS user needs write access too)",

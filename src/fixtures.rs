@@ -19,6 +19,22 @@ pub const REQUIRE_FIXTURES: &str = "BIZSCRIPT_REQUIRE_FIXTURES";
 /// Where the shared corpus is, when not `../shared` beside the checkout.
 pub const SHARED_DIR: &str = "BIZSCRIPT_SHARED_DIR";
 
+/// `text` (a path, typically) as a Rhai string literal, quotes included: a Windows temp folder
+/// (`C:\users\...`) pasted raw into a script reads `\u` as an escape and fails to parse.
+#[allow(dead_code)] // not every includer of this file writes scripts
+pub fn rhai_str(text: impl std::fmt::Display) -> String {
+    let mut out = String::from("\"");
+    for c in text.to_string().chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Whether a missing fixture is a failure (`BIZSCRIPT_REQUIRE_FIXTURES`).
 pub fn fixtures_required() -> bool {
     std::env::var_os(REQUIRE_FIXTURES).is_some_and(|v| !v.is_empty() && v != "0")

@@ -10,7 +10,10 @@
 use crate::cancel::Cancel;
 use std::fs::File;
 use std::io::{self, BufRead, Read, Write};
+#[cfg(unix)]
 use std::os::unix::fs::FileExt;
+#[cfg(windows)]
+use std::os::windows::fs::FileExt;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -195,6 +198,15 @@ impl Read for FollowReader {
     }
 }
 
+/// One positioned read. On Windows `seek_read` also moves the handle's cursor, which is harmless:
+/// a [`FollowReader`] only ever reads by position, on a handle of its own.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    #[cfg(unix)]
+    return file.read_at(buf, offset);
+    #[cfg(windows)]
+    return file.seek_read(buf, offset);
+}
+
 impl BufRead for FollowReader {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.start == self.end {
@@ -204,7 +216,7 @@ impl BufRead for FollowReader {
             let want = usize::try_from(len - self.offset)
                 .map_or(self.buf.len(), |n| n.min(self.buf.len()));
             let n = loop {
-                match self.file.read_at(&mut self.buf[..want], self.offset) {
+                match read_at(&self.file, &mut self.buf[..want], self.offset) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     other => break other?,
                 }

@@ -5,11 +5,67 @@ use std::path::Path;
 
 /// Bytes an unprivileged writer can still use on the file system holding `dir`
 /// (`f_bavail × f_frsize`, what `df` shows as "Avail").
+#[cfg(unix)]
 pub fn free_space(dir: &Path) -> io::Result<u64> {
     let stat = nix::sys::statvfs::statvfs(dir).map_err(io::Error::from)?;
     #[allow(clippy::useless_conversion)] // the field types differ between platforms
     let free = u64::from(stat.blocks_available()).saturating_mul(u64::from(stat.fragment_size()));
     Ok(free)
+}
+
+/// Bytes the calling user can still use on the volume holding `dir` (`GetDiskFreeSpaceExW`'s
+/// "free bytes available to caller", which honours disk quotas, as `df`'s "Avail" does). A
+/// missing folder is an error, as on Unix. Drive letters and UNC shares (`\\server\share\dir`)
+/// both work: the function takes any directory on the volume.
+#[cfg(windows)]
+pub fn free_space(dir: &Path) -> io::Result<u64> {
+    use std::os::windows::ffi::OsStrExt;
+
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetDiskFreeSpaceExW(
+            directory: *const u16,
+            free_to_caller: *mut u64,
+            total_bytes: *mut u64,
+            total_free_bytes: *mut u64,
+        ) -> i32;
+    }
+
+    // The call accepts a file's parent volume for any existing directory; a file or a missing
+    // path must not be answered with some other folder's figure.
+    if !std::fs::metadata(dir)?.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a folder", dir.display()),
+        ));
+    }
+    let mut wide: Vec<u16> = dir.as_os_str().encode_wide().collect();
+    if wide.contains(&0) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a NUL in the path",
+        ));
+    }
+    // GetDiskFreeSpaceExW wants a directory name ending in a backslash.
+    if wide.last() != Some(&u16::from(b'\\')) && wide.last() != Some(&u16::from(b'/')) {
+        wide.push(u16::from(b'\\'));
+    }
+    wide.push(0);
+    let mut free_to_caller = 0u64;
+    // SAFETY: `wide` is a NUL-terminated UTF-16 string that outlives the call; the out pointer
+    // is a valid u64; the two optional out pointers may be null.
+    let ok = unsafe {
+        GetDiskFreeSpaceExW(
+            wide.as_ptr(),
+            &mut free_to_caller,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(free_to_caller)
 }
 
 /// The most an archive of `bytes_in` input bytes in `entries` files can take: deflate falls back

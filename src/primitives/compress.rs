@@ -514,9 +514,13 @@ mod tests {
         let tmp = TempDir::new().unwrap();
         dump_set(tmp.path());
         let d = tmp.path().display();
+        let q_bizagi_01_dmp = crate::fixtures::rhai_str(format!("{d}/BIZAGI_01.dmp"));
+        let q_bizagi_02_dmp = crate::fixtures::rhai_str(format!("{d}/BIZAGI_02.dmp"));
+        let q_bizagi_log = crate::fixtures::rhai_str(format!("{d}/BIZAGI.log"));
+        let q_bizagi_zip = crate::fixtures::rhai_str(format!("{d}/BIZAGI.zip"));
         let script = format!(
-            r#"compress(["{d}/BIZAGI_01.dmp", "{d}/BIZAGI_02.dmp"],
-                #{{ archive: "{d}/BIZAGI.zip", include: "{d}/BIZAGI.log", level: 1, remove_source: true }})"#
+            r#"compress([{q_bizagi_01_dmp}, {q_bizagi_02_dmp}],
+                #{{ archive: {q_bizagi_zip}, include: {q_bizagi_log}, level: 1, remove_source: true }})"#
         );
         let map = engine(&HostCtx::for_tests()).eval::<Map>(&script).unwrap();
         assert!(map["verified"].as_bool().unwrap());
@@ -545,9 +549,10 @@ mod tests {
         let tmp = TempDir::new().unwrap();
         dump_set(tmp.path());
         let d = tmp.path().display();
-        let script = format!(
-            r#"compress("{d}/BIZAGI_01.dmp", #{{ archive: "{d}/one.zip", method: "zstd" }})"#
-        );
+        let q_bizagi_01_dmp = crate::fixtures::rhai_str(format!("{d}/BIZAGI_01.dmp"));
+        let q_one_zip = crate::fixtures::rhai_str(format!("{d}/one.zip"));
+        let script =
+            format!(r#"compress({q_bizagi_01_dmp}, #{{ archive: {q_one_zip}, method: "zstd" }})"#);
         let map = engine(&HostCtx::for_tests()).eval::<Map>(&script).unwrap();
         let entries = map["entries"].clone().into_array().unwrap();
         let first = entries[0].clone().cast::<Map>();
@@ -585,7 +590,9 @@ mod tests {
     fn a_missing_dump_is_a_clear_error() {
         let tmp = TempDir::new().unwrap();
         let d = tmp.path().display();
-        let script = format!(r#"compress(["{d}/BIZAGI_01.dmp"], #{{ archive: "{d}/B.zip" }})"#);
+        let q_bizagi_01_dmp = crate::fixtures::rhai_str(format!("{d}/BIZAGI_01.dmp"));
+        let q_b_zip = crate::fixtures::rhai_str(format!("{d}/B.zip"));
+        let script = format!(r#"compress([{q_bizagi_01_dmp}], #{{ archive: {q_b_zip} }})"#);
         let (code, message, hint) = error_of(engine(&HostCtx::for_tests()).eval::<Map>(&script));
         assert_eq!(code, "BZ-COMPRESS-MISSING");
         assert!(message.contains("BIZAGI_01.dmp"));
@@ -604,8 +611,10 @@ mod tests {
             OracleEnv::inherit(),
         ));
         let d = tmp.path().display();
+        let q_bizagi_01_dmp = crate::fixtures::rhai_str(format!("{d}/BIZAGI_01.dmp"));
+        let q_b_zip = crate::fixtures::rhai_str(format!("{d}/B.zip"));
         let script = format!(
-            r#"compress(["{d}/BIZAGI_01.dmp"], #{{ archive: "{d}/B.zip", remove_source: true }})"#
+            r#"compress([{q_bizagi_01_dmp}], #{{ archive: {q_b_zip}, remove_source: true }})"#
         );
         let map = engine(&ctx).eval::<Map>(&script).unwrap();
         assert!(map["dry_run"].as_bool().unwrap());

@@ -354,8 +354,8 @@ mod sim_tests {
         let export = |policy: &str| -> Map {
             let log = sim.home.home.join(format!("{policy}.client.log"));
             sim.run(&format!(
-                r#"expdp(db, #{{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "{policy}.dmp", client_log: "{}"{} }})"#,
-                log.display(),
+                r#"expdp(db, #{{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "{policy}.dmp", client_log: {}{} }})"#,
+                crate::fixtures::rhai_str(log.display()),
                 if policy == "default" { String::new() } else { format!(r#", previous_jobs: "{policy}""#) }
             ))
             .unwrap()

@@ -302,7 +302,7 @@ fn local_path(path: &str) -> LocalPath {
         std::fs::metadata(dir)
             .ok()
             .map(|m| !m.permissions().readonly()),
-        None,
+        crate::archive::free_space(dir).ok(),
     );
     let note = match writable {
         Some(true) => "the path exists on this machine and is writable by this user (the database's OS user needs write access too)",
@@ -525,8 +525,8 @@ mod sim_tests {
         assert_eq!(code(&err), "BZ-DIRECTORY-MISSING");
         let path = sim.home.home.join("server").join("new-backups");
         let call = format!(
-            r#"ensure_directory(db, "BizAgiBackupPath", "{}", #{{ grant_to: "BIZAGI" }})"#,
-            path.display()
+            r#"ensure_directory(db, "BizAgiBackupPath", {}, #{{ grant_to: "BIZAGI" }})"#,
+            crate::fixtures::rhai_str(path.display())
         );
         let first: Map = sim.run(&call).unwrap().cast();
         assert_eq!(first["created"].as_bool(), Ok(true));

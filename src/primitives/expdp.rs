@@ -281,6 +281,7 @@ fn default_client_log_folder(create: bool) -> Result<PathBuf, Box<EvalAltResult>
 
 /// A temporary-folder builder whose folders only this user can enter.
 fn private_temp_builder() -> tempfile::Builder<'static, 'static> {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));

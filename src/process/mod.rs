@@ -4,6 +4,8 @@
 pub mod capture;
 pub mod datapump_client;
 pub mod private_parfile;
+#[cfg(windows)]
+pub mod windows_acl;
 
 use std::ffi::OsStr;
 use std::path::Path;

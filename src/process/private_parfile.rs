@@ -197,7 +197,16 @@ fn restrict(path: &Path, mode: u32) -> io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
     }
-    #[cfg(not(unix))]
+    // Windows: the 0700 folder's equivalent is a protected DACL for the current user alone,
+    // which the files created inside inherit (the 0600 equivalent).
+    #[cfg(windows)]
+    {
+        let _ = mode;
+        if path.is_dir() {
+            super::windows_acl::make_private(path)?;
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = (path, mode);
     Ok(())
 }
@@ -224,6 +233,14 @@ mod tests {
                 0o700
             );
         }
+        #[cfg(windows)]
+        {
+            let sid = crate::process::windows_acl::current_user_sid().unwrap();
+            assert_eq!(
+                crate::process::windows_acl::dacl_sddl(&dir).unwrap(),
+                crate::process::windows_acl::private_sddl(&sid)
+            );
+        }
         drop(parfile);
         assert!(!path.exists());
         assert!(!dir.exists());
@@ -242,6 +259,9 @@ mod tests {
         assert!(!path.exists(), "{} survived the panic", path.display());
     }
 
+    // Owners are told apart by /proc start times and the test spawns `true`: Unix only (on
+    // Windows no folder is swept, since no start time can be read).
+    #[cfg(unix)]
     #[test]
     fn the_folder_names_its_owner_and_only_dead_owners_folders_are_swept() {
         let parfile = PrivateParfile::create("expdp.par", "x").unwrap();

@@ -1,6 +1,9 @@
 //! The host's command line: help, parameters, exit codes, errors, check, doc, interrupts.
 
-use crate::support::{bizscript, signal, spawn_started, ScriptDir};
+use crate::support::{bizscript, ScriptDir};
+#[cfg(unix)]
+use crate::support::{signal, spawn_started};
+#[cfg(unix)]
 use nix::sys::signal::Signal;
 use predicates::prelude::*;
 use std::time::{Duration, Instant};
@@ -216,6 +219,8 @@ fn missing_secret_env_says_which_variable() {
         .stderr(predicate::str::contains("s.rhai:1:10"));
 }
 
+// POSIX modes: on Windows the secret file's protection is its ACL.
+#[cfg(unix)]
 #[test]
 fn secret_file_refuses_a_world_readable_file() {
     use std::os::unix::fs::PermissionsExt;
@@ -378,6 +383,7 @@ fn imports_resolve_relative_to_the_script() {
         .stdout("42\n");
 }
 
+#[cfg(unix)]
 #[test]
 fn sigint_stops_an_endless_loop_with_130_within_a_second() {
     let dir = ScriptDir::new();
@@ -417,6 +423,7 @@ fn log_file_keeps_a_per_run_log() {
     assert!(text.contains("hello from the script"), "{text}");
 }
 
+#[cfg(unix)]
 #[test]
 fn sigterm_also_ends_with_130() {
     let dir = ScriptDir::new();

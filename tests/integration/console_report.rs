@@ -403,6 +403,7 @@ fn a_held_lock_reports_in_the_one_shape() {
     let state = dir.path().join("state");
     let locks = state.join("bizscript").join("locks");
     std::fs::create_dir_all(&locks).unwrap();
+    #[cfg(unix)]
     for d in [&state, &state.join("bizscript"), &locks] {
         std::fs::set_permissions(d, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     }
@@ -446,6 +447,8 @@ fn a_held_lock_reports_in_the_one_shape() {
     );
 }
 
+// SIGTERM: Unix only.
+#[cfg(unix)]
 #[test]
 fn an_interrupted_slow_export_reports_in_the_one_shape() {
     let schema = shipped_schema();

@@ -1,7 +1,6 @@
 //! Every example in `bizscript doc` runs, under `--simulate`, as a user would paste it.
 
 use crate::support::bizscript;
-use std::os::unix::fs::PermissionsExt;
 
 /// A folder with what the examples refer to: a 0600 password file, an archive, a share, a
 /// dump set.
@@ -9,7 +8,11 @@ fn example_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let pw = dir.path().join("pw.txt");
     std::fs::write(&pw, "tiger\n").unwrap();
-    std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     std::fs::write(dir.path().join("archive.zip"), b"PK\x05\x06 not really").unwrap();
     std::fs::create_dir(dir.path().join("share")).unwrap();
     std::fs::create_dir(dir.path().join("backups")).unwrap();

@@ -6,7 +6,6 @@ use bizscript::oracle::log::grammar::{classify, Line};
 use bizscript::oracle::log::lines::{decode, SliceLines};
 use bizscript::oracle::log::{parse_bytes, Outcome, Policy, Verdict};
 use std::collections::BTreeSet;
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -102,7 +101,11 @@ fn simulated_logs(scenario: &str, tool: &str) -> Vec<Vec<u8>> {
         "userid=bizagiadmon/pw@//localhost:1521/BIZAGIPDB\nschemas=BIZAGI\ndirectory=BIZAGIBACKUPPATH\ndumpfile=SRC.dmp\nlogfile=FID.log\nremap_schema=BIZAGI:BIZAGI_COPY\n"
     };
     std::fs::write(&parfile, body).unwrap();
-    std::fs::set_permissions(&parfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&parfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let _ = Command::new(home.join("bin").join(tool))
         .arg(format!("parfile={}", parfile.display()))
         .env("ORACLE_HOME", &home)

@@ -7,6 +7,8 @@ mod console_report;
 mod doc_examples;
 mod fidelity;
 mod files;
+// Signals, process groups and POSIX modes throughout: Unix only.
+#[cfg(unix)]
 mod kills;
 mod ledger;
 mod log;

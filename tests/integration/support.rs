@@ -81,6 +81,7 @@ pub fn spawn_started(script: &Path) -> std::process::Child {
 }
 
 /// Sends `signal` to a child process.
+#[cfg(unix)]
 pub fn signal(child: &std::process::Child, signal: nix::sys::signal::Signal) {
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).unwrap();
 }

@@ -306,8 +306,10 @@ fn crash(home: &Home, spec: &JobSpec, inv: &mut Invocation) -> ! {
         }
     });
     inv.audit(137, true);
+    #[cfg(unix)]
     let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
-    // raise() does not return for SIGKILL; abort is the fallback.
+    // raise() does not return for SIGKILL; abort is the fallback, and on Windows the way (no
+    // destructor, no final line, an exit code no normal return gives).
     std::process::abort()
 }
 

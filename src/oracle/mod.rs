@@ -18,4 +18,5 @@ pub mod nls_lang;
 pub mod oracle_homes;
 pub mod parfile;
 pub mod sqlplus_output;
+pub mod source_facts;
 pub mod sqlplus_script;

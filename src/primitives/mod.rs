@@ -31,6 +31,7 @@ pub mod procedure_params;
 pub mod retention;
 pub mod run_info;
 pub mod secrets;
+pub mod source_facts;
 pub mod sqlplus;
 pub mod step;
 #[cfg(test)]
@@ -80,6 +81,7 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &check_env::CHECK_ENV,
         &nls_charset::NLS_CHARSET,
         &database_identity::DATABASE_IDENTITY,
+        &source_facts::SOURCE_FACTS,
         &ensure_directory::ENSURE_DIRECTORY,
         &expdp::EXPDP,
         &datapump_jobs::DATAPUMP_JOBS,
@@ -110,6 +112,7 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     check_env::register(engine, ctx);
     nls_charset::register(engine, ctx);
     database_identity::register(engine, ctx);
+    source_facts::register(engine, ctx);
     ensure_directory::register(engine, ctx);
     datapump_jobs::register(engine, ctx);
     expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);

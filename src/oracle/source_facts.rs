@@ -190,12 +190,27 @@ mod tests {
 
     #[test]
     fn checksums_by_default_only_on_21c_with_compatible_20() {
-        assert_eq!(checksum_by_default(Some("21.0.0.0.0"), Some("21.0.0")), Some(true));
-        assert_eq!(checksum_by_default(Some("23.0.0.0.0"), Some("19.0.0")), Some(false));
-        assert_eq!(checksum_by_default(Some("19.0.0.0.0"), Some("19.0.0")), Some(false));
+        assert_eq!(
+            checksum_by_default(Some("21.0.0.0.0"), Some("21.0.0")),
+            Some(true)
+        );
+        assert_eq!(
+            checksum_by_default(Some("23.0.0.0.0"), Some("19.0.0")),
+            Some(false)
+        );
+        assert_eq!(
+            checksum_by_default(Some("19.0.0.0.0"), Some("19.0.0")),
+            Some(false)
+        );
         assert_eq!(checksum_by_default(Some("21.0.0.0.0"), None), None);
-        assert_eq!(dump_has_checksum(Some("no"), Some("21.0.0.0.0"), Some("21.0.0")), Some(false));
-        assert_eq!(dump_has_checksum(Some("YES"), Some("19.0.0.0.0"), None), Some(true));
+        assert_eq!(
+            dump_has_checksum(Some("no"), Some("21.0.0.0.0"), Some("21.0.0")),
+            Some(false)
+        );
+        assert_eq!(
+            dump_has_checksum(Some("YES"), Some("19.0.0.0.0"), None),
+            Some(true)
+        );
     }
 
     #[test]
@@ -203,8 +218,14 @@ mod tests {
         let v = Some("19.0.0.0.0");
         let c = Some("19.0.0");
         assert_eq!(dump_version(None, v, c).as_deref(), Some("19.0.0"));
-        assert_eq!(dump_version(Some("compatible"), v, c).as_deref(), Some("19.0.0"));
-        assert_eq!(dump_version(Some("LATEST"), v, c).as_deref(), Some("19.0.0.0.0"));
+        assert_eq!(
+            dump_version(Some("compatible"), v, c).as_deref(),
+            Some("19.0.0")
+        );
+        assert_eq!(
+            dump_version(Some("LATEST"), v, c).as_deref(),
+            Some("19.0.0.0.0")
+        );
         assert_eq!(dump_version(Some("12.2"), v, c).as_deref(), Some("12.2"));
         assert_eq!(dump_version(None, v, None), None);
     }
@@ -217,6 +238,9 @@ mod tests {
         let log = "12-JAN-24 10:00:01.123: Total estimation using STATISTICS method: 64 KB";
         assert_eq!(estimate_bytes(log), Some(65_536));
         assert_eq!(estimate_bytes("no estimate here"), None);
-        assert_eq!(estimate_bytes("Total estimation using BLOCKS method: 3 PB"), None);
+        assert_eq!(
+            estimate_bytes("Total estimation using BLOCKS method: 3 PB"),
+            None
+        );
     }
 }

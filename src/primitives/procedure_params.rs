@@ -497,7 +497,10 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
                 )),
                 Err(_) => Err((
                     "BZ-PARAMETER-PATH",
-                    format!("--set {name}={}: there is no such file on this machine", t.escape_debug()),
+                    format!(
+                        "--set {name}={}: there is no such file on this machine",
+                        t.escape_debug()
+                    ),
                     format!("give the path of an existing file for {name}"),
                 )),
             }
@@ -614,7 +617,10 @@ pub fn check(
     let table = table(procedure).ok_or_else(|| {
         misuse(
             "check_parameters",
-            format!("no procedure named `{procedure}` (known: {})", PROCEDURES.join(", ")),
+            format!(
+                "no procedure named `{procedure}` (known: {})",
+                PROCEDURES.join(", ")
+            ),
             CHECK_PARAMETERS.signature,
         )
     })?;
@@ -725,7 +731,10 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
             let table = table(procedure).ok_or_else(|| {
                 misuse(
                     "procedure_parameters",
-                    format!("no procedure named `{procedure}` (known: {})", PROCEDURES.join(", ")),
+                    format!(
+                        "no procedure named `{procedure}` (known: {})",
+                        PROCEDURES.join(", ")
+                    ),
                     PROCEDURE_PARAMETERS.signature,
                 )
             })?;
@@ -922,25 +931,59 @@ mod tests {
             assert_eq!(m["archive"].to_string(), zip);
             assert_eq!(m["directory"].to_string(), "BizAgiBackupPath");
             let missing = format!("{zip}.gone");
-            let got = code(check(procedure, &sets(&[("archive", &missing)]), &Map::new(), false));
-            assert!(got.starts_with("BZ-PARAMETER-PATH") && got.contains("no such file"), "{got}");
+            let got = code(check(
+                procedure,
+                &sets(&[("archive", &missing)]),
+                &Map::new(),
+                false,
+            ));
+            assert!(
+                got.starts_with("BZ-PARAMETER-PATH") && got.contains("no such file"),
+                "{got}"
+            );
             let folder = dir.path().to_string_lossy().to_string();
-            let got = code(check(procedure, &sets(&[("archive", &folder)]), &Map::new(), false));
+            let got = code(check(
+                procedure,
+                &sets(&[("archive", &folder)]),
+                &Map::new(),
+                false,
+            ));
             assert!(got.contains("not a regular file"), "{got}");
-            let got = code(check(procedure, &sets(&[("archive", "relative.zip")]), &Map::new(), false));
+            let got = code(check(
+                procedure,
+                &sets(&[("archive", "relative.zip")]),
+                &Map::new(),
+                false,
+            ));
             assert!(got.contains("absolute"), "{got}");
         }
         let m = check("bizagi_restore", &Map::new(), &Map::new(), false).unwrap();
-        assert_eq!(m["replace"].as_bool(), Ok(false), "never over a schema unless asked");
+        assert_eq!(
+            m["replace"].as_bool(),
+            Ok(false),
+            "never over a schema unless asked"
+        );
         let m = check("bizagi_verify", &Map::new(), &Map::new(), false).unwrap();
-        assert_eq!(m["keep_scratch"].as_bool(), Ok(false), "the scratch schema is dropped by default");
-        let got = code(check("bizagi_verify", &sets(&[("keep_scrach", "true")]), &Map::new(), false));
+        assert_eq!(
+            m["keep_scratch"].as_bool(),
+            Ok(false),
+            "the scratch schema is dropped by default"
+        );
+        let got = code(check(
+            "bizagi_verify",
+            &sets(&[("keep_scrach", "true")]),
+            &Map::new(),
+            false,
+        ));
         assert!(got.contains("did you mean `keep_scratch`"), "{got}");
     }
 
     #[test]
     fn an_unknown_procedure_names_the_known_ones() {
         let got = code(check("bizagi_import", &Map::new(), &Map::new(), false));
-        assert!(got.contains("bizagi_export, bizagi_restore, bizagi_verify"), "{got}");
+        assert!(
+            got.contains("bizagi_export, bizagi_restore, bizagi_verify"),
+            "{got}"
+        );
     }
 }

@@ -236,7 +236,9 @@ mod tests {
     #[test]
     fn an_unknown_option_and_a_missing_schema_are_refused() {
         let Some(sim) = Sim::start("ok") else { return };
-        let e = sim.run(r#"source_facts(db, #{ shema: "BIZAGI" })"#).unwrap_err();
+        let e = sim
+            .run(r#"source_facts(db, #{ shema: "BIZAGI" })"#)
+            .unwrap_err();
         assert_eq!(code(&e), "BZ-OPTION");
         let e = sim.run(r#"source_facts(db, #{})"#).unwrap_err();
         assert_eq!(code(&e), "BZ-USAGE");

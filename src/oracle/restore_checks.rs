@@ -105,10 +105,19 @@ pub fn charsets(
             );
         }
     }
+    let how = match main.verdict {
+        Verdict::Same => "the same character set".to_string(),
+        _ if table.class(&target.trim().to_uppercase())
+            == crate::oracle::charset::CharsetClass::Unicode =>
+        {
+            "a Unicode target holds every character of the source".to_string()
+        }
+        _ => format!("{target} is a binary superset of {source}"),
+    };
     check(
         NAME,
         Status::Pass,
-        format!("{}: source {source}, target {target}", main.reason),
+        format!("source database {source}, target database {target}: {how}"),
         None,
     )
 }
@@ -313,6 +322,76 @@ pub fn new_invalid(before: &BTreeSet<String>, after: &BTreeSet<String>) -> Vec<S
     after.difference(before).cloned().collect()
 }
 
+/// The users among `names` that exist on the target.
+pub fn users_query(names: &[&crate::oracle::identifier::Identifier]) -> String {
+    let list: Vec<String> = names.iter().map(|n| n.literal()).collect();
+    format!(
+        "SELECT username FROM dba_users WHERE username IN ({})",
+        list.join(", ")
+    )
+}
+
+/// How many objects a schema holds.
+pub fn objects_query(schema: &crate::oracle::identifier::Identifier) -> String {
+    format!(
+        "SELECT COUNT(*) FROM dba_objects WHERE owner = {}",
+        schema.literal()
+    )
+}
+
+/// The target's permanent tablespaces.
+pub const TABLESPACES_QUERY: &str =
+    "SELECT tablespace_name FROM dba_tablespaces WHERE contents = 'PERMANENT'";
+
+/// Free space per tablespace.
+pub const FREE_SPACE_QUERY: &str =
+    "SELECT tablespace_name || '|' || SUM(bytes) FROM dba_free_space GROUP BY tablespace_name";
+
+/// The datafiles, to compute autoextend headroom.
+pub const DATA_FILES_QUERY: &str = "SELECT tablespace_name || '|' || autoextensible || '|' || bytes || '|' || maxbytes FROM dba_data_files";
+
+/// The target's tablespaces from the rows of [`TABLESPACES_QUERY`], [`FREE_SPACE_QUERY`] and
+/// [`DATA_FILES_QUERY`]. A row of the wrong shape is refused.
+pub fn parse_target_tablespaces(
+    names: &[String],
+    free: &[String],
+    files: &[String],
+) -> Result<BTreeMap<String, TargetTablespace>, String> {
+    let mut out: BTreeMap<String, TargetTablespace> = names
+        .iter()
+        .map(|n| (n.trim().to_string(), TargetTablespace::default()))
+        .collect();
+    let number = |s: &str, row: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("unexpected number in row {row:?}"))
+    };
+    for row in free {
+        let (name, bytes) = row
+            .split_once('|')
+            .ok_or_else(|| format!("unexpected dba_free_space row {row:?}"))?;
+        if let Some(t) = out.get_mut(name.trim()) {
+            t.free_bytes = number(bytes, row)?;
+        }
+    }
+    for row in files {
+        let parts: Vec<&str> = row.split('|').collect();
+        let [name, auto, bytes, max] = parts.as_slice() else {
+            return Err(format!("unexpected dba_data_files row {row:?}"));
+        };
+        if auto.trim() != "YES" {
+            continue;
+        }
+        let (bytes, max) = (number(bytes, row)?, number(max, row)?);
+        if let Some(t) = out.get_mut(name.trim()) {
+            t.autoextend_headroom = t
+                .autoextend_headroom
+                .saturating_add(max.saturating_sub(bytes));
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +560,32 @@ mod tests {
         let before: BTreeSet<String> = ["PACKAGE BODY X".to_string()].into();
         let after: BTreeSet<String> = ["PACKAGE BODY X".to_string(), "VIEW V".to_string()].into();
         assert_eq!(new_invalid(&before, &after), vec!["VIEW V".to_string()]);
+    }
+
+    #[test]
+    fn target_tablespaces_sum_free_space_and_autoextend_headroom() {
+        let rows = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let t = parse_target_tablespaces(
+            &rows(&["USERS", "DATA"]),
+            &rows(&["USERS|1000"]),
+            &rows(&["USERS|NO|5000|0", "DATA|YES|100|1100", "DATA|YES|100|50"]),
+        )
+        .unwrap();
+        assert_eq!(
+            t["USERS"],
+            TargetTablespace {
+                free_bytes: 1000,
+                autoextend_headroom: 0
+            }
+        );
+        assert_eq!(
+            t["DATA"],
+            TargetTablespace {
+                free_bytes: 0,
+                autoextend_headroom: 1000
+            }
+        );
+        assert!(parse_target_tablespaces(&rows(&["X"]), &rows(&["X"]), &[]).is_err());
     }
 
     #[test]

@@ -98,42 +98,12 @@ pub fn source_facts(
     let checksum_parameter = text_option(opts, "checksum")?;
     let mut notes = Vec::new();
 
-    let mut script = SqlplusScript::new();
-    let nls_q = script.query(NLS_QUERY);
-    let output = try_sql(ctx, db, F, &script)?.map_err(|e| sql_error(F, e))?;
-    let rows: Vec<String> = output.rows(nls_q).iter().map(|r| r.0.clone()).collect();
-    let nls = parse_nls(&rows);
+    let nls = read_nls(ctx, db, F)?;
     if nls.charset.is_none() {
         notes.push("NLS_DATABASE_PARAMETERS gave no NLS_CHARACTERSET: a restore cannot check the target's character set against this export's".into());
     }
 
-    let mut compatible = None;
-    let mut compatible_from = None;
-    for (query, view) in [
-        (COMPATIBLE_LEVEL_QUERY, "database_compatible_level"),
-        (COMPATIBLE_PARAMETER_QUERY, "v$parameter"),
-    ] {
-        let mut script = SqlplusScript::new();
-        let q = script.query(query);
-        match try_sql(ctx, db, F, &script)? {
-            Ok(output) => {
-                let value = output
-                    .rows(q)
-                    .first()
-                    .map(|r| r.0.trim().to_string())
-                    .filter(|v| !v.is_empty());
-                if value.is_some() {
-                    compatible = value;
-                    compatible_from = Some(view);
-                    break;
-                }
-            }
-            Err(e) if is_not_visible(&e.code()) => {
-                tracing::info!(code = %e.code(), view, "COMPATIBLE not readable here");
-            }
-            Err(e) => return Err(sql_error(F, e)),
-        }
-    }
+    let (compatible, compatible_from) = read_compatible(ctx, db, F)?.unzip();
     if compatible.is_none() {
         notes.push("COMPATIBLE is not readable (neither database_compatible_level nor v$parameter answered): the dump's VERSION and whether it carries checksums are not recorded".into());
     }
@@ -193,6 +163,51 @@ pub fn source_facts(
         estimate_bytes: estimate,
         notes,
     })
+}
+
+/// The NLS facts (character sets, release) of the database `db` reaches.
+pub fn read_nls(
+    ctx: &HostCtx,
+    db: &Oracle,
+    function: &str,
+) -> Result<crate::oracle::source_facts::NlsFacts, Box<EvalAltResult>> {
+    let mut script = SqlplusScript::new();
+    let q = script.query(NLS_QUERY);
+    let output = try_sql(ctx, db, function, &script)?.map_err(|e| sql_error(function, e))?;
+    let rows: Vec<String> = output.rows(q).iter().map(|r| r.0.clone()).collect();
+    Ok(parse_nls(&rows))
+}
+
+/// COMPATIBLE and the view it came from; `None` when no view this user may read answers.
+pub fn read_compatible(
+    ctx: &HostCtx,
+    db: &Oracle,
+    function: &str,
+) -> Result<Option<(String, &'static str)>, Box<EvalAltResult>> {
+    for (query, view) in [
+        (COMPATIBLE_LEVEL_QUERY, "database_compatible_level"),
+        (COMPATIBLE_PARAMETER_QUERY, "v$parameter"),
+    ] {
+        let mut script = SqlplusScript::new();
+        let q = script.query(query);
+        match try_sql(ctx, db, function, &script)? {
+            Ok(output) => {
+                let value = output
+                    .rows(q)
+                    .first()
+                    .map(|r| r.0.trim().to_string())
+                    .filter(|v| !v.is_empty());
+                if let Some(value) = value {
+                    return Ok(Some((value, view)));
+                }
+            }
+            Err(e) if is_not_visible(&e.code()) => {
+                tracing::info!(code = %e.code(), view, "COMPATIBLE not readable here");
+            }
+            Err(e) => return Err(sql_error(function, e)),
+        }
+    }
+    Ok(None)
 }
 
 /// The estimate line is near the top of a log: read line by line, stop at the first one (a

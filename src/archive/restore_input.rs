@@ -112,6 +112,11 @@ fn plain(name: &str) -> bool {
 
 const CHUNK: usize = 1 << 20;
 
+/// The free space of the folder a restore unpacks into.
+pub fn dest_free_space(dir: &Path) -> io::Result<u64> {
+    super::space::free_space(dir)
+}
+
 fn hash_file(path: &Path, cancel: &Cancel) -> Result<(u64, String), RestoreInputError> {
     let read = |source| RestoreInputError::Read {
         path: path.to_path_buf(),

@@ -149,8 +149,10 @@ pub fn client_version(
     override_mismatch: bool,
 ) -> Check {
     const NAME: &str = "client_version";
+    // UDE-00018 is about the release (19 vs 21), not the release update (19.27 vs 19.0).
+    let major = |r: &str| release_parts(r).and_then(|p| p.first().copied());
     if let Some(db) = target_database {
-        if let Some(std::cmp::Ordering::Greater) = release_cmp(client, db) {
+        if matches!((major(client), major(db)), (Some(c), Some(d)) if c > d) {
             return check(
                 NAME,
                 Status::Stop,

@@ -28,6 +28,7 @@ pub mod nls_charset;
 pub mod options;
 pub mod parse_log;
 pub mod procedure_params;
+pub mod restore_archive;
 pub mod restore_prechecks;
 pub mod retention;
 pub mod run_info;
@@ -83,6 +84,7 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &nls_charset::NLS_CHARSET,
         &database_identity::DATABASE_IDENTITY,
         &source_facts::SOURCE_FACTS,
+        &restore_archive::RESTORE_ARCHIVE,
         &restore_prechecks::RESTORE_PRECHECKS,
         &ensure_directory::ENSURE_DIRECTORY,
         &expdp::EXPDP,
@@ -115,6 +117,7 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     nls_charset::register(engine, ctx);
     database_identity::register(engine, ctx);
     source_facts::register(engine, ctx);
+    restore_archive::register(engine, ctx);
     restore_prechecks::register(engine, ctx);
     ensure_directory::register(engine, ctx);
     datapump_jobs::register(engine, ctx);

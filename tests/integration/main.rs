@@ -10,5 +10,6 @@ mod ledger;
 mod log;
 mod procedure;
 mod repl;
+mod restore;
 mod retention;
 mod support;

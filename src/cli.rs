@@ -7,6 +7,7 @@ use crate::host::docs;
 use crate::host::outcome::{ExitStatus, EXIT_CODES_HELP};
 use crate::host::script::{run, RunOptions};
 use crate::host::sources::ScriptSource;
+use crate::primitives::console::{self, ColorChoice};
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,12 +32,17 @@ pub struct Cli {
     /// More diagnostics on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
-    /// Fewer diagnostics on stderr (-q errors only, -qq nothing).
+    /// Less on stderr: -q only the final line, -qq nothing (the exit code says how it went).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     quiet: u8,
-    /// Also write a detailed log of this run to FILE (appended).
+    /// Also write a detailed log of this run to FILE (appended), between a header and a closing
+    /// line with the exit code.
     #[arg(long, value_name = "FILE", global = true)]
     log_file: Option<PathBuf>,
+    /// Colour on stderr: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it),
+    /// always or never.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -139,30 +145,46 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
+    console::configure(cli.verbose, cli.quiet, cli.color);
+    let status = run_cli(cli);
+    crate::host::logging::close(status.code());
+    console::finish();
+    ExitCode::from(status.code())
+}
+
+fn run_cli(cli: Cli) -> ExitStatus {
     // The log file's folder is checked before anything runs, like `--report`'s.
     if let Some(path) = &cli.log_file {
         if let Err(err) = crate::host::script::check_output_path("--log-file", path, true) {
-            eprintln!("bizscript: {err}");
-            return ExitCode::from(ExitStatus::Usage.code());
+            console::final_line(&format!("bizscript: {err}"));
+            return ExitStatus::Usage;
         }
     }
-    if let Err(err) = crate::host::logging::init(cli.verbose, cli.quiet, cli.log_file.as_deref()) {
+    let header = crate::host::logging::Header {
+        version: env!("CARGO_PKG_VERSION"),
+        command_line: crate::host::logging::masked_command_line(std::env::args_os()),
+        scenario: match &cli.command {
+            Command::Run { simulate, .. } | Command::Repl { simulate, .. } => simulate.clone(),
+            _ => None,
+        },
+    };
+    if let Err(err) =
+        crate::host::logging::init(cli.verbose, cli.quiet, cli.log_file.as_deref(), &header)
+    {
         let path = cli.log_file.as_deref().unwrap_or(std::path::Path::new(""));
-        eprintln!(
+        console::final_line(&format!(
             "bizscript: --log-file {}: cannot open it: {err}",
             path.display()
-        );
-        return ExitCode::from(ExitStatus::Usage.code());
+        ));
+        return ExitStatus::Usage;
     }
     match dispatch(cli) {
-        Ok(status) => ExitCode::from(status.code()),
+        Ok(status) => status,
         Err(err) => {
-            eprintln!("bizscript: {err:#}");
-            let status = err
-                .downcast_ref::<crate::host::error::HostError>()
+            console::final_line(&format!("bizscript: {err:#}"));
+            err.downcast_ref::<crate::host::error::HostError>()
                 .map(|e| e.exit_status())
-                .unwrap_or(ExitStatus::Failure);
-            ExitCode::from(status.code())
+                .unwrap_or(ExitStatus::Failure)
         }
     }
 }

@@ -56,6 +56,22 @@ pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
                     ));
                 }
             }
+            // `--db-version 21`: the database (and client) release by its major number.
+            "--db-version" => {
+                let major = value("--db-version")?;
+                match major.split('.').next().and_then(|m| m.parse::<u32>().ok()) {
+                    Some(m @ (18 | 19 | 21 | 23)) => {
+                        version = format!("{m}.0.0.0.0")
+                    }
+                    Some(11) => version = "11.2.0.4.0".to_string(),
+                    Some(12) => version = "12.2.0.1.0".to_string(),
+                    _ => {
+                        return Err(format!(
+                            "--db-version wants 11, 12, 18, 19, 21 or 23, not {major:?}"
+                        ))
+                    }
+                }
+            }
             "--charset" => charset = value("--charset")?.to_ascii_uppercase(),
             "--remote" => remote = true,
             other if other.starts_with('-') => return Err(format!("unknown option {other}")),
@@ -67,7 +83,7 @@ pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
         }
     }
     let dir = dir.ok_or(
-        "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0] [--charset AL32UTF8] [--remote]",
+        "usage: oracle-sim init DIR [--scenario NAME] [--version 19.0.0.0.0 | --db-version 21] [--charset AL32UTF8] [--remote]",
     )?;
     Ok(InitOptions {
         dir,

@@ -40,11 +40,20 @@ pub enum Scenario {
     /// `/oracle-server/`, which the client machine does not have; the files land in the home's
     /// `server/` folder (what a site would mount).
     Remote,
+    /// Import: one data byte of every dump file expdp writes here is flipped after the
+    /// checksum was computed: VERIFY_ONLY gives ORA-39412, an import skips a table (ORA-31693).
+    CorruptDump,
+    /// Import: the database's character set is US7ASCII, which cannot hold an AL32UTF8 source.
+    CharsetIncompatible,
+    /// Import: a schema BIZAGI_RESTORE already exists and holds the project's tables and code.
+    SchemaExists,
+    /// Import: the BIZAGIADMON user does not exist (its logon fails with ORA-01017).
+    NoAdminUser,
 }
 
 impl Scenario {
     /// Every scenario, in the order `oracle-sim scenarios` lists them.
-    pub const ALL: [Scenario; 14] = [
+    pub const ALL: [Scenario; 18] = [
         Scenario::Ok,
         Scenario::Warnings,
         Scenario::Fatal,
@@ -59,6 +68,10 @@ impl Scenario {
         Scenario::NoPrivilege,
         Scenario::DiskFull,
         Scenario::Remote,
+        Scenario::CorruptDump,
+        Scenario::CharsetIncompatible,
+        Scenario::SchemaExists,
+        Scenario::NoAdminUser,
     ];
 
     /// The name used on the command line.
@@ -78,6 +91,10 @@ impl Scenario {
             Scenario::NoPrivilege => "no_privilege",
             Scenario::DiskFull => "disk_full",
             Scenario::Remote => "remote",
+            Scenario::CorruptDump => "corrupt_dump",
+            Scenario::CharsetIncompatible => "charset_incompatible",
+            Scenario::SchemaExists => "schema_exists",
+            Scenario::NoAdminUser => "no_admin_user",
         }
     }
 
@@ -116,6 +133,16 @@ impl Scenario {
             Scenario::Remote => {
                 "the database is on another host: directory paths under /oracle-server/"
             }
+            Scenario::CorruptDump => {
+                "import: a byte of each dump is flipped (ORA-39412 under VERIFY_ONLY, ORA-31693)"
+            }
+            Scenario::CharsetIncompatible => {
+                "import: the target database is US7ASCII, the source AL32UTF8"
+            }
+            Scenario::SchemaExists => {
+                "import: the target schema BIZAGI_RESTORE already exists and holds objects"
+            }
+            Scenario::NoAdminUser => "import: the BIZAGIADMON user does not exist (ORA-01017)",
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::home::Home;
 use crate::scenario::Scenario;
-use crate::state::{Database, Directory, DirectoryGrant, Table, Tablespace, User};
+use crate::state::{Database, DbObject, Directory, DirectoryGrant, Table, Tablespace, User};
 
 /// The project schema's tables: name and (rows, average row length in bytes). Deterministic, so
 /// every home exports the same data; a few large tables, many small ones, two empty ones. The
@@ -124,7 +124,7 @@ pub fn database(
             "USERS",
         )
     };
-    let users = vec![
+    let mut users = vec![
         user("SYS", &["DBA"], &[], "SYSTEM"),
         user("SYSTEM", &["DBA"], &["UNLIMITED TABLESPACE"], "SYSTEM"),
         admin,
@@ -135,6 +135,22 @@ pub fn database(
             "USERS",
         ),
     ];
+    if scenario == Scenario::NoAdminUser {
+        users.retain(|u| u.name != "BIZAGIADMON");
+    }
+    if scenario == Scenario::SchemaExists {
+        users.push(user(
+            "BIZAGI_RESTORE",
+            &["CONNECT", "RESOURCE"],
+            &["CREATE SESSION", "CREATE TABLE", "UNLIMITED TABLESPACE"],
+            "USERS",
+        ));
+    }
+    let charset = if scenario == Scenario::CharsetIncompatible {
+        "US7ASCII"
+    } else {
+        charset
+    };
 
     // On a remote database server the paths are the server's own, not this machine's.
     let server_path = |local: std::path::PathBuf| {
@@ -157,7 +173,10 @@ pub fn database(
         directories.push(Directory {
             name: "BIZAGIBACKUPPATH".to_string(),
             path: server_path(home.backup_path()),
-            grants: vec![
+            grants: if scenario == Scenario::NoAdminUser {
+                vec![]
+            } else {
+                vec![
                 DirectoryGrant {
                     grantee: "BIZAGIADMON".to_string(),
                     privilege: "READ".to_string(),
@@ -166,14 +185,21 @@ pub fn database(
                     grantee: "BIZAGIADMON".to_string(),
                     privilege: "WRITE".to_string(),
                 },
-            ],
+            ]
+            },
         });
     }
 
-    let tables = BIZAGI_TABLES
+    let owners: &[&str] = if scenario == Scenario::SchemaExists {
+        &["BIZAGI", "BIZAGI_RESTORE"]
+    } else {
+        &["BIZAGI"]
+    };
+    let tables = owners
         .iter()
-        .map(|&(name, rows, avg)| Table {
-            owner: "BIZAGI".to_string(),
+        .flat_map(|o| BIZAGI_TABLES.iter().map(move |t| (*o, t)))
+        .map(|(owner, &(name, rows, avg))| Table {
+            owner: owner.to_string(),
             name: name.to_string(),
             rows,
             // Data Pump reports at least a few KB for any non-empty table (block overhead).
@@ -202,17 +228,21 @@ pub fn database(
         ),
     ];
 
+    // The client tools are of the database's release (19c for older databases, whose homes
+    // here always carry a 19c client).
     let client = if scenario == Scenario::ClientTooNew {
-        ("21.0.0.0.0", "21.3.0.0.0")
+        ("21.0.0.0.0".to_string(), "21.3.0.0.0".to_string())
+    } else if Database::major(version) > 19 {
+        (version.to_string(), full_version(version))
     } else {
-        ("19.0.0.0.0", "19.27.0.0.0")
+        ("19.0.0.0.0".to_string(), "19.27.0.0.0".to_string())
     };
     Database {
         scenario,
         version: version.to_string(),
         version_full: full_version(version),
-        client_version: client.0.to_string(),
-        client_version_full: client.1.to_string(),
+        client_version: client.0,
+        client_version_full: client.1,
         charset: charset.to_string(),
         ncharset: "AL16UTF16".to_string(),
         users,
@@ -220,7 +250,37 @@ pub fn database(
         tables,
         tablespaces,
         jobs: vec![],
+        objects: owners
+            .iter()
+            .flat_map(|o| schema_objects(o, "VALID"))
+            .collect(),
+        created: chrono::Local::now().format("%d-%b-%y").to_string().to_uppercase(),
     }
+}
+
+/// The project schema's procedures, views and sequences (what the import's PROCEDURE, VIEW and
+/// SEQUENCE object paths create), all with `status`.
+pub fn schema_objects(owner: &str, status: &str) -> Vec<DbObject> {
+    const OBJECTS: &[(&str, &str)] = &[
+        ("SP_PURGE_LOGS", "PROCEDURE"),
+        ("SP_REBUILD_STATS", "PROCEDURE"),
+        ("SP_ARCHIVE_CASES", "PROCEDURE"),
+        ("VW_OPEN_CASES", "VIEW"),
+        ("VW_WORKITEMS", "VIEW"),
+        ("VW_USERS", "VIEW"),
+        ("VW_TASKS", "VIEW"),
+        ("SEQ_WFCASE", "SEQUENCE"),
+    ];
+    OBJECTS
+        .iter()
+        .map(|&(name, kind)| DbObject {
+            owner: owner.to_string(),
+            name: name.to_string(),
+            object_type: kind.to_string(),
+            // A sequence has no code to compile: it is always VALID.
+            status: if kind == "SEQUENCE" { "VALID" } else { status }.to_string(),
+        })
+        .collect()
 }
 
 fn tablespace(name: &str, contents: &str, total: u64, free: u64, auto: bool) -> Tablespace {
@@ -238,6 +298,10 @@ fn tablespace(name: &str, contents: &str, total: u64, free: u64, auto: bool) -> 
 fn full_version(version: &str) -> String {
     if version == "19.0.0.0.0" {
         "19.27.0.0.0".to_string()
+    } else if version == "21.0.0.0.0" {
+        "21.3.0.0.0".to_string()
+    } else if version == "23.0.0.0.0" {
+        "23.6.0.24.10".to_string()
     } else {
         version.to_string()
     }

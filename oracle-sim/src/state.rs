@@ -67,6 +67,18 @@ pub struct Table {
     pub tablespace: String,
 }
 
+/// A schema object other than a table (tables are in [`Database::tables`] and always VALID):
+/// procedures, views, sequences, as `dba_objects` lists them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DbObject {
+    pub owner: String,
+    pub name: String,
+    /// PROCEDURE, VIEW, SEQUENCE...
+    pub object_type: String,
+    /// VALID or INVALID.
+    pub status: String,
+}
+
 /// A tablespace and its space.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tablespace {
@@ -103,6 +115,9 @@ pub struct Job {
     pub spec: serde_json::Value,
     /// How many steps of the job's plan have been carried out.
     pub progress: usize,
+    /// While the job is suspended in a resumable wait: the error it waits on (`dba_resumable`).
+    #[serde(default)]
+    pub resumable: Option<String>,
 }
 
 impl Job {
@@ -153,6 +168,12 @@ pub struct Database {
     pub tables: Vec<Table>,
     pub tablespaces: Vec<Tablespace>,
     pub jobs: Vec<Job>,
+    /// Procedures, views and sequences (absent from homes made before they were simulated).
+    #[serde(default)]
+    pub objects: Vec<DbObject>,
+    /// When the database was created (`v$database.created`, `DD-MON-RR`).
+    #[serde(default)]
+    pub created: String,
 }
 
 /// Why the state could not be read or written.
@@ -204,6 +225,11 @@ impl Database {
         user.name == "SYS"
             || user.has_role("DBA")
             || dir.grants.iter().any(|g| g.grantee == user.name)
+    }
+    /// The COMPATIBLE parameter: the release's major number followed by `.0.0` (as a database
+    /// created by DBCA on that release has it).
+    pub fn compatible(&self) -> String {
+        format!("{}.0.0", Database::major(&self.version))
     }
     /// Major release number of a version string (`19.0.0.0.0` → 19).
     pub fn major(version: &str) -> u32 {

@@ -21,10 +21,10 @@ pub enum Style {
 }
 
 impl Style {
-    /// Fancy on a terminal (unless NO_COLOR is set), plain otherwise.
+    /// Fancy when colour is on for stderr (the one decision: `--color`, NO_COLOR,
+    /// CLICOLOR_FORCE, a terminal), plain otherwise.
     pub fn for_stderr() -> Self {
-        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        if terminal && std::env::var_os("NO_COLOR").is_none() {
+        if crate::primitives::console::color() {
             Style::Fancy
         } else {
             Style::Plain

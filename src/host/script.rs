@@ -253,6 +253,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
             findings.len()
         );
         eprintln!("bizscript: {message}");
+        crate::primitives::console::hold_final(&format!("bizscript: {message}"));
         write_failure_report(options, ExitStatus::Usage, "BZ-CHECK", &message);
         return Ok(ExitStatus::Usage);
     }
@@ -278,6 +279,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
         Ok(ast) => ast,
         Err(diagnostic) => {
             eprintln!("{}", diagnostic.render(Style::for_stderr()));
+            crate::primitives::console::hold_final(&format!("bizscript: {}", diagnostic.message()));
             write_failure_report(
                 options,
                 ExitStatus::Usage,
@@ -333,6 +335,16 @@ fn early_report(options: &RunOptions, err: HostError) -> HostError {
     err
 }
 
+/// An error's one line: `bizscript: CODE: message`.
+fn one_line_error(error: &Value) -> String {
+    let text = |key: &str| error.get(key).and_then(Value::as_str).unwrap_or_default();
+    let message = text("message").lines().next().unwrap_or_default();
+    match text("code") {
+        "" => format!("bizscript: {message}"),
+        code => format!("bizscript: {code}: {message}"),
+    }
+}
+
 /// Decides the exit status and the report from how the script ended and what the ledger holds.
 fn conclude(
     evaluation: Evaluation,
@@ -381,6 +393,8 @@ fn conclude(
             usage,
         } => {
             eprintln!("{rendered}");
+            // Under -q the error, not the last line said before it, is the final line.
+            crate::primitives::console::hold_final(&one_line_error(&error));
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
@@ -394,6 +408,7 @@ fn conclude(
         }
         Evaluation::Interrupted => {
             eprintln!("bizscript: interrupted");
+            crate::primitives::console::hold_final("bizscript: interrupted");
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));

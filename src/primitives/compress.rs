@@ -14,6 +14,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub const COMPRESS: PrimitiveDoc = PrimitiveDoc {
     name: "compress",
@@ -376,26 +377,33 @@ fn say_report(r: &ArchiveReport) {
     } else {
         100.0 * r.bytes_out as f64 / r.bytes_in as f64
     };
-    eprintln!(
+    crate::primitives::console::detail(&format!(
         "compress: {} verified: {} entries, {} -> {} ({ratio:.1}%) in {:.1} s",
         r.archive.display(),
         r.entries.len(),
         mib(r.bytes_in),
         mib(r.bytes_out),
         r.duration.as_secs_f64()
-    );
+    ));
     tracing::info!(archive = %r.archive.display(), bytes_in = r.bytes_in, bytes_out = r.bytes_out, sha256 = %r.sha256, "compress done");
 }
 
-/// Progress on stderr: a bar on a terminal, a plain line every 10% otherwise.
+/// Progress off a terminal waits this long: work that ends sooner says nothing until its result.
+const QUIET_START: Duration = Duration::from_secs(3);
+
+/// Progress on stderr: a bar on a terminal; otherwise a plain line at most every 10%, and only
+/// once the work has run for [`QUIET_START`] (a small dump printed ten lines for half a second).
 struct Display {
     bar: Option<ProgressBar>,
     phase: Option<Phase>,
     last_tenth: u64,
+    started: Instant,
 }
 
 impl Display {
     fn new(interactive: bool) -> Self {
+        // The bar replaces the live line of the step the script announced.
+        let _ = crate::primitives::console::take_announcement();
         let bar = interactive.then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template(
@@ -409,6 +417,7 @@ impl Display {
             bar,
             phase: None,
             last_tenth: 0,
+            started: Instant::now(),
         }
     }
 
@@ -430,7 +439,8 @@ impl Display {
             Some(bar) => bar.set_position(p.done),
             None => {
                 let tenth = (p.done * 10).checked_div(p.total).unwrap_or(10);
-                if tenth > self.last_tenth {
+                let long = self.started.elapsed() >= QUIET_START;
+                if tenth > self.last_tenth && long && crate::primitives::console::quiet() == 0 {
                     self.last_tenth = tenth;
                     eprintln!(
                         "{name}: {}% ({} of {}) {}",

@@ -349,7 +349,7 @@ pub(super) fn run_client(
     ));
     command.mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     command.kill_at_first_prompt = kill_at_first_prompt;
-    display.note(&format!("expdp: running {}", command.display()));
+    display.detail(&format!("expdp: running {}", command.display()));
     // The parameter file is removed as soon as the client has read it.
     let run = datapump_client::run_with_parfile(&command, Some(parfile), &ctx.cancel, on_line);
     let outcome = run.map_err(|e| match e {

@@ -18,6 +18,8 @@ pub struct ProgressDisplay {
 impl ProgressDisplay {
     /// A bar when `interactive`, plain lines otherwise.
     pub fn new(interactive: bool, job: &str) -> Self {
+        // The live line replaces the one of the step the script announced.
+        let _ = crate::primitives::console::take_announcement();
         let bar = interactive.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
@@ -60,7 +62,8 @@ impl ProgressDisplay {
                     HumanBytes(progress.bytes)
                 ));
             }
-            None => eprintln!("expdp: {text}"),
+            // Off a terminal the copy is the client log's (and stderr's only with -v).
+            None => crate::primitives::console::detail(&format!("expdp: {text}")),
         }
     }
 
@@ -70,6 +73,16 @@ impl ProgressDisplay {
         match &self.bar {
             Some(bar) => bar.println(text),
             None => eprintln!("{text}"),
+        }
+    }
+
+    /// Says a detail (the command being run): above the live line, or on stderr with `-v`.
+    pub fn detail(&self, text: &str) {
+        tracing::info!(target: "bizscript::expdp", "{text}");
+        match &self.bar {
+            Some(bar) if crate::primitives::console::verbose() > 0 => bar.println(text),
+            Some(_) => {}
+            None => crate::primitives::console::detail(text),
         }
     }
 

@@ -5,6 +5,10 @@
 //! (`$XDG_RUNTIME_DIR/bizscript/locks`, else the XDG state folder; 0700, ours, not a link: see
 //! [`crate::fsutil::private_dir`]). A shared `$TMPDIR/bizscript-locks` would let any account
 //! that created it first block every backup, or plant a link the lock file is truncated through.
+//!
+//! The file is removed when the lock is released (while still held, so a run that opened it in
+//! the meantime sees on locking that the path no longer names its file and starts again): lock
+//! files do not accumulate, whatever the keys (a simulated run's key names its temporary home).
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
@@ -28,7 +32,37 @@ print(lock);"#,
 pub struct Lock {
     key: String,
     path: PathBuf,
-    _file: Arc<File>,
+    _held: Arc<Held>,
+}
+
+/// The locked file: on release its name is removed first, then the lock goes with the file.
+struct Held {
+    path: PathBuf,
+    _file: File,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if same_file(&self._file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` still names the open `file` (not removed, not replaced).
+#[cfg(unix)]
+fn same_file(file: &File, path: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, _path: &std::path::Path) -> bool {
+    true
 }
 
 impl std::fmt::Debug for Lock {
@@ -90,29 +124,39 @@ fn acquire(key: &str) -> Result<Lock, Box<EvalAltResult>> {
         )
     };
     // Never truncated on open, never through a link: the file is emptied only once it is ours
-    // and locked.
-    let mut file = crate::fsutil::open_lock_file(&path).map_err(io)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let holder = std::fs::read_to_string(&path).unwrap_or_default();
-            return Err(script_error(
-                "BZ-LOCKED",
-                format!(
-                    "another run holds the lock `{key}` ({})",
-                    holder.trim().if_empty("process unknown")
-                ),
-                "wait for it to finish; two exports of the same schema into the same directory would overwrite each other",
-            ));
+    // and locked. A file its holder removed between our open and our lock is not the lock any
+    // more: open again (a few times; each retry means another run just let go).
+    let mut attempts = 0;
+    let mut file = loop {
+        let file = crate::fsutil::open_lock_file(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) if same_file(&file, &path) => break file,
+            Ok(()) if attempts < 5 => attempts += 1,
+            Ok(()) => {
+                return Err(io(std::io::Error::other(
+                    "it was removed each time it was locked",
+                )))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                return Err(script_error(
+                    "BZ-LOCKED",
+                    format!(
+                        "another run holds the lock `{key}` ({})",
+                        holder.trim().if_empty("process unknown")
+                    ),
+                    "wait for it to finish; two exports of the same schema into the same directory would overwrite each other",
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
-        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
-    }
+    };
     let _ = file.set_len(0);
     let _ = writeln!(file, "pid {}", std::process::id());
     Ok(Lock {
         key: key.to_string(),
-        path,
-        _file: Arc::new(file),
+        path: path.clone(),
+        _held: Arc::new(Held { path, _file: file }),
     })
 }
 
@@ -216,5 +260,40 @@ mod tests {
         assert!(err.to_string().contains("BZ-LOCKED"), "{err}");
         drop(first);
         assert!(acquire(&key).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_released_lock_leaves_no_file_behind() {
+        let key = format!("test-release-{}", std::process::id());
+        let path = lock_path(&key).unwrap();
+        let lock = acquire(&key).unwrap();
+        let copy = lock.clone();
+        assert!(path.exists());
+        drop(lock);
+        assert!(path.exists(), "a clone still holds it");
+        drop(copy);
+        assert!(!path.exists(), "{} was left behind", path.display());
+        // and the name can be locked again at once
+        let again = acquire(&key).unwrap();
+        drop(again);
+        assert!(!path.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_removed_under_a_waiting_run_is_not_taken_for_the_lock() {
+        let key = format!("test-replaced-{}", std::process::id());
+        let path = lock_path(&key).unwrap();
+        let stale = crate::fsutil::open_lock_file(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        // `stale` names a removed file: locking it must not count, the new file must.
+        stale.try_lock().unwrap();
+        assert!(!same_file(&stale, &path));
+        let lock = acquire(&key).unwrap();
+        assert!(acquire(&key).is_err());
+        drop(lock);
+        drop(stale);
+        assert!(!path.exists());
     }
 }

@@ -68,6 +68,7 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &secrets::SECRET_PROMPT,
         &secrets::SECRET_FOR_SIMULATION,
         &console::SAY,
+        &console::ANNOUNCE,
         &clock::NOW_UTC,
         &clock::TIMESTAMP_TAG,
         &clock::RUN_TAG,

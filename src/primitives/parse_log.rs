@@ -111,12 +111,12 @@ fn announce(source: &str, report: &LogReport) {
         messages = report.messages_total,
         "parsed Data Pump log"
     );
-    eprintln!(
+    crate::primitives::console::detail(&format!(
         "parse_log: {source}: {} ({}, {} message(s))",
         report.verdict.as_str(),
         report.outcome.as_str(),
         report.messages_total
-    );
+    ));
 }
 
 fn to_map(report: &LogReport) -> Result<Dynamic, Box<EvalAltResult>> {

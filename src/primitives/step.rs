@@ -3,7 +3,7 @@
 use crate::host::context::HostCtx;
 use std::time::Duration;
 
-/// One step's feedback on stderr: a spinner while it runs on a terminal, then one plain line.
+/// One step's feedback on stderr: a spinner while it runs on a terminal; its summary is a detail.
 /// stdout belongs to the script's `print`.
 pub struct Step {
     bar: Option<indicatif::ProgressBar>,
@@ -13,9 +13,14 @@ impl Step {
     /// Starts a step described by `what` (shown only on a terminal, while it runs).
     pub fn start(ctx: &HostCtx, what: &str) -> Self {
         tracing::info!(step = what, "started");
-        let bar = ctx.interactive.then(|| {
+        // The step the script announced gives way to the primitive's own live line.
+        let announced = crate::primitives::console::take_announcement();
+        let bar = (ctx.interactive && crate::primitives::console::quiet() == 0).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message(what.to_string());
+            bar.set_message(match announced {
+                Some(a) => format!("{a}: {what}"),
+                None => what.to_string(),
+            });
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         });
@@ -30,13 +35,14 @@ impl Step {
         }
     }
 
-    /// Ends the step with its summary line (on stderr).
+    /// Ends the step with its summary: a detail (stderr with `-v`, the run log), since the
+    /// script's own step line says how the step ended; printing both said everything twice.
     pub fn finish(self, summary: &str) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         tracing::info!(summary, "finished");
-        eprintln!("{summary}");
+        crate::primitives::console::detail(summary);
     }
 }
 

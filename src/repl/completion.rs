@@ -1,13 +1,15 @@
 //! Tab completion and signature hints, as pure functions of the line and a [`Vocabulary`].
 //!
 //! * `secret_e` → `secret_env(` (a primitive), `run_i` → `run_info()` (no arguments);
-//! * script functions and variables by name, standard functions (`print(`);
+//! * script functions and variables by name, Rhai's keywords (`let`, `try`) and the few
+//!   standard functions that read as the language (`print(`, `type_of(`); not Rhai's hundreds
+//!   of other builtins, nor internals such as the `anon$...` functions closures compile to;
 //! * `x.` → the keys of the map in `x` (and `x.a.` → the keys of `x.a`), so `params.` lists the
 //!   parameters;
 //! * `:` → the REPL's commands; `:help ` → primitive names; `:dry-run ` → `on`/`off`;
 //!   `:load ` and the inside of a string literal → file names.
 
-use super::vocabulary::{Callable, Vocabulary, COMMANDS};
+use super::vocabulary::{Callable, Vocabulary, COMMANDS, KEYWORDS};
 
 /// What to complete at the cursor.
 #[derive(Debug, PartialEq, Eq)]
@@ -96,6 +98,9 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> Completion {
     }
     for name in vocabulary.builtins.iter().filter(|b| b.starts_with(token)) {
         candidates.push(word(name, &format!("{name}(")));
+    }
+    for name in KEYWORDS.iter().filter(|k| k.starts_with(token)) {
+        candidates.push(word(name, name));
     }
     let mut seen = std::collections::BTreeSet::new();
     candidates.retain(|c| seen.insert(c.replacement.clone()));
@@ -316,6 +321,34 @@ mod tests {
         assert!(replacements(complete(&v, "prin", 4))
             .1
             .contains(&"print(".to_string()));
+    }
+
+    #[test]
+    fn neither_internals_nor_every_builtin_are_offered() {
+        let engine = crate::host::engine::EngineBuilder::new(
+            crate::host::context::HostCtx::for_tests(),
+            crate::host::sources::SourceMap::new(),
+        )
+        .build();
+        // A closure compiles to a function named `anon$<hash>`.
+        let ast = engine
+            .compile("fn twice(x) { x * 2 } let f = |x| x + 1;")
+            .unwrap();
+        assert!(ast.iter_functions().any(|f| f.name.contains('$')));
+        let mut v = Vocabulary::new(crate::host::engine::known_function_names(&engine));
+        v.refresh(&Scope::new(), &ast);
+        let all: Vec<String> = ('a'..='z')
+            .flat_map(|c| replacements(complete(&v, &c.to_string(), 1)).1)
+            .collect();
+        assert!(!all.iter().any(|c| c.contains('$')), "{all:?}");
+        // Rhai's string, math and array functions are not offered...
+        for builtin in ["to_upper(", "sin(", "pad(", "len(", "parse_int("] {
+            assert!(!all.contains(&builtin.to_string()), "{builtin} in {all:?}");
+        }
+        // ... bizscript's primitives, the script's own functions and the keywords are.
+        for wanted in ["expdp(", "twice(", "let", "try", "print("] {
+            assert!(all.contains(&wanted.to_string()), "{wanted} not in {all:?}");
+        }
     }
 
     #[test]

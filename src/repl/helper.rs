@@ -106,7 +106,8 @@ impl Hinter for ReplHelper {
 impl Highlighter for ReplHelper {
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         if self.colour {
-            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+            let dim = anstyle::Style::new().dimmed();
+            Cow::Owned(format!("{dim}{hint}{dim:#}"))
         } else {
             Cow::Borrowed(hint)
         }
@@ -122,11 +123,12 @@ impl Highlighter for ReplHelper {
         }
         // Dry-run prompts in yellow, so nobody mistakes a rehearsal for the real thing.
         let colour = if prompt.contains("dry-run") {
-            "33"
+            anstyle::AnsiColor::Yellow
         } else {
-            "32"
+            anstyle::AnsiColor::Green
         };
-        Cow::Owned(format!("\x1b[1;{colour}m{prompt}\x1b[0m"))
+        let style = colour.on_default().bold();
+        Cow::Owned(format!("{style}{prompt}{style:#}"))
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {

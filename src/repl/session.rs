@@ -157,18 +157,22 @@ impl Session {
                 let mut text = self
                     .host_type_text(value)
                     .unwrap_or_else(|| serde_json::to_string(&to_json(value)).unwrap_or_default());
-                if text.chars().count() > 70 {
+                if unicode_width::UnicodeWidthStr::width(text.as_str()) > 70 {
                     text = text.chars().take(67).collect::<String>() + "...";
                 }
                 (name.to_string(), kind, text)
             })
             .collect();
-        let name_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let kind_width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+        // Padded by display width: a Chinese name takes two columns a character.
+        let cols = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let name_width = rows.iter().map(|r| cols(&r.0)).max().unwrap_or(0);
+        let kind_width = rows.iter().map(|r| cols(&r.1)).max().unwrap_or(0);
         let mut lines: Vec<String> = rows
             .iter()
             .map(|(name, kind, value)| {
-                format!("{name:<name_width$}  {kind:<kind_width$}  {value}")
+                let pad_name = " ".repeat(name_width - cols(name));
+                let pad_kind = " ".repeat(kind_width - cols(kind));
+                format!("{name}{pad_name}  {kind}{pad_kind}  {value}")
                     .trim_end()
                     .to_string()
             })

@@ -11,6 +11,23 @@ use std::collections::BTreeMap;
 /// The REPL's own commands, as completed after `:`.
 pub const COMMANDS: &[&str] = &[":help", ":vars", ":load", ":reset", ":dry-run", ":quit"];
 
+/// Rhai's keywords, completed as words (a DBA types `let`, `if`, `try`...).
+pub const KEYWORDS: &[&str] = &[
+    "let", "const", "fn", "private", "if", "else", "switch", "while", "loop", "do", "until", "for",
+    "in", "break", "continue", "return", "throw", "try", "catch", "import", "export", "as", "true",
+    "false", "this",
+];
+
+/// The few standard functions that read like part of the language and are completed with
+/// their parenthesis; Rhai's hundreds of others (string, math, array methods) are not offered.
+pub const LANGUAGE_FUNCTIONS: &[&str] = &["print", "debug", "type_of", "Fn", "call", "curry"];
+
+/// Whether `name` is something a person wrote or bizscript offers, not an internal of Rhai's
+/// (closures compile to functions named `anon$<hash>`).
+pub fn is_public_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains('$')
+}
+
 /// How deep `x.a.b.` completion follows nested maps.
 const MAP_DEPTH: usize = 4;
 
@@ -32,7 +49,8 @@ pub struct Vocabulary {
     pub primitives: Vec<Callable>,
     /// Functions defined in the session.
     pub functions: Vec<Callable>,
-    /// Rhai's standard functions (`print`, `len`, `keys`...).
+    /// The standard functions offered by name ([`LANGUAGE_FUNCTIONS`] among those the engine
+    /// has).
     pub builtins: Vec<String>,
     /// Variables and constants in scope.
     pub variables: Vec<String>,
@@ -72,6 +90,7 @@ impl Vocabulary {
             .collect::<Vec<_>>();
         let builtins = builtins
             .into_iter()
+            .filter(|b| LANGUAGE_FUNCTIONS.contains(&b.as_str()))
             .filter(|b| !primitives.iter().any(|p| &p.name == b))
             .collect();
         Self {
@@ -86,6 +105,7 @@ impl Vocabulary {
         self.variables = scope
             .iter_raw()
             .map(|(name, _, _)| name.to_string())
+            .filter(|name| is_public_name(name))
             .collect();
         self.variables.sort();
         self.variables.dedup();
@@ -95,6 +115,7 @@ impl Vocabulary {
         }
         self.functions = functions
             .iter_functions()
+            .filter(|f| is_public_name(f.name))
             .map(|f| {
                 let params = f.params.join(", ");
                 Callable {
@@ -118,7 +139,7 @@ impl Vocabulary {
             .filter_map(|signature| {
                 let signature = signature.as_ref();
                 let name = signature.split('(').next()?.trim();
-                (!name.is_empty()).then(|| Callable {
+                is_public_name(name).then(|| Callable {
                     name: name.to_string(),
                     signature: format!("{alias}::{signature}"),
                     no_arguments: signature.contains(&format!("{name}()")),

@@ -2,6 +2,7 @@
 //! simulator), as a user would.
 
 mod cli;
+mod console;
 mod doc_examples;
 mod fidelity;
 mod files;

@@ -754,6 +754,43 @@ fn doc_bizagi_export_lists_every_parameter() {
     }
 }
 
+/// Lose nothing: when the copy to the share fails after the export, the run fails and keeps the
+/// dump, the archive and the manifest (the example holds its removals until the share has a copy).
+#[test]
+fn a_failed_share_copy_keeps_the_dump_and_the_archive() {
+    let root = crate::support::repo_root();
+    let script = root
+        .join("examples/archive_to_share.rhai")
+        .display()
+        .to_string();
+    for topology in TOPOLOGIES {
+        let work = tempfile::tempdir().unwrap();
+        // A file where the share's folder should be: every copy into it fails.
+        std::fs::write(work.path().join("share"), "not a folder").unwrap();
+        let mut run = Run::new(topology, &script, "ok").set("remove_dump=true");
+        run.cwd = Some(work.path());
+        let run = run.go();
+        assert_eq!(run.status, Some(1), "{topology:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("cannot create a file in share"),
+            "{}",
+            run.stderr
+        );
+        let server = run.dir.path().join("home/server/BizAgiBackupPath");
+        let kept: Vec<String> = std::fs::read_dir(&server)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        for ending in [".dmp", ".zip", ".manifest.json"] {
+            assert!(
+                kept.iter().any(|n| n.ends_with(ending)),
+                "{topology:?}: no {ending} kept in {kept:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn examples_run_under_simulation() {
     let root = crate::support::repo_root();

@@ -207,41 +207,117 @@ pub fn sql_file_text(spec: &JobSpec) -> String {
     text
 }
 
-/// Records in the database what a finished import created: missing users and the tables it
-/// loaded (SKIP leaves existing tables alone).
+/// Why the data of table number `i` of the job fails to load, if it does: the full USERS
+/// tablespace of `tablespace_full` (second table), or the damaged dump of `corrupt_dump` (third
+/// table, or the only one).
+fn load_failure(spec: &JobSpec, i: usize) -> Option<Failure> {
+    if spec.scenario == Scenario::TablespaceFull && i == 1 && spec.target_tablespace() == "USERS" {
+        Some(Failure::TablespaceFull)
+    } else if spec.scenario == Scenario::CorruptDump && i == 2.min(spec.tables.len().saturating_sub(1)) {
+        Some(Failure::Corrupt)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Failure {
+    TablespaceFull,
+    Corrupt,
+}
+
+/// Records in the database what a finished import created: missing users (with the source's
+/// roles, as the import's USER and ROLE_GRANT objects do), the schema's procedures and views,
+/// and the tables with the rows it loaded. SKIP leaves an existing table alone, APPEND adds the
+/// rows, TRUNCATE and REPLACE replace them; a table whose data failed (ORA-31693) is created
+/// empty; METADATA_ONLY creates empty tables, DATA_ONLY creates nothing but rows.
 pub fn apply(db: &mut Database, spec: &JobSpec) {
+    let metadata = spec.content != "DATA_ONLY";
+    let data = spec.content != "METADATA_ONLY";
     for s in &spec.schemas {
         let target = spec.target_schema(s);
-        if db.user(&target).is_none() {
+        if metadata && db.user(&target).is_none() {
             if let Some(template) = db.user("BIZAGI").cloned() {
                 db.users.push(crate::state::User {
                     name: target.clone(),
+                    created: chrono::Local::now()
+                        .format("%d-%b-%y")
+                        .to_string()
+                        .to_uppercase(),
                     ..template
                 });
             }
         }
+        if metadata && db.user(&target).is_some() {
+            // Created in dependency order, one view still finds its base table missing and is
+            // left INVALID until the schema is recompiled; under `warnings` the procedure of
+            // ORA-39082 is INVALID too (and stays so: it has compilation errors).
+            for mut o in crate::seed::schema_objects(&target, "VALID") {
+                if db
+                    .objects
+                    .iter()
+                    .any(|x| x.owner == o.owner && x.name == o.name)
+                {
+                    continue;
+                }
+                if o.name == "VW_OPEN_CASES"
+                    || (spec.scenario == Scenario::Warnings && o.name == "SP_PURGE_LOGS")
+                {
+                    o.status = "INVALID".to_string();
+                }
+                db.objects.push(o);
+            }
+        }
     }
-    for (o, t, rows, bytes) in &spec.tables {
+    for (i, (o, t, rows, bytes)) in spec.tables.iter().enumerate() {
         let target = spec.target_schema(o);
+        let existed = spec.existing.tables.contains(&(target.clone(), t.clone()));
+        let loaded = if data && load_failure(spec, i).is_none() {
+            *rows
+        } else {
+            0
+        };
+        let loaded_bytes = if loaded > 0 { *bytes } else { 0 };
         if let Some(existing) = db
             .tables
             .iter_mut()
             .find(|x| x.owner == target && &x.name == t)
         {
-            if spec.table_exists_action != "SKIP" {
-                existing.rows = *rows;
-                existing.bytes = *bytes;
+            if !existed {
+                continue;
             }
-        } else {
+            match spec.table_exists_action.as_str() {
+                "APPEND" if data => {
+                    existing.rows += loaded;
+                    existing.bytes += loaded_bytes;
+                }
+                "TRUNCATE" | "REPLACE" => {
+                    existing.rows = loaded;
+                    existing.bytes = loaded_bytes;
+                }
+                _ => {}
+            }
+        } else if metadata && db.user(&target).is_some() {
             db.tables.push(crate::state::Table {
                 owner: target,
                 name: t.clone(),
-                rows: *rows,
-                bytes: *bytes,
+                rows: loaded,
+                bytes: loaded_bytes,
                 tablespace: spec.target_tablespace(),
             });
         }
     }
+}
+
+/// How long the `tablespace_full` job stays suspended in its resumable wait (a real one waits
+/// up to RESUMABLE_TIMEOUT, 2 hours by default, then fails the table). Long enough for a
+/// watcher polling `dba_resumable` every half second to see it; `ORACLE_SIM_RESUMABLE_MS`
+/// changes it (a simulator-only knob).
+fn resumable_wait_ms() -> u64 {
+    std::env::var("ORACLE_SIM_RESUMABLE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
 }
 
 /// Builds the import plan.
@@ -375,20 +451,25 @@ pub fn plan(spec: &JobSpec) -> Plan {
                 p.steps.push(Step::Pause(pause));
             }
             let target = spec.target_schema(o);
+            if load_failure(spec, i) == Some(Failure::Corrupt) {
+                p.line(format!("ORA-31693: Table data object \"{target}\".\"{t}\" failed to load/unload and is being skipped due to error:"));
+                p.line("ORA-02354: error in exporting/importing data");
+                p.line(format!("ORA-39776: fatal Direct Path API error loading table \"{target}\".\"{t}\""));
+                p.line("ORA-39840: A data load operation has detected data stream format error 3000.");
+                errors += 1;
+                continue;
+            }
             // Only USERS is full: REMAP_TABLESPACE to another tablespace avoids the wait.
-            if spec.scenario == Scenario::TablespaceFull
-                && i == 1
-                && spec.target_tablespace() == "USERS"
-            {
+            if load_failure(spec, i) == Some(Failure::TablespaceFull) {
+                let error =
+                    format!("ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS");
                 p.line("ORA-39171: Job is experiencing a resumable wait.");
-                p.line(format!(
-                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
-                ));
-                p.steps.push(Step::Pause(300));
+                p.line(error.clone());
+                p.steps.push(Step::Resumable(Some(error.clone())));
+                p.steps.push(Step::Pause(resumable_wait_ms()));
                 p.line("ORA-39171: Job is experiencing a resumable wait.");
-                p.line(format!(
-                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
-                ));
+                p.line(error.clone());
+                p.steps.push(Step::Resumable(None));
                 p.line(format!("ORA-31693: Table data object \"{target}\".\"{t}\" failed to load/unload and is being skipped due to error:"));
                 p.line("ORA-02354: error in exporting/importing data");
                 p.line(format!(

@@ -108,6 +108,7 @@ pub fn register(home: &Home, spec: &JobSpec) -> Result<(), String> {
             started: spec.started.clone(),
             spec: serde_json::to_value(spec).unwrap_or_default(),
             progress: 0,
+            resumable: None,
         });
         db.tables.push(master_table(spec));
         Ok(())
@@ -181,6 +182,13 @@ pub fn execute(
                 }
             }
             Step::WriteDump { fraction } => write_dump(spec, *fraction, out),
+            Step::Resumable(error) => {
+                let _ = Database::update(home, |db| {
+                    if let Some(job) = db.job_mut(&spec.owner, &spec.job_name) {
+                        job.resumable = error.clone();
+                    }
+                });
+            }
             Step::Crash => crash(home, spec, inv),
             Step::WriteSqlFile => {
                 if let Some(path) = &spec.sqlfile {

@@ -17,6 +17,9 @@ pub enum Step {
     Crash,
     /// Import with SQLFILE: write the DDL file.
     WriteSqlFile,
+    /// The job enters (`Some(error)`) or leaves (`None`) a resumable wait: `dba_resumable`
+    /// shows it while it lasts.
+    Resumable(Option<String>),
 }
 
 /// How the job ends.

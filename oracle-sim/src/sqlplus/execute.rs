@@ -6,6 +6,17 @@ use super::parser::Statement;
 use super::{say, views, Session};
 use crate::state::{Database, DirectoryGrant};
 
+/// Predefined roles a user name may not take.
+const ROLES: &[&str] = &[
+    "DBA",
+    "CONNECT",
+    "RESOURCE",
+    "SELECT_CATALOG_ROLE",
+    "DATAPUMP_EXP_FULL_DATABASE",
+    "DATAPUMP_IMP_FULL_DATABASE",
+    "PUBLIC",
+];
+
 impl Session<'_> {
     pub(super) fn feedback(&self, text: &str) {
         if self.settings.feedback > 0 {
@@ -176,6 +187,87 @@ impl Session<'_> {
                     Ok(())
                 })?;
                 self.feedback("Table dropped.");
+                Ok(())
+            }
+            Statement::CreateUser {
+                name,
+                default_tablespace,
+            } => {
+                self.update(|db| {
+                    let user = db
+                        .user(user_name)
+                        .cloned()
+                        .ok_or("ORA-01012: not logged on")?;
+                    if !user.has_privilege("CREATE USER") {
+                        return Err("ORA-01031: insufficient privileges".to_string());
+                    }
+                    if db.user(&name).is_some() || ROLES.contains(&name.as_str()) {
+                        return Err(format!(
+                            "ORA-01920: user name '{name}' conflicts with another user or role name"
+                        ));
+                    }
+                    let ts = default_tablespace.unwrap_or_else(|| "USERS".to_string());
+                    if !db.tablespaces.iter().any(|t| t.name == ts) {
+                        return Err(format!("ORA-00959: tablespace '{ts}' does not exist"));
+                    }
+                    db.users.push(crate::state::User {
+                        name,
+                        roles: vec![],
+                        privileges: vec![],
+                        default_tablespace: ts,
+                        account_status: "OPEN".to_string(),
+                        created: chrono::Local::now()
+                            .format("%d-%b-%y")
+                            .to_string()
+                            .to_uppercase(),
+                    });
+                    Ok(())
+                })?;
+                self.feedback("User created.");
+                Ok(())
+            }
+            Statement::DropUser { name, cascade } => {
+                self.update(|db| {
+                    let user = db
+                        .user(user_name)
+                        .cloned()
+                        .ok_or("ORA-01012: not logged on")?;
+                    if !user.has_privilege("DROP USER") {
+                        return Err("ORA-01031: insufficient privileges".to_string());
+                    }
+                    if db.user(&name).is_none() {
+                        return Err(format!("ORA-01918: user '{name}' does not exist"));
+                    }
+                    // Connected: this session, or a Data Pump job of the user whose client is
+                    // alive (its sessions are logged on as the user).
+                    let connected = name == user_name
+                        || db
+                            .jobs
+                            .iter()
+                            .any(|j| j.owner == name && j.effective_state().1 > 0);
+                    if connected {
+                        return Err(
+                            "ORA-01940: cannot drop a user that is currently connected"
+                                .to_string(),
+                        );
+                    }
+                    let owns = db.tables.iter().any(|t| t.owner == name)
+                        || db.objects.iter().any(|o| o.owner == name);
+                    if owns && !cascade {
+                        return Err(format!(
+                            "ORA-01922: CASCADE must be specified to drop '{name}'"
+                        ));
+                    }
+                    db.tables.retain(|t| t.owner != name);
+                    db.objects.retain(|o| o.owner != name);
+                    db.jobs.retain(|j| j.owner != name);
+                    for d in &mut db.directories {
+                        d.grants.retain(|g| g.grantee != name);
+                    }
+                    db.users.retain(|u| u.name != name);
+                    Ok(())
+                })?;
+                self.feedback("User dropped.");
                 Ok(())
             }
         }

@@ -5,6 +5,7 @@ mod execute;
 pub mod identity;
 mod lexer;
 mod parser;
+mod plsql;
 mod views;
 
 use crate::audit::Invocation;
@@ -542,14 +543,32 @@ impl Session<'_> {
     }
 
     /// Runs one SQL statement; `Some(code)` when WHENEVER SQLERROR ends the session.
+    /// Runs an anonymous PL/SQL block (the recompilations of [`plsql`]).
+    fn plsql(&mut self, user_name: &str, text: &str) -> Result<(), String> {
+        let calls = plsql::parse(text)?;
+        Database::update(self.home, |db| {
+            let user = db.user(user_name).cloned().ok_or("ORA-01012: not logged on")?;
+            for call in &calls {
+                if call.schema != user.name && !user.has_role("DBA") && user.name != "SYS" {
+                    return Err("ORA-20000: Unable to compile schema: insufficient privileges".to_string());
+                }
+                plsql::recompile(db, &call.schema)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("oracle-sim: {e}"))??;
+        self.feedback("PL/SQL procedure successfully completed.");
+        Ok(())
+    }
+
     fn sql(&mut self, text: &str, plsql: bool) -> Option<i32> {
-        self.statements.push(text.trim().to_string());
+        self.statements.push(mask_password(text.trim()));
         let Some(user) = self.user.clone() else {
             say("SP2-0640: Not connected");
             return None;
         };
         let result = if plsql {
-            Err("ORA-00900: invalid SQL statement".to_string())
+            self.plsql(&user, text)
         } else {
             lexer::lex(text)
                 .and_then(parser::parse)
@@ -571,6 +590,28 @@ impl Session<'_> {
                 }
             }
         }
+    }
+}
+
+/// The statement as the audit trail records it: the password after `IDENTIFIED BY` is masked.
+fn mask_password(text: &str) -> String {
+    let upper = text.to_ascii_uppercase();
+    match upper.find("IDENTIFIED BY") {
+        Some(at) => {
+            let start = at + "IDENTIFIED BY".len();
+            let rest = &text[start..];
+            let skip = rest.len() - rest.trim_start().len();
+            let pw_len = rest
+                .trim_start()
+                .find(char::is_whitespace)
+                .unwrap_or(rest.trim_start().len());
+            format!(
+                "{} ********{}",
+                &text[..start],
+                &text[start + skip + pw_len..]
+            )
+        }
+        None => text.to_string(),
     }
 }
 

@@ -37,6 +37,8 @@ pub struct SelectItem {
 pub struct Select {
     pub items: Vec<SelectItem>,
     pub from: String,
+    /// The schema named before the view or table (`SYS.DBA_USERS`, `"BIZAGI"."WFCASE"`).
+    pub from_owner: Option<String>,
     pub filter: Option<Cond>,
     pub group_by: Vec<Expr>,
     pub order_by: Vec<(Expr, bool)>,
@@ -61,6 +63,16 @@ pub enum Statement {
     DropTable {
         owner: Option<String>,
         table: String,
+    },
+    /// `CREATE USER name IDENTIFIED BY pw [DEFAULT TABLESPACE ts] [...]`.
+    CreateUser {
+        name: String,
+        default_tablespace: Option<String>,
+    },
+    /// `DROP USER name [CASCADE]`.
+    DropUser {
+        name: String,
+        cascade: bool,
     },
 }
 
@@ -184,9 +196,10 @@ fn select(p: &mut P) -> Result<Select, String> {
         return Err("ORA-00923: FROM keyword not found where expected".to_string());
     }
     let mut from = p.name()?;
+    let mut from_owner = None;
     if p.eat_sym(".") {
-        // SYS.DBA_DIRECTORIES and the like.
-        from = p.name()?;
+        // SYS.DBA_DIRECTORIES, "BIZAGI"."WFCASE" and the like.
+        from_owner = Some(std::mem::replace(&mut from, p.name()?));
     }
     // An optional table alias.
     if let Some(Tok::Ident(w)) = p.peek() {
@@ -233,6 +246,7 @@ fn select(p: &mut P) -> Result<Select, String> {
     Ok(Select {
         items,
         from,
+        from_owner,
         filter,
         group_by,
         order_by,
@@ -417,6 +431,9 @@ fn create(p: &mut P) -> Result<Statement, String> {
     } else {
         false
     };
+    if !replace && p.eat_kw("USER") {
+        return create_user(p);
+    }
     if !p.eat_kw("DIRECTORY") {
         return Err("ORA-00900: invalid SQL statement".to_string());
     }
@@ -432,6 +449,36 @@ fn create(p: &mut P) -> Result<Statement, String> {
         replace,
         name,
         path,
+    })
+}
+
+fn create_user(p: &mut P) -> Result<Statement, String> {
+    let name = p.name()?;
+    if !p.eat_kw("IDENTIFIED") {
+        return Err("ORA-00924: missing BY keyword".to_string());
+    }
+    if !p.eat_kw("BY") {
+        return Err("ORA-00924: missing BY keyword".to_string());
+    }
+    if p.next().is_none() {
+        return Err("ORA-00988: missing or invalid password(s)".to_string());
+    }
+    let mut default_tablespace = None;
+    // DEFAULT TABLESPACE ts, TEMPORARY TABLESPACE ts, QUOTA ... ON ts, ACCOUNT ...: only the
+    // default tablespace is kept.
+    while !p.at_end() {
+        if p.eat_kw("DEFAULT") {
+            if !p.eat_kw("TABLESPACE") {
+                return Err("ORA-00922: missing or invalid option".to_string());
+            }
+            default_tablespace = Some(p.name()?);
+        } else {
+            p.next();
+        }
+    }
+    Ok(Statement::CreateUser {
+        name,
+        default_tablespace,
     })
 }
 
@@ -475,6 +522,14 @@ fn drop(p: &mut P) -> Result<Statement, String> {
     p.eat_kw("DROP");
     if p.eat_kw("DIRECTORY") {
         return Ok(Statement::DropDirectory { name: p.name()? });
+    }
+    if p.eat_kw("USER") {
+        let name = p.name()?;
+        let cascade = p.eat_kw("CASCADE");
+        if !p.at_end() {
+            return Err("ORA-00933: SQL command not properly ended".to_string());
+        }
+        return Ok(Statement::DropUser { name, cascade });
     }
     if !p.eat_kw("TABLE") {
         return Err("ORA-00900: invalid SQL statement".to_string());

@@ -63,7 +63,8 @@ pub fn rows(db: &Database, user: &User, view: &str, env: &Env) -> Result<Vec<Row
     let missing = || "ORA-00942: table or view does not exist".to_string();
     // v$database and v$instance are not granted to PUBLIC: like the dba_* views they need
     // SELECT_CATALOG_ROLE (or DBA, SELECT ANY DICTIONARY).
-    let dictionary_only = view.starts_with("DBA_") || matches!(view, "V$DATABASE" | "V$INSTANCE");
+    let dictionary_only = view.starts_with("DBA_")
+        || matches!(view, "V$DATABASE" | "V$INSTANCE" | "V$PARAMETER");
     if dictionary_only && !user.can_see_dictionary() {
         return Err(missing());
     }
@@ -183,7 +184,80 @@ pub fn rows(db: &Database, user: &User, view: &str, env: &Env) -> Result<Vec<Row
             ("CON_ID", n(0)),
             ("OPEN_MODE", s("READ WRITE")),
             ("LOG_MODE", s("ARCHIVELOG")),
+            ("PLATFORM_NAME", s("Linux x86 64-bit")),
+            ("PLATFORM_ID", n(13)),
+            (
+                "CREATED",
+                s(if db.created.is_empty() {
+                    "01-JAN-24"
+                } else {
+                    &db.created
+                }),
+            ),
         ])],
+        "V$PARAMETER" => vec![
+            ("compatible", db.compatible()),
+            ("db_name", id.db_name.clone()),
+            ("db_block_size", "8192".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| row(vec![("NAME", s(k)), ("VALUE", s(v))]))
+        .collect(),
+        "DATABASE_PROPERTIES" => [
+            ("NLS_CHARACTERSET", db.charset.clone()),
+            ("NLS_NCHAR_CHARACTERSET", db.ncharset.clone()),
+            ("NLS_RDBMS_VERSION", db.version.clone()),
+            ("COMPATIBLE", db.compatible()),
+            ("DEFAULT_PERMANENT_TABLESPACE", "USERS".to_string()),
+            ("DEFAULT_TEMP_TABLESPACE", "TEMP".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| row(vec![("PROPERTY_NAME", s(k)), ("PROPERTY_VALUE", s(v))]))
+        .collect(),
+        "DBA_OBJECTS" | "ALL_OBJECTS" | "USER_OBJECTS" => db
+            .tables
+            .iter()
+            .map(|t| (t.owner.as_str(), t.name.as_str(), "TABLE", "VALID"))
+            .chain(db.objects.iter().map(|o| {
+                (
+                    o.owner.as_str(),
+                    o.name.as_str(),
+                    o.object_type.as_str(),
+                    o.status.as_str(),
+                )
+            }))
+            .filter(|(owner, _, _, _)| match view {
+                "USER_OBJECTS" => *owner == user.name,
+                "ALL_OBJECTS" => *owner == user.name || user.can_see_dictionary(),
+                _ => true,
+            })
+            .map(|(owner, name, kind, status)| {
+                row(vec![
+                    ("OWNER", s(owner)),
+                    ("OBJECT_NAME", s(name)),
+                    ("OBJECT_TYPE", s(kind)),
+                    ("STATUS", s(status)),
+                ])
+            })
+            .collect(),
+        "DBA_RESUMABLE" | "USER_RESUMABLE" => db
+            .jobs
+            .iter()
+            .filter(|j| view == "DBA_RESUMABLE" || j.owner == user.name)
+            .filter(|j| j.effective_state().0 == "EXECUTING")
+            .filter_map(|j| j.resumable.as_ref().map(|r| (j, r)))
+            .map(|(j, r)| {
+                row(vec![
+                    ("USER_ID", n(0)),
+                    ("SESSION_ID", n(u64::from(j.client_pid.unwrap_or(0)))),
+                    ("NAME", s(format!("{}.{}", j.owner, j.job_name))),
+                    ("STATUS", s("SUSPENDED")),
+                    ("TIMEOUT", n(7200)),
+                    ("ERROR_NUMBER", n(1653)),
+                    ("ERROR_MSG", s(r)),
+                ])
+            })
+            .collect(),
         "V$INSTANCE" => vec![row(vec![
             ("INSTANCE_NUMBER", n(1)),
             ("INSTANCE_NAME", s(&id.instance_name)),
@@ -336,6 +410,31 @@ pub fn rows(db: &Database, user: &User, view: &str, env: &Env) -> Result<Vec<Row
         _ => return Err(missing()),
     };
     Ok(out)
+}
+
+/// `SELECT COUNT(*) FROM owner.table` on an application table: the row count the table holds
+/// (the simulator keeps counts, not rows, so only COUNT(*) is answered). `None` when `q` is not
+/// such a query.
+fn table_count(db: &Database, user: &User, q: &Select) -> Option<Result<u64, String>> {
+    let owner = q.from_owner.clone().unwrap_or_else(|| user.name.clone());
+    let table = db
+        .tables
+        .iter()
+        .find(|t| t.owner == owner && t.name == q.from)?;
+    if owner != user.name && !user.can_see_dictionary() {
+        return Some(Err("ORA-00942: table or view does not exist".to_string()));
+    }
+    let only_count = q.items.len() == 1
+        && matches!(q.items[0].expr, Some(Expr::CountStar))
+        && q.filter.is_none()
+        && q.group_by.is_empty();
+    if !only_count {
+        return Some(Err(
+            "ORA-00904: oracle-sim answers only SELECT COUNT(*) on an application table"
+                .to_string(),
+        ));
+    }
+    Some(Ok(table.rows))
 }
 
 fn nls_parts(nls: Option<&str>) -> (String, String) {
@@ -656,6 +755,9 @@ pub fn select(
     env: &Env,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     let q = &fold_sys_context(q, db, env)?;
+    if let Some(count) = table_count(db, user, q) {
+        return Ok((vec![q.items[0].heading.clone()], vec![vec![count?.to_string()]]));
+    }
     let all = rows(db, user, &q.from, env)?;
     let mut kept = Vec::new();
     for r in all.iter() {

@@ -132,8 +132,13 @@ proptest! {
 fn shared_logs() -> &'static [(String, Vec<u8>)] {
     static LOGS: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
     LOGS.get_or_init(|| {
-        let dir = super::shared_dir().join("datapump-logs");
+        // Under BIZSCRIPT_REQUIRE_FIXTURES a missing corpus fails here instead of letting the
+        // tests below pass over nothing.
+        let Some(dir) = crate::fixtures::shared_fixture("datapump-logs") else {
+            return Vec::new();
+        };
         let Ok(entries) = std::fs::read_dir(&dir) else {
+            crate::fixtures::missing_fixture(&format!("{} cannot be read", dir.display()));
             return Vec::new();
         };
         let mut logs: Vec<(String, Vec<u8>)> = entries
@@ -186,6 +191,14 @@ enum Paste {
     SpacedColon,
     Wrap80,
     Elision,
+    /// RMAN drives Data Pump and prefixes every line with the tool's prompt.
+    Rman,
+    /// A word processor's hyphens and dashes: `ORA‑31684`, ` — `.
+    Dashes,
+    /// Quotes as numeric HTML entities (`&#34;`), as some forums store them.
+    NumericEscape,
+    /// Curly single quotes and the ellipsis character in elision lines (`…`, `. .. …`).
+    Ellipses,
 }
 
 const PASTES: &[Paste] = &[
@@ -206,6 +219,10 @@ const PASTES: &[Paste] = &[
     Paste::SpacedColon,
     Paste::Wrap80,
     Paste::Elision,
+    Paste::Rman,
+    Paste::Dashes,
+    Paste::NumericEscape,
+    Paste::Ellipses,
 ];
 
 fn is_code_line(l: &str) -> Option<usize> {
@@ -279,6 +296,34 @@ fn paste(lines: &[String], how: Paste) -> Vec<String> {
                     for chunk in chars.chunks(80) {
                         out.push(chunk.iter().collect());
                     }
+                }
+            }
+            out
+        }
+        Paste::Rman => {
+            // A log RMAN already drove keeps its one prompt (RMAN does not nest).
+            if lines.iter().any(|l| l.contains("DP> ")) {
+                return lines.to_vec();
+            }
+            let import = lines.iter().any(|l| l.contains("Import: Release"));
+            let prompt = if import { "IMPDP> " } else { "EXPDP> " };
+            each(&|l| format!("   {prompt}{l}"))
+        }
+        Paste::Dashes => each(&|l| {
+            l.replace("ORA-", "ORA\u{2011}")
+                .replace("UDE-", "UDE\u{2011}")
+                .replace(" - ", " \u{2014} ")
+        }),
+        Paste::NumericEscape => each(&|l| l.replace('"', "&#34;")),
+        Paste::Ellipses => {
+            let mut out = Vec::new();
+            for (i, l) in lines.iter().enumerate() {
+                out.push(l.replace('\'', "\u{2019}"));
+                if i == 3 {
+                    out.push("\u{2026}".to_string());
+                }
+                if i == 5 {
+                    out.push(". .. \u{2026}".to_string());
                 }
             }
             out
@@ -563,10 +608,16 @@ proptest! {
         if let Some(l) = lang {
             lines = translate(&lines, LANGS[l]);
         }
-        // Markup and typography are applied before prefixes (as a blog would show a pasted
-        // script); a fence goes around everything.
+        // RMAN's prompt is written first, by the tool; then the console wraps; then markup,
+        // typography and prefixes come with the paste (as a blog would show a pasted script);
+        // a fence goes around everything.
         let mut order: Vec<Paste> = hows.iter().map(|i| PASTES[*i]).collect();
-        order.sort_by_key(|p| match p { Paste::Fence => 2, Paste::Wrap80 => 0, _ => 1 });
+        order.sort_by_key(|p| match p {
+            Paste::Rman => 0,
+            Paste::Wrap80 => 1,
+            Paste::Fence => 3,
+            _ => 2,
+        });
         let mut seen = Vec::new();
         order.retain(|p| if seen.contains(p) { false } else { seen.push(*p); true });
         for how in &order {
@@ -581,6 +632,7 @@ proptest! {
 fn the_translations_really_translate() {
     let logs = shared_logs();
     let Some((_, bytes)) = logs.iter().find(|(n, _)| n.starts_with("021-")) else {
+        crate::fixtures::missing_fixture("the shared log 021-* is absent");
         return;
     };
     let lines = text_lines(bytes);

@@ -14,6 +14,7 @@ pub mod log_report;
 
 use crate::host::report::to_json;
 use crate::secret::{Secret, MASK};
+use anstyle::{AnsiColor, Style};
 use rhai::Dynamic;
 use serde_json::Value;
 
@@ -38,11 +39,11 @@ impl Palette {
     /// Plain text.
     pub const PLAIN: Palette = Palette { colour: false };
 
-    /// Colours when standard output is a terminal and NO_COLOR is unset.
+    /// Colours as decided once for the process (`--color`, NO_COLOR, CLICOLOR_FORCE), for
+    /// standard output.
     pub fn for_stdout() -> Self {
-        let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
         Palette {
-            colour: terminal && std::env::var_os("NO_COLOR").is_none(),
+            colour: crate::primitives::console::color_for_stdout(),
         }
     }
 
@@ -51,9 +52,9 @@ impl Palette {
         self.colour
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: Style, text: &str) -> String {
         if self.colour {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_string()
         }
@@ -61,27 +62,28 @@ impl Palette {
 
     /// A map key or column name.
     fn key(self, text: &str) -> String {
-        self.paint("36", text)
+        self.paint(AnsiColor::Cyan.on_default(), text)
     }
 
     /// A table header.
     fn header(self, text: &str) -> String {
-        self.paint("1;4", text)
+        self.paint(Style::new().bold().underline(), text)
     }
 
     /// `()` and other quiet values.
     fn quiet(self, text: &str) -> String {
-        self.paint("2", text)
+        self.paint(Style::new().dimmed(), text)
     }
 
     /// `text` in the colour of `verdict` (`ok` green, `review` yellow, `failed` red).
     fn verdict(self, verdict: &str, text: &str) -> String {
-        match verdict {
-            "ok" => self.paint("1;32", text),
-            "review" => self.paint("1;33", text),
-            "failed" => self.paint("1;31", text),
-            _ => text.to_string(),
-        }
+        let colour = match verdict {
+            "ok" => AnsiColor::Green,
+            "review" => AnsiColor::Yellow,
+            "failed" => AnsiColor::Red,
+            _ => return text.to_string(),
+        };
+        self.paint(colour.on_default().bold(), text)
     }
 }
 
@@ -172,8 +174,9 @@ fn cell(value: &Value) -> String {
     }
 }
 
+/// Columns on a terminal: a Chinese or Japanese character takes two, a combining mark none.
 fn width(text: &str) -> usize {
-    text.chars().count()
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 fn key_value_table(map: &serde_json::Map<String, Value>, palette: Palette) -> String {
@@ -299,6 +302,23 @@ mod tests {
         ]);
         let text = render(&value, Palette::COLOUR).unwrap();
         assert!(text.contains("\x1b[36ma\x1b[0m         1"), "{text:?}");
+    }
+
+    #[test]
+    fn chinese_cells_are_padded_by_display_width() {
+        let rows = Dynamic::from_array(vec![
+            map(&[
+                ("name", Dynamic::from("表空间")),
+                ("z", Dynamic::from(1_i64)),
+            ]),
+            map(&[
+                ("name", Dynamic::from("USERS")),
+                ("z", Dynamic::from(2_i64)),
+            ]),
+        ]);
+        let text = render(&rows, Palette::PLAIN).unwrap();
+        // 表空间 takes six columns: the second column starts at the same column on every line.
+        assert_eq!(text, "name    z\n表空间  1\nUSERS   2", "{text}");
     }
 
     #[test]

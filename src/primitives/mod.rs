@@ -29,6 +29,7 @@ pub mod options;
 pub mod parse_log;
 pub mod procedure_params;
 pub mod restore_archive;
+pub mod restore_postchecks;
 pub mod restore_prechecks;
 pub mod retention;
 pub mod run_info;
@@ -87,6 +88,8 @@ pub fn all_docs() -> Vec<&'static PrimitiveDoc> {
         &source_facts::SOURCE_FACTS,
         &restore_archive::RESTORE_ARCHIVE,
         &restore_prechecks::RESTORE_PRECHECKS,
+        &restore_postchecks::RESTORE_POSTCHECKS,
+        &restore_postchecks::DROP_SCRATCH_SCHEMA,
         &ensure_directory::ENSURE_DIRECTORY,
         &expdp::EXPDP,
         &datapump_jobs::DATAPUMP_JOBS,
@@ -120,6 +123,7 @@ pub fn register_all(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     source_facts::register(engine, ctx);
     restore_archive::register(engine, ctx);
     restore_prechecks::register(engine, ctx);
+    restore_postchecks::register(engine, ctx);
     ensure_directory::register(engine, ctx);
     datapump_jobs::register(engine, ctx);
     expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection);

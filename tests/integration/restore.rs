@@ -219,3 +219,34 @@ fn an_incompatible_charset_an_existing_schema_and_a_missing_admin_each_stop_befo
     let stops = out.lines().filter(|l| l.contains("=stop")).count();
     assert_eq!(out.contains("ok=true"), stops == 0, "{out}");
 }
+
+#[test]
+fn postchecks_compare_every_table_and_list_each_mismatch() {
+    let home = Home::new();
+    let (zip, _) = home.export();
+    let (_d, s) = script(&format!(
+        r#"let db = oracle(#{{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/BIZAGIPDB" }});
+let m = restore_archive({:?}, #{{}}).manifest_data;
+let tables = m["import"].tables;
+let post = restore_postchecks(db, #{{ schema: "BIZAGI", tables: tables }});
+print(`ok=${{post.ok}} tables=${{post.rows.len()}} mismatches=${{post.mismatches.len()}} new_invalid=${{post.new_invalid.len()}}`);
+tables[0].rows += 1;
+let post = restore_postchecks(db, #{{ schema: "BIZAGI", tables: tables }});
+print(`ok=${{post.ok}} mismatches=${{post.mismatches.len()}} first=${{post.mismatches[0].table}}`);
+let gone = drop_scratch_schema(db, "BZV_NEVER_MADE");
+print(`existed=${{gone.existed}} gone=${{gone.gone}}`);
+try {{ drop_scratch_schema(db, "BIZAGI"); print("dropped BIZAGI"); }} catch (e) {{ print(`refused ${{e.code}}`); }}"#,
+        zip.display().to_string()
+    ));
+    let (code, stdout, stderr) = home.run(&s, "ok", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("ok=true tables="), "{stdout}");
+    assert!(lines[0].contains("mismatches=0"), "{stdout}");
+    assert!(
+        lines[1].starts_with("ok=false mismatches=1 first="),
+        "{stdout}"
+    );
+    assert_eq!(lines[2], "existed=false gone=true", "{stdout}");
+    assert_eq!(lines[3], "refused BZ-USAGE", "{stdout}");
+}

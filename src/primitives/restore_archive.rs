@@ -15,9 +15,13 @@ pub const RESTORE_ARCHIVE: PrimitiveDoc = PrimitiveDoc {
     name: "restore_archive",
     signature: "restore_archive(path: string, opts: #{ manifest: string, unpack_to: string }) -> Map",
     summary: "Checks a bizscript archive against its manifest (`manifest`, default the .manifest.json beside it): a regular file of the recorded size and full SHA-256, a verified archive, a ZIP whose entries are exactly the manifest's (plain names) and each decompresses to the recorded size and SHA-256. With `unpack_to` (a folder on this machine: the Data Pump directory's, or its mount) it first checks the free space against the entries' total, then writes each entry to NAME.partial (never over an existing file), checks it, and renames them only when all passed; on any failure or Ctrl-C nothing it wrote is left. Returns #{ archive, manifest, sha256, bytes, entries: [#{ name, bytes, sha256 }], unpacked: [paths], manifest_data }. Fails with BZ-RESTORE-ARCHIVE (what differs), BZ-RESTORE-SPACE, BZ-RESTORE-EXISTS or BZ-CANCELLED. Under --dry-run it checks and unpacks nothing.",
-    example: r#"// let a = restore_archive("/backup/BIZAGI_20250101_010000_ABCD.zip", #{ unpack_to: "/u01/dpump" });
-// print(`${a.sha256}: ${a.unpacked.len()} file(s) unpacked`);
-print(type_of(restore_archive));"#,
+    example: r#"// restore_archive("/backup/BIZAGI_20250101_010000_ABCD.zip", #{ unpack_to: "/u01/dpump" }) checks and unpacks;
+// an archive without its manifest is refused before anything is read:
+try {
+    restore_archive("/nonexistent/BIZAGI_20250101_010000_ABCD.zip", #{});
+} catch (e) {
+    print(`${e.code}: ${e.message}`);
+}"#,
 };
 
 const KEYS: &[&str] = &["manifest", "unpack_to"];

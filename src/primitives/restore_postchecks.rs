@@ -24,16 +24,23 @@ pub const RESTORE_POSTCHECKS: PrimitiveDoc = PrimitiveDoc {
     name: "restore_postchecks",
     signature: "restore_postchecks(db: Oracle, opts: #{ schema: string, tables: Array }) -> Map",
     summary: "After an import into `schema`: the invalid objects (dba_objects), a recompile (DBMS_UTILITY.COMPILE_SCHEMA, invalid objects only), the invalid objects again, and every table's SELECT COUNT(*) against `tables` (the export log's #{ name, rows } from the manifest's `import.tables`; partitions summed per table). Returns #{ ok, rows: [#{ table, expected, restored }], mismatches: [#{ table, expected, restored }], invalid_before, invalid_after, new_invalid }. `ok` is true only when there was at least one table to count and every count matched; a table missing from the schema is a mismatch (restored ()). `new_invalid` lists objects invalid after the recompile that were not before: what a person reviews. An empty `tables` is refused: nothing to compare is not a match.",
-    example: r#"// let post = restore_postchecks(db, #{ schema: "BZV_X", tables: manifest["import"].tables });
-print(type_of(restore_postchecks));"#,
+    example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
+// let post = restore_postchecks(db, #{ schema: "BZV_X", tables: manifest["import"].tables });
+// Nothing to compare is never a match:
+try {
+    restore_postchecks(db, #{ schema: "BIZAGI", tables: [] });
+} catch (e) {
+    print(`${e.code}: ${e.message}`);
+}"#,
 };
 
 pub const DROP_SCRATCH_SCHEMA: PrimitiveDoc = PrimitiveDoc {
     name: "drop_scratch_schema",
     signature: "drop_scratch_schema(db: Oracle, name: string) -> Map",
     summary: "Drops a verify-restore's scratch schema: `DROP USER name CASCADE`, then confirms in dba_users that it is gone. Only names starting with BZV_ are accepted (a real schema is never dropped by this). Returns #{ schema, existed, dropped, gone }: `gone` is true only when dba_users no longer lists it. Fails with the Oracle error when the drop fails (the schema is then still there: the caller records scratch_dropped: false).",
-    example: r#"// let d = drop_scratch_schema(db, "BZV_20250101_010000_ABCD");
-print(type_of(drop_scratch_schema));"#,
+    example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
+let d = drop_scratch_schema(db, "BZV_EXAMPLE");
+print(`${d.schema}: existed ${d.existed}, gone ${d.gone}`);"#,
 };
 
 #[derive(Debug, Clone, Serialize)]

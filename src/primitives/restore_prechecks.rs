@@ -26,8 +26,14 @@ pub const RESTORE_PRECHECKS: PrimitiveDoc = PrimitiveDoc {
     name: "restore_prechecks",
     signature: "restore_prechecks(db: Oracle, opts: #{ manifest: string, schema: string, admin_user: string, client_version: string, replace: bool, remap_tablespace: string, client_version_override: bool }) -> Map",
     summary: "Checks the target database against the archive's manifest (the path of its .manifest.json) before a restore: the client version against the export's (Bizagi's prerequisite 1; `client_version_override` makes a mismatch review) and not newer than the target (UDE-00018), the target's character sets hold every character of the source's (the charsets table), the dump's VERSION <= the target's COMPATIBLE, `admin_user` (default BizAgiAdmon) exists, the target `schema`'s state (absent, empty, or holding objects: refused unless `replace`), and each tablespace the dump needs (after `remap_tablespace` OLD:NEW,...) exists with free space plus autoextend headroom >= the manifest's size. Returns #{ ok, review, checks: [#{ name, status, detail, fix }], target: #{ charset, ncharset, version, compatible, schema_state, objects } }: `ok` is true only when no check stopped; `status` is pass, review or stop. A fact that cannot be read is a stop, never a pass. Only reads.",
-    example: r#"// restore_prechecks(db, #{ manifest: "/backup/BIZAGI_20250101_010000_ABCD.manifest.json", client_version: "19.0.0.0.0" })
-for c in [#{ name: "character_set", status: "pass", detail: "same set" }] { print(`${c.name}: ${c.status}`); }"#,
+    example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
+// let r = restore_prechecks(db, #{ manifest: "/backup/BIZAGI_20250101_010000_ABCD.manifest.json", client_version: check_env(db).client_version });
+// for c in r.checks { print(`${c.name}: ${c.status}: ${c.detail}`); }
+try {
+    restore_prechecks(db, #{ manifest: "/nonexistent/BIZAGI.manifest.json" });
+} catch (e) {
+    print(`${e.code}: ${e.message}`);
+}"#,
 };
 
 const KEYS: &[&str] = &[

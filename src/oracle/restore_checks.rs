@@ -394,6 +394,35 @@ pub fn parse_target_tablespaces(
     Ok(out)
 }
 
+/// The invalid objects of a schema, as `TYPE NAME`.
+pub fn invalid_objects_query(schema: &crate::oracle::identifier::Identifier) -> String {
+    format!(
+        "SELECT object_type || ' ' || object_name FROM dba_objects WHERE owner = {} AND status = 'INVALID'",
+        schema.literal()
+    )
+}
+
+/// Recompiles what is invalid in a schema (DBMS_UTILITY.COMPILE_SCHEMA, invalid objects only).
+pub fn recompile_block(schema: &crate::oracle::identifier::Identifier) -> String {
+    format!(
+        "BEGIN DBMS_UTILITY.COMPILE_SCHEMA(schema => {}, compile_all => FALSE); END;",
+        schema.literal()
+    )
+}
+
+/// The export log's rows per table (`SCHEMA.TABLE[:PARTITION]` summed by table), without the
+/// schema: what the restored schema's tables must hold.
+pub fn expected_rows(tables: &[(String, u64)]) -> Vec<(String, u64)> {
+    let mut out: BTreeMap<String, u64> = BTreeMap::new();
+    for (name, rows) in tables {
+        let table = name.split(':').next().unwrap_or(name);
+        let table = table.rsplit_once('.').map_or(table, |(_, t)| t);
+        let table = table.trim_matches('"').to_string();
+        *out.entry(table).or_default() += rows;
+    }
+    out.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,33 +631,4 @@ mod tests {
         );
         assert_eq!(release_cmp("x", "19"), None);
     }
-}
-
-/// The invalid objects of a schema, as `TYPE NAME`.
-pub fn invalid_objects_query(schema: &crate::oracle::identifier::Identifier) -> String {
-    format!(
-        "SELECT object_type || ' ' || object_name FROM dba_objects WHERE owner = {} AND status = 'INVALID'",
-        schema.literal()
-    )
-}
-
-/// Recompiles what is invalid in a schema (DBMS_UTILITY.COMPILE_SCHEMA, invalid objects only).
-pub fn recompile_block(schema: &crate::oracle::identifier::Identifier) -> String {
-    format!(
-        "BEGIN DBMS_UTILITY.COMPILE_SCHEMA(schema => {}, compile_all => FALSE); END;",
-        schema.literal()
-    )
-}
-
-/// The export log's rows per table (`SCHEMA.TABLE[:PARTITION]` summed by table), without the
-/// schema: what the restored schema's tables must hold.
-pub fn expected_rows(tables: &[(String, u64)]) -> Vec<(String, u64)> {
-    let mut out: BTreeMap<String, u64> = BTreeMap::new();
-    for (name, rows) in tables {
-        let table = name.split(':').next().unwrap_or(name);
-        let table = table.rsplit_once('.').map_or(table, |(_, t)| t);
-        let table = table.trim_matches('"').to_string();
-        *out.entry(table).or_default() += rows;
-    }
-    out.into_iter().collect()
 }

@@ -190,6 +190,7 @@ fn run_cli(cli: Cli) -> ExitStatus {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let verbose = cli.verbose > 0;
     match cli.command {
         Command::Run {
             script,
@@ -209,6 +210,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                 simulate,
                 report,
                 assume_yes: yes,
+                verbose,
             };
             Ok(run(&options, cancel)?)
         }
@@ -240,6 +242,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             match name.as_deref() {
                 None => print!("{}", docs::render_all()),
                 Some("site-scripts") => print!("{}", docs::SITE_SCRIPTS_GUIDE),
+                Some("report-schema") => print!("{}", crate::host::report::REPORT_SCHEMA),
                 Some(name) if docs::render_procedure(name).is_some() => {
                     print!("{}", docs::render_procedure(name).unwrap_or_default())
                 }

@@ -60,9 +60,7 @@ pub fn parse_args(args: &[String]) -> Result<InitOptions, String> {
             "--db-version" => {
                 let major = value("--db-version")?;
                 match major.split('.').next().and_then(|m| m.parse::<u32>().ok()) {
-                    Some(m @ (18 | 19 | 21 | 23)) => {
-                        version = format!("{m}.0.0.0.0")
-                    }
+                    Some(m @ (18 | 19 | 21 | 23)) => version = format!("{m}.0.0.0.0"),
                     Some(11) => version = "11.2.0.4.0".to_string(),
                     Some(12) => version = "12.2.0.1.0".to_string(),
                     _ => {

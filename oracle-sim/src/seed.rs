@@ -177,15 +177,15 @@ pub fn database(
                 vec![]
             } else {
                 vec![
-                DirectoryGrant {
-                    grantee: "BIZAGIADMON".to_string(),
-                    privilege: "READ".to_string(),
-                },
-                DirectoryGrant {
-                    grantee: "BIZAGIADMON".to_string(),
-                    privilege: "WRITE".to_string(),
-                },
-            ]
+                    DirectoryGrant {
+                        grantee: "BIZAGIADMON".to_string(),
+                        privilege: "READ".to_string(),
+                    },
+                    DirectoryGrant {
+                        grantee: "BIZAGIADMON".to_string(),
+                        privilege: "WRITE".to_string(),
+                    },
+                ]
             },
         });
     }
@@ -254,7 +254,10 @@ pub fn database(
             .iter()
             .flat_map(|o| schema_objects(o, "VALID"))
             .collect(),
-        created: chrono::Local::now().format("%d-%b-%y").to_string().to_uppercase(),
+        created: chrono::Local::now()
+            .format("%d-%b-%y")
+            .to_string()
+            .to_uppercase(),
     }
 }
 

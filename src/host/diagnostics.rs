@@ -115,6 +115,11 @@ impl ScriptDiagnostic {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The hint (what to do), when the error has one.
+    pub fn hint(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
 }
 
 /// Byte offset of a Rhai position (1-based line, 1-based character column) in `text`.

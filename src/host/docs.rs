@@ -57,6 +57,7 @@ pub fn topics() -> Vec<&'static str> {
     let mut names: Vec<&str> = all_docs().iter().map(|d| d.name).collect();
     names.push("site-scripts");
     names.extend_from_slice(crate::primitives::procedure_params::PROCEDURES);
+    names.push("report-schema");
     names
 }
 

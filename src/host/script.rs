@@ -7,7 +7,7 @@ use crate::host::engine::{known_function_names, EngineBuilder};
 use crate::host::error::HostError;
 use crate::host::outcome::{combine, ExitStatus, Ledger, Outcome};
 use crate::host::params::parse_params;
-use crate::host::report::{to_json, write_report};
+use crate::host::report::{finalize, now_utc, to_json, write_report, HostFailure, RunFacts};
 use crate::host::simulate::SimHome;
 use crate::host::sources::{ScriptSource, SourceMap};
 use rhai::{Dynamic, EvalAltResult, Map, Scope, AST};
@@ -30,6 +30,32 @@ pub struct RunOptions {
     pub report: Option<PathBuf>,
     /// `--yes`.
     pub assume_yes: bool,
+    /// `-v` or more: the shipped procedure's failures show their script frames too.
+    pub verbose: bool,
+}
+
+impl RunOptions {
+    /// What the report says of this run whatever the script does.
+    fn facts(&self, started: &str) -> RunFacts {
+        let set = |key: &str| {
+            self.sets.iter().rev().find_map(|s| {
+                s.split_once('=')
+                    .filter(|(k, _)| k.trim() == key)
+                    .map(|(_, v)| v.trim().to_string())
+            })
+        };
+        let procedure = self
+            .script
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".rhai").to_string())
+            .unwrap_or_else(|| self.script.display().to_string());
+        RunFacts {
+            procedure,
+            database: set("connect"),
+            schema: set("schema").map(|s| s.to_uppercase()),
+            started: started.to_string(),
+        }
+    }
 }
 
 /// The environment for a run: the process's, or a fresh simulated client.
@@ -88,6 +114,8 @@ pub enum Evaluation {
         rendered: String,
         error: Value,
         usage: bool,
+        /// The error as a DBA reads it (code, message, hint), without frames or excerpts.
+        failure: HostFailure,
     },
     /// Ctrl-C or SIGTERM.
     Interrupted,
@@ -161,10 +189,16 @@ pub fn evaluate(
                 "message": diagnostic.message(),
                 "location": diagnostic.location,
             });
+            let failure = HostFailure {
+                code: diagnostic.code().unwrap_or("BZ-SCRIPT").to_string(),
+                message: diagnostic.message().to_string(),
+                hint: diagnostic.hint().map(str::to_string),
+            };
             Evaluation::Failed {
                 rendered: diagnostic.render(Style::for_stderr()),
                 error,
                 usage: is_usage_error(&err),
+                failure,
             }
         }
     }
@@ -239,9 +273,11 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     if let Some(path) = &options.report {
         check_output_path("--report", path, false)?;
     }
-    let params = parse_params(&options.sets).map_err(|e| early_report(options, e.into()))?;
+    let facts = options.facts(&now_utc());
+    let params =
+        parse_params(&options.sets).map_err(|e| early_report(options, &facts, e.into()))?;
     let source =
-        ScriptSource::load(&options.script).map_err(|e| early_report(options, e.into()))?;
+        ScriptSource::load(&options.script).map_err(|e| early_report(options, &facts, e.into()))?;
     let findings = crate::host::check::check_script(&source);
     if !findings.is_empty() {
         for finding in &findings {
@@ -254,11 +290,11 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
         );
         eprintln!("bizscript: {message}");
         crate::primitives::console::hold_final(&format!("bizscript: {message}"));
-        write_failure_report(options, ExitStatus::Usage, "BZ-CHECK", &message);
+        write_failure_report(options, &facts, ExitStatus::Usage, "BZ-CHECK", &message);
         return Ok(ExitStatus::Usage);
     }
     let (env, sim) =
-        oracle_env(options.simulate.as_deref()).map_err(|e| early_report(options, e))?;
+        oracle_env(options.simulate.as_deref()).map_err(|e| early_report(options, &facts, e))?;
     let ctx = host_context(
         options.dry_run,
         options.assume_yes,
@@ -282,6 +318,7 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
             crate::primitives::console::hold_final(&format!("bizscript: {}", diagnostic.message()));
             write_failure_report(
                 options,
+                &facts,
                 ExitStatus::Usage,
                 "BZ-SYNTAX",
                 diagnostic.message(),
@@ -292,7 +329,16 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
 
     let evaluation = evaluate(&engine, &mut scope, &ast, &source.id, &sources, &cancel);
     let set_report = ctx.report.lock().ok().and_then(|mut r| r.take());
-    let (status, report) = conclude(evaluation, set_report, &cancel, &ctx.ledger);
+    // The shipped procedure's own frames are its authors' business: a DBA sees them with -v.
+    let quiet_frames = source.id.starts_with("<shipped>") && !options.verbose;
+    let (status, report) = conclude(
+        evaluation,
+        set_report,
+        &cancel,
+        &ctx.ledger,
+        &facts,
+        quiet_frames,
+    );
     if let (Some(path), Some(report)) = (&options.report, &report) {
         write_report(path, report).map_err(|source| HostError::Report {
             path: path.display().to_string(),
@@ -307,7 +353,13 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
 /// The report of a run that stopped before its script started (a refused parameter, a script
 /// that is missing or does not check, a simulator that cannot start): monitoring that reads the
 /// report file must never find yesterday's `ok` there.
-fn write_failure_report(options: &RunOptions, status: ExitStatus, code: &str, message: &str) {
+fn write_failure_report(
+    options: &RunOptions,
+    facts: &RunFacts,
+    status: ExitStatus,
+    code: &str,
+    message: &str,
+) {
     let Some(path) = &options.report else {
         return;
     };
@@ -318,31 +370,27 @@ fn write_failure_report(options: &RunOptions, status: ExitStatus, code: &str, me
         "accepted": [],
         "unaccepted": [],
     });
+    let failure = HostFailure {
+        code: code.to_string(),
+        message: message.to_string(),
+        hint: None,
+    };
+    let report = finalize(report, facts, status.code(), Some(&failure));
     if let Err(e) = write_report(path, &report) {
         eprintln!("bizscript: cannot write the report {}: {e}", path.display());
     }
 }
 
 /// Writes the failure report for `err` and hands it back.
-fn early_report(options: &RunOptions, err: HostError) -> HostError {
+fn early_report(options: &RunOptions, facts: &RunFacts, err: HostError) -> HostError {
     let code = match &err {
         HostError::Params(_) => "BZ-PARAMETER",
         HostError::Load(_) | HostError::Usage(_) => "BZ-USAGE",
         HostError::Simulate(_) => "BZ-SIMULATE",
         HostError::Report { .. } => "BZ-REPORT",
     };
-    write_failure_report(options, err.exit_status(), code, &err.to_string());
+    write_failure_report(options, facts, err.exit_status(), code, &err.to_string());
     err
-}
-
-/// An error's one line: `bizscript: CODE: message`.
-fn one_line_error(error: &Value) -> String {
-    let text = |key: &str| error.get(key).and_then(Value::as_str).unwrap_or_default();
-    let message = text("message").lines().next().unwrap_or_default();
-    match text("code") {
-        "" => format!("bizscript: {message}"),
-        code => format!("bizscript: {code}: {message}"),
-    }
 }
 
 /// Decides the exit status and the report from how the script ended and what the ledger holds.
@@ -351,8 +399,11 @@ fn conclude(
     set_report: Option<Map>,
     cancel: &Cancel,
     ledger: &Ledger,
+    facts: &RunFacts,
+    quiet_frames: bool,
 ) -> (ExitStatus, Option<Value>) {
     let mut report = set_report.map(|m| to_json(&Dynamic::from_map(m)));
+    let mut host_failure: Option<HostFailure> = None;
     let script_status = match evaluation {
         Evaluation::Finished(value) => {
             if value.is_map() {
@@ -391,24 +442,39 @@ fn conclude(
             rendered,
             error,
             usage,
+            failure,
         } => {
-            eprintln!("{rendered}");
-            // Under -q the error, not the last line said before it, is the final line.
-            crate::primitives::console::hold_final(&one_line_error(&error));
+            let status = if usage {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Failure
+            };
+            // Under -q the final line (the error), not the last line said before it, is what
+            // remains; under -qq nothing (console::line).
+            if quiet_frames {
+                print_failure(&facts.procedure, &failure, status);
+            } else {
+                if crate::primitives::console::quiet() == 0 {
+                    eprintln!("{rendered}");
+                }
+                print_final_line(&facts.procedure, &failure, status);
+            }
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
                 map.insert("error".into(), error);
             }
-            if usage {
-                ExitStatus::Usage
-            } else {
-                ExitStatus::Failure
-            }
+            host_failure = Some(failure);
+            status
         }
         Evaluation::Interrupted => {
             eprintln!("bizscript: interrupted");
             crate::primitives::console::hold_final("bizscript: interrupted");
+            host_failure = Some(HostFailure {
+                code: "BZ-INTERRUPTED".into(),
+                message: "interrupted by Ctrl-C or SIGTERM".into(),
+                hint: None,
+            });
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
@@ -463,5 +529,28 @@ fn conclude(
         map.insert("unaccepted".into(), listed(unaccepted.iter().collect()));
         map.insert("exit_code".into(), Value::from(status.code()));
     }
+    let report = finalize(report, facts, status.code(), host_failure.as_ref());
     (status, Some(report))
+}
+
+/// A failure the shipped procedure did not catch, as a DBA reads it: one "what to do" block
+/// (the fix), then the final verdict line; no script frames (`-v` shows them).
+fn print_failure(procedure: &str, failure: &HostFailure, status: ExitStatus) {
+    if let Some(hint) = failure.hint.as_deref().filter(|h| !h.is_empty()) {
+        crate::primitives::console::line(&format!("what to do: {hint}"));
+    }
+    print_final_line(procedure, failure, status);
+}
+
+/// The final verdict line of a run that ended on an error.
+fn print_final_line(procedure: &str, failure: &HostFailure, status: ExitStatus) {
+    let nothing = if status == ExitStatus::Usage {
+        " (nothing was run)"
+    } else {
+        ""
+    };
+    crate::primitives::console::line(&format!(
+        "{procedure}: failed ({}): {}{nothing}",
+        failure.code, failure.message
+    ));
 }

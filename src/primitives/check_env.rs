@@ -87,7 +87,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
         move || -> Result<Dynamic, Box<EvalAltResult>> {
             let step = Step::start(&c, "check_env: inspecting the Oracle client");
             let report = check_env(&c).map_err(|e| c.record_error("check_env", e))?;
-            step.finish(&summary(&report));
+            step.finish(&summary(&report, c.env.get("ORACLE_HOME")));
             c.record("check_env", rhai::serde::to_dynamic(&report))
         },
     );
@@ -104,7 +104,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
                 check_database_release(&c, &db, &mut report)
                     .map_err(|e| c.record_error("check_env", e))?;
             }
-            step.finish(&summary(&report));
+            step.finish(&summary(&report, c.env.get("ORACLE_HOME")));
             c.record("check_env", rhai::serde::to_dynamic(&report))
         },
     );
@@ -160,7 +160,19 @@ fn check_database_release(
     Ok(())
 }
 
-fn summary(report: &EnvReport) -> String {
+/// The step's lines: the verdict, then each problem. An error's fix is in the result's
+/// `problems` and is what the caller's "what to do" says (the procedure prints it once); a
+/// warning's fix is shown here, since nothing else says it.
+fn summary(report: &EnvReport, oracle_home_var: Option<String>) -> String {
+    // ORACLE_HOME set to a folder that is not a client: name that folder, never "no ORACLE_HOME".
+    let home = match (
+        &report.oracle_home,
+        oracle_home_var.filter(|v| !v.trim().is_empty()),
+    ) {
+        (Some(home), _) => home.clone(),
+        (None, Some(var)) => format!("ORACLE_HOME={var} (not a usable Oracle client folder)"),
+        (None, None) => "(no ORACLE_HOME)".to_string(),
+    };
     let mut lines = vec![format!(
         "check_env: {} - Oracle client {} in {}{}",
         if report.ok { "ok" } else { "NOT OK" },
@@ -168,19 +180,20 @@ fn summary(report: &EnvReport) -> String {
             .client_version
             .as_deref()
             .unwrap_or("(version unknown)"),
-        report.oracle_home.as_deref().unwrap_or("(no ORACLE_HOME)"),
+        home,
         report
             .database_version
             .as_deref()
             .map(|v| format!(", database {v}"))
             .unwrap_or_default(),
     )];
-    lines.extend(
-        report
-            .problems
-            .iter()
-            .map(|p| format!("  {}: {} (fix: {})", p.severity, p.message, p.fix)),
-    );
+    lines.extend(report.problems.iter().map(|p| {
+        if p.severity == "error" {
+            format!("  {}: {}", p.severity, p.message)
+        } else {
+            format!("  {}: {} (fix: {})", p.severity, p.message, p.fix)
+        }
+    }));
     lines.join("\n")
 }
 

@@ -388,6 +388,14 @@ fn say_report(r: &ArchiveReport) {
     tracing::info!(archive = %r.archive.display(), bytes_in = r.bytes_in, bytes_out = r.bytes_out, sha256 = %r.sha256, "compress done");
 }
 
+/// Whether a plain progress line for `tenth` is shown: a new tenth, after [`QUIET_START`] of
+/// work, and not under `-q`; with `-v` (`console` > 0) every tenth from the start, since the DBA
+/// asked for the detail. `console` is verbosity minus quietness.
+fn shows_tenth(tenth: u64, last_tenth: u64, elapsed: Duration, console: i8) -> bool {
+    let long = elapsed >= QUIET_START || console > 0;
+    tenth > last_tenth && long && console >= 0
+}
+
 /// Progress off a terminal waits this long: work that ends sooner says nothing until its result.
 const QUIET_START: Duration = Duration::from_secs(3);
 
@@ -439,8 +447,9 @@ impl Display {
             Some(bar) => bar.set_position(p.done),
             None => {
                 let tenth = (p.done * 10).checked_div(p.total).unwrap_or(10);
-                let long = self.started.elapsed() >= QUIET_START;
-                if tenth > self.last_tenth && long && crate::primitives::console::quiet() == 0 {
+                let console = crate::primitives::console::verbose() as i8
+                    - crate::primitives::console::quiet() as i8;
+                if shows_tenth(tenth, self.last_tenth, self.started.elapsed(), console) {
                     self.last_tenth = tenth;
                     eprintln!(
                         "{name}: {}% ({} of {}) {}",
@@ -463,6 +472,21 @@ impl Display {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn progress_lines_wait_for_long_work_and_each_tenth_is_shown_once() {
+        use std::time::Duration;
+        let short = Duration::from_millis(500);
+        let long = Duration::from_secs(4);
+        assert!(
+            !super::shows_tenth(1, 0, short, 0),
+            "half a second of work says nothing"
+        );
+        assert!(super::shows_tenth(1, 0, long, 0));
+        assert!(!super::shows_tenth(1, 1, long, 0), "a tenth once");
+        assert!(super::shows_tenth(1, 0, short, 1), "-v shows every tenth");
+        assert!(!super::shows_tenth(5, 0, long, -1), "-q shows none");
+    }
+
     use super::*;
     use crate::cancel::Cancel;
     use crate::host::context::OracleEnv;

@@ -64,6 +64,17 @@ fn a_successful_run_off_a_terminal_prints_one_line_per_step_and_the_final_line()
     let out = run(EXPORT);
     assert_eq!(out.status, Some(0), "{}", out.stderr);
     let lines: Vec<&str> = out.stderr.lines().collect();
+    // Progress is shown for work that runs over a few seconds, at most every tenth: on a
+    // loaded machine (the whole suite in parallel) the simulated dump's compress can be that
+    // slow. Those lines are bounded on their own; everything else fits in 15 lines.
+    let progress =
+        |l: &str| (l.starts_with("compress: ") || l.starts_with("verify: ")) && l.contains("% (");
+    assert!(
+        lines.iter().filter(|l| progress(l)).count() <= 20,
+        "more than one line per tenth of each phase:\n{}",
+        out.stderr
+    );
+    let lines: Vec<&str> = lines.into_iter().filter(|l| !progress(l)).collect();
     assert!(
         lines.len() <= 15,
         "{} lines on stderr:\n{}",
@@ -84,14 +95,13 @@ fn a_successful_run_off_a_terminal_prints_one_line_per_step_and_the_final_line()
         assert_eq!(n, 1, "`{step}` {n} times:\n{}", out.stderr);
     }
     assert!(!out.stderr.contains("check_env: ok - "), "{}", out.stderr);
-    // The copied expdp console is the client log's, not the console's; progress of half a
-    // second's work is not shown.
+    // The copied expdp console is the client log's, not the console's. (Whether progress of
+    // short work stays quiet depends on the machine's speed: compress's own tests check that.)
     assert!(
         !out.stderr.contains("Processing object type"),
         "{}",
         out.stderr
     );
-    assert!(!out.stderr.contains("compress: 10%"), "{}", out.stderr);
     let last = lines.last().copied().unwrap_or_default();
     assert!(
         last.starts_with("bizagi_export BIZAGI: ok: exported, archived and verified: "),

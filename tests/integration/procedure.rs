@@ -528,7 +528,7 @@ fn a_client_newer_than_the_database_stops_at_step_1() {
         assert_eq!(run.report["failure"]["step"], "check_env");
         assert_eq!(run.report["steps"].as_array().unwrap().len(), 1);
         assert!(!run.ran_job("expdp"), "expdp must not run");
-        let reason = run.report["failure"]["reason"]
+        let reason = run.report["failure"]["message"]
             .as_str()
             .unwrap()
             .to_string();

@@ -364,7 +364,7 @@ fn a_manifest_that_cannot_be_written_leaves_the_dump_in_place_and_says_where_eve
     }
     let archive = arch.join(format!("BIZAGI_{tag}.zip"));
     assert!(archive.exists(), "the verified archive stays");
-    let reason = run.report["failure"]["reason"].as_str().unwrap();
+    let reason = run.report["failure"]["message"].as_str().unwrap();
     assert!(reason.contains(&archive.display().to_string()), "{reason}");
     assert!(reason.contains(&dumps[0].display().to_string()), "{reason}");
     assert!(reason.contains("nothing was removed"), "{reason}");
@@ -563,7 +563,9 @@ fn compress_while(dump: &Path, meddle: impl FnOnce()) -> (Option<i32>, String) {
         ),
     )
     .unwrap();
+    // -v: progress from the first tenth, the moment this test meddles at.
     let mut child = Command::new(env!("CARGO_BIN_EXE_bizscript"))
+        .arg("-v")
         .arg("run")
         .arg(&script)
         .stdout(Stdio::piped())
@@ -678,7 +680,7 @@ fn a_dump_file_the_export_log_lists_but_that_is_not_here_stops_before_any_archiv
     );
     assert_eq!(run.status, Some(1), "{}", run.stderr);
     assert_eq!(run.report["failure"]["step"], "compress");
-    let reason = run.report["failure"]["reason"].as_str().unwrap();
+    let reason = run.report["failure"]["message"].as_str().unwrap();
     assert!(reason.contains("BIZAGI_02.dmp"), "{reason}");
     assert!(names(&arch, ".zip").is_empty() && names(&arch, ".partial").is_empty());
     let dump = PathBuf::from(run.report["dump_files"][0].as_str().unwrap());

@@ -213,7 +213,9 @@ pub fn sql_file_text(spec: &JobSpec) -> String {
 fn load_failure(spec: &JobSpec, i: usize) -> Option<Failure> {
     if spec.scenario == Scenario::TablespaceFull && i == 1 && spec.target_tablespace() == "USERS" {
         Some(Failure::TablespaceFull)
-    } else if spec.scenario == Scenario::CorruptDump && i == 2.min(spec.tables.len().saturating_sub(1)) {
+    } else if spec.scenario == Scenario::CorruptDump
+        && i == 2.min(spec.tables.len().saturating_sub(1))
+    {
         Some(Failure::Corrupt)
     } else {
         None
@@ -454,15 +456,20 @@ pub fn plan(spec: &JobSpec) -> Plan {
             if load_failure(spec, i) == Some(Failure::Corrupt) {
                 p.line(format!("ORA-31693: Table data object \"{target}\".\"{t}\" failed to load/unload and is being skipped due to error:"));
                 p.line("ORA-02354: error in exporting/importing data");
-                p.line(format!("ORA-39776: fatal Direct Path API error loading table \"{target}\".\"{t}\""));
-                p.line("ORA-39840: A data load operation has detected data stream format error 3000.");
+                p.line(format!(
+                    "ORA-39776: fatal Direct Path API error loading table \"{target}\".\"{t}\""
+                ));
+                p.line(
+                    "ORA-39840: A data load operation has detected data stream format error 3000.",
+                );
                 errors += 1;
                 continue;
             }
             // Only USERS is full: REMAP_TABLESPACE to another tablespace avoids the wait.
             if load_failure(spec, i) == Some(Failure::TablespaceFull) {
-                let error =
-                    format!("ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS");
+                let error = format!(
+                    "ORA-01653: unable to extend table {target}.{t} by 128 in tablespace USERS"
+                );
                 p.line("ORA-39171: Job is experiencing a resumable wait.");
                 p.line(error.clone());
                 p.steps.push(Step::Resumable(Some(error.clone())));

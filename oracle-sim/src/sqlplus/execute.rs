@@ -247,8 +247,7 @@ impl Session<'_> {
                             .any(|j| j.owner == name && j.effective_state().1 > 0);
                     if connected {
                         return Err(
-                            "ORA-01940: cannot drop a user that is currently connected"
-                                .to_string(),
+                            "ORA-01940: cannot drop a user that is currently connected".to_string()
                         );
                     }
                     let owns = db.tables.iter().any(|t| t.owner == name)

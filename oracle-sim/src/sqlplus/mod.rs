@@ -547,10 +547,15 @@ impl Session<'_> {
     fn plsql(&mut self, user_name: &str, text: &str) -> Result<(), String> {
         let calls = plsql::parse(text)?;
         Database::update(self.home, |db| {
-            let user = db.user(user_name).cloned().ok_or("ORA-01012: not logged on")?;
+            let user = db
+                .user(user_name)
+                .cloned()
+                .ok_or("ORA-01012: not logged on")?;
             for call in &calls {
                 if call.schema != user.name && !user.has_role("DBA") && user.name != "SYS" {
-                    return Err("ORA-20000: Unable to compile schema: insufficient privileges".to_string());
+                    return Err(
+                        "ORA-20000: Unable to compile schema: insufficient privileges".to_string(),
+                    );
                 }
                 plsql::recompile(db, &call.schema)?;
             }

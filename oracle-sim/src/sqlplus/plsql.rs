@@ -53,7 +53,10 @@ pub fn parse(text: &str) -> Result<Vec<Recompile>, String> {
                 .then(|| &r[..r.len() - 3])
         })
     else {
-        return Err("ORA-06550: line 1, column 1:\nPLS-00103: Encountered the symbol \"end-of-file\"".to_string());
+        return Err(
+            "ORA-06550: line 1, column 1:\nPLS-00103: Encountered the symbol \"end-of-file\""
+                .to_string(),
+        );
     };
     let mut calls = Vec::new();
     for stmt in inner.split(';').map(str::trim).filter(|s| !s.is_empty()) {
@@ -108,7 +111,9 @@ mod tests {
         );
         assert_eq!(
             parse("begin utl_recomp.recomp_serial('bizagi'); end;"),
-            Ok(vec![Recompile { schema: "BIZAGI".into() }])
+            Ok(vec![Recompile {
+                schema: "BIZAGI".into()
+            }])
         );
         assert!(parse("BEGIN DBMS_STATS.GATHER_SCHEMA_STATS('X'); END;")
             .unwrap_err()

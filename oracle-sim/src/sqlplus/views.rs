@@ -63,8 +63,8 @@ pub fn rows(db: &Database, user: &User, view: &str, env: &Env) -> Result<Vec<Row
     let missing = || "ORA-00942: table or view does not exist".to_string();
     // v$database and v$instance are not granted to PUBLIC: like the dba_* views they need
     // SELECT_CATALOG_ROLE (or DBA, SELECT ANY DICTIONARY).
-    let dictionary_only = view.starts_with("DBA_")
-        || matches!(view, "V$DATABASE" | "V$INSTANCE" | "V$PARAMETER");
+    let dictionary_only =
+        view.starts_with("DBA_") || matches!(view, "V$DATABASE" | "V$INSTANCE" | "V$PARAMETER");
     if dictionary_only && !user.can_see_dictionary() {
         return Err(missing());
     }
@@ -756,7 +756,10 @@ pub fn select(
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     let q = &fold_sys_context(q, db, env)?;
     if let Some(count) = table_count(db, user, q) {
-        return Ok((vec![q.items[0].heading.clone()], vec![vec![count?.to_string()]]));
+        return Ok((
+            vec![q.items[0].heading.clone()],
+            vec![vec![count?.to_string()]],
+        ));
     }
     let all = rows(db, user, &q.from, env)?;
     let mut kept = Vec::new();

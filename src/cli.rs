@@ -141,7 +141,10 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            // `-qq` means nothing but the exit code, even for a command line clap refuses.
+            if !err.use_stderr() || quiet_count(std::env::args().skip(1)) < 2 {
+                let _ = err.print();
+            }
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
@@ -150,6 +153,24 @@ pub fn main() -> ExitCode {
     crate::host::logging::close(status.code());
     console::finish();
     ExitCode::from(status.code())
+}
+
+/// How many `-q` a command line clap refused holds (`-q`, `-qq`, `--quiet`, in clusters of
+/// short flags such as `-vqq`), up to a `--`.
+fn quiet_count(args: impl IntoIterator<Item = String>) -> usize {
+    args.into_iter()
+        .take_while(|a| a != "--")
+        .map(|a| match a.strip_prefix("--") {
+            Some("quiet") => 1,
+            Some(_) => 0,
+            None => match a.strip_prefix('-') {
+                Some(short) if short.chars().all(|c| c == 'q' || c == 'v') => {
+                    short.matches('q').count()
+                }
+                _ => 0,
+            },
+        })
+        .sum()
 }
 
 fn run_cli(cli: Cli) -> ExitStatus {
@@ -220,7 +241,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                 let source = ScriptSource::load(&path)?;
                 let findings = check_script(&source);
                 if findings.is_empty() {
-                    eprintln!("{}: ok", source.id);
+                    console::line(&format!("{}: ok", source.id));
                 } else {
                     // A script that does not compile or calls what does not exist is a usage
                     // error, as for `run`.
@@ -228,7 +249,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
                     for finding in &findings {
                         eprintln!("{}", finding.rendered);
                     }
-                    eprintln!("{}: {} problem(s)", source.id, findings.len());
+                    console::line(&format!("{}: {} problem(s)", source.id, findings.len()));
                 }
             }
             Ok(worst)
@@ -236,7 +257,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Doc { name, definitions } => {
             if let Some(dir) = definitions {
                 docs::write_definitions(&dir)?;
-                eprintln!("definitions written to {}", dir.display());
+                console::line(&format!("definitions written to {}", dir.display()));
                 return Ok(ExitStatus::Success);
             }
             match name.as_deref() {
@@ -304,5 +325,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
             );
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quiet_count;
+
+    #[test]
+    fn quiet_flags_are_counted_on_a_refused_command_line() {
+        let count = |args: &[&str]| quiet_count(args.iter().map(|a| a.to_string()));
+        assert_eq!(count(&["run", "x", "-qq", "--simulate=okk"]), 2);
+        assert_eq!(count(&["-q", "--quiet", "run"]), 2);
+        assert_eq!(count(&["-vqq", "run"]), 2);
+        assert_eq!(count(&["run", "--set", "q=1", "-s"]), 0);
+        assert_eq!(count(&["run", "--", "-qq"]), 0);
     }
 }

@@ -12,6 +12,8 @@
 //! The lower layers ([`oracle`], [`process`], [`archive`], [`secret`], [`cancel`]) never use Rhai
 //! or the host: they are what another front end would reuse.
 
+#[cfg(test)]
+mod architecture_tests;
 pub mod archive;
 pub mod cancel;
 pub mod cli;
@@ -26,3 +28,4 @@ pub mod process;
 pub mod repl;
 pub mod run_tag;
 pub mod secret;
+pub mod suggest;

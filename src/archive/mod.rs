@@ -27,6 +27,7 @@ mod error;
 mod follow;
 pub mod input;
 mod parallel_deflate;
+pub mod removal;
 pub mod restore_input;
 pub mod retention;
 mod space;

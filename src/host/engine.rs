@@ -1,6 +1,6 @@
 //! The one engine builder used by `run`, `check`, `repl`, `doc` and the tests.
 //!
-//! Hardening, in one place (see host-design-notes A.1-A.4):
+//! Hardening, in one place (see docs/host.md, A.1-A.4):
 //! * optimization level `Simple`: at `Full`, Rhai calls functions with constant arguments at
 //!   compile time, which for a primitive would mean acting while merely compiling;
 //! * every primitive volatile and impure (see `primitives::registration`);

@@ -105,8 +105,6 @@ pub fn initial_scope(params: Map) -> Scope<'static> {
 pub enum Evaluation {
     /// It ran to the end (or to `exit`); the value it returned.
     Finished(Dynamic),
-    /// It did not compile.
-    Syntax(String),
     /// It threw, or a primitive failed. `usage` when the error is the script's or its caller's
     /// mistake (a `BZ-USAGE` or `BZ-PARAMETER...` code, a function or module that does not
     /// exist, an import cycle): exit 2, like a script that does not compile.
@@ -433,10 +431,6 @@ fn conclude(
                     status
                 }
             }
-        }
-        Evaluation::Syntax(rendered) => {
-            eprintln!("{rendered}");
-            ExitStatus::Usage
         }
         Evaluation::Failed {
             rendered,

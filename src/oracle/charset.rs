@@ -1,7 +1,7 @@
 //! Oracle character sets and whether one can hold what another holds.
 //!
 //! The knowledge is data (`charsets.tsv`, compiled in): each set's class and repertoire, and
-//! Oracle's published binary subset/superset pairs (oracle-facts 7.4). On top of it,
+//! Oracle's published binary subset/superset pairs (docs/oracle.md §7.4). On top of it,
 //! [`compare`] answers the pre-flight question "can a client using set A represent every
 //! character a database using set B can hold?" and, when it cannot, says which characters would
 //! be altered.

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! 18c and later add the `Version` line with the Release Update; 11.2 prints the full version in
-//! the first line only (oracle-facts 8.3). A client whose message files are missing prints
+//! the first line only (docs/oracle.md §8.3). A client whose message files are missing prints
 //! `UDE-00013: Message 13 not found; No message file for product=RDBMS, facility=UDE` instead.
 
 use serde::Serialize;
@@ -97,7 +97,7 @@ pub enum ReleaseMatch {
     Unknown,
 }
 
-/// Bizagi's prerequisite, as its backup and restore pages state it (oracle-facts §9).
+/// Bizagi's prerequisite, as its backup and restore pages state it (docs/oracle.md §9).
 pub const BIZAGI_CLIENT_PREREQUISITE: &str = "Bizagi's prerequisite: the versions of the export and import clients must match the database's (the Oracle client version equal to the server's, including 32/64-bit)";
 
 /// Compares a client's release (`21.0.0.0.0`) with the database's version (`19.0.0.0.0`, as

@@ -140,7 +140,7 @@ fn check_connect(connect: Option<&str>) -> Result<Option<String>, ConnectionErro
 
 /// Checks a connect identifier against the two forms bizscript writes into a parameter file
 /// and a sqlplus CONNECT line: an Easy Connect string
-/// `[//]host[:port][/service_name[:server][/instance_name]]` (oracle-facts §1.2; `server` is
+/// `[//]host[:port][/service_name[:server][/instance_name]]` (docs/oracle.md §1.2; `server` is
 /// `dedicated`, `shared` or `pooled`; an IPv6 host goes in brackets) or a TNS alias (a net
 /// service name: letters, digits, `_`, `-`, `.`). Everything else is refused with the reason,
 /// because both parsers give other characters a meaning: a comma or a newline separates

@@ -1,4 +1,4 @@
-//! The values of Data Pump parameters as a parameter file must carry them (oracle-facts §1.3,
+//! The values of Data Pump parameters as a parameter file must carry them (docs/oracle.md §1.3,
 //! §1.4): object names, table names, file names, free-text clauses and sizes. Each function
 //! takes what a script wrote and returns the text to write, or says why it cannot be written
 //! safely. Export and import share these rules.

@@ -1,4 +1,4 @@
-//! What an `expdp` / `impdp` exit status means (oracle-facts §2, "Data Pump Exit Codes").
+//! What an `expdp` / `impdp` exit status means (docs/oracle.md §2, "Data Pump Exit Codes").
 //!
 //! Oracle documents three codes. None of them alone says whether the dump can be trusted: 5 may
 //! hide skipped data and 0 may carry warnings, so the verdict always comes from the log and the

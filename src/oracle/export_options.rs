@@ -13,6 +13,7 @@
 //! so [`crate::oracle::parfile`] can render them without second-guessing.
 
 use crate::oracle::datapump_values::{clause, file_name, object_name, parse_size, table_name};
+use crate::suggest::nearest_lowercase as nearest;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -552,16 +553,6 @@ fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
         name: key.to_string(),
         suggestion,
     })
-}
-
-/// The candidate nearest to `word`, when it is close enough to be a typo (the same rule as
-/// `primitives::options::nearest`, which this layer may not import).
-fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(word, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 fn convert(spec: &Spec, value: OptionValue) -> Result<Value, ExportOptionError> {

@@ -1,6 +1,6 @@
 //! Oracle identifiers and string literals, checked before they go anywhere near SQL.
 //!
-//! Rules (oracle-facts 6.6): a nonquoted identifier starts with a letter and continues with
+//! Rules (docs/oracle.md §6.6): a nonquoted identifier starts with a letter and continues with
 //! letters, digits, `_`, `$` or `#`; Oracle stores it in upper case. A quoted identifier
 //! (`"Mixed Case"`) keeps its case and may hold anything except `"` and NUL. Names are at most
 //! 128 bytes when COMPATIBLE is 12.2 or later, 30 bytes before. String literals are written in

@@ -1,7 +1,7 @@
 //! Export job names made from a run's tag, within Oracle's limits.
 //!
 //! JOB_NAME is also the name of the job's master table, so it is an identifier: up to 128 bytes
-//! from 12.2 on, **30 bytes before** (oracle-facts 2, JOB_NAME; 6.6). bizscript's names stay
+//! from 12.2 on, **30 bytes before** (docs/oracle.md §2, JOB_NAME; 6.6). bizscript's names stay
 //! within 30 so they work on every release it supports, start with a letter, use only `A-Z`,
 //! `0-9` and `_`, and begin with `BIZSCRIPT_EXP_` so a DBA recognises them in
 //! `dba_datapump_jobs`. Each run gets its own (the tag is unique per run): a second job under the

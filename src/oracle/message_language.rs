@@ -1,4 +1,4 @@
-//! The NLS_LANG a Data Pump client runs with when bizscript reads its messages (oracle-facts §7.1).
+//! The NLS_LANG a Data Pump client runs with when bizscript reads its messages (docs/oracle.md §7.1).
 //!
 //! The language part of NLS_LANG picks the language of the client's messages; a Spanish client
 //! says `El trabajo ... ha terminado correctamente`, which no English pattern matches. So the

@@ -1,17 +1,21 @@
 //! The Oracle knowledge bizscript rests on, as pure functions over text and data: no processes,
-//! no Rhai. Sources: `../shared/reference/oracle-facts.md`.
+//! no Rhai. Sources: `docs/oracle.md`.
 
 pub mod charset;
 pub mod client_banner;
+pub mod client_charset;
+pub mod client_health;
 pub mod connect_identity;
 pub mod connection;
 pub mod database_identity;
 pub mod datapump_values;
+pub mod directory;
 pub mod exit_code;
 pub mod export_options;
 pub mod export_progress;
 pub mod identifier;
 pub mod job_name;
+pub mod jobs;
 pub mod log;
 pub mod message_language;
 pub mod nls_lang;

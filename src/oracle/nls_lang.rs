@@ -2,7 +2,7 @@
 //!
 //! Every part is optional but keeps its delimiter (`_JAPAN`, `.AL32UTF8`), and language and
 //! territory names may contain spaces (`LATIN AMERICAN SPANISH_VENEZUELA.WE8MSWIN1252`), so the
-//! value is split on the **last** `.` and the **first** `_` (oracle-facts 7.1). When NLS_LANG is
+//! value is split on the **last** `.` and the **first** `_` (docs/oracle.md §7.1). When NLS_LANG is
 //! not set at all the client behaves as `AMERICAN_AMERICA.US7ASCII`.
 
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! Where Oracle clients live on this machine: the ORACLE_HOME in use, every `expdp` on PATH,
 //! the homes in `oratab`, and whether a folder is a full home or an Instant Client.
 //!
-//! These functions read the file system but run nothing (oracle-facts 8.1, 8.2).
+//! These functions read the file system but run nothing (docs/oracle.md §8.1, 8.2).
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -167,7 +167,7 @@ fn has_message_file(mesg: &Path, prefix: &str) -> bool {
 }
 
 /// Folders on a library path (LD_LIBRARY_PATH, PATH on Windows) that hold an Oracle client
-/// library: more than one, or one that is not the chosen home's, is a conflict (oracle-facts 8.2).
+/// library: more than one, or one that is not the chosen home's, is a conflict (docs/oracle.md §8.2).
 pub fn oracle_library_dirs(library_path: &str) -> Vec<PathBuf> {
     std::env::split_paths(library_path)
         .filter(|d| !d.as_os_str().is_empty() && is_instant_client(d))
@@ -231,7 +231,7 @@ pub fn parse_reg_query(text: &str) -> Vec<RegistryHome> {
 }
 
 /// The NLS_LANG the registry gives the home in use: the key `ORACLE_HOME\bin\oracle.key` names
-/// (`oracle_key`), else the key whose ORACLE_HOME is `oracle_home` (oracle-facts 7.1).
+/// (`oracle_key`), else the key whose ORACLE_HOME is `oracle_home` (docs/oracle.md §7.1).
 pub fn registry_nls_lang(
     homes: &[RegistryHome],
     oracle_home: Option<&Path>,

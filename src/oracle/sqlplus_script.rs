@@ -19,12 +19,12 @@
 //!   it reads, the CONNECT line included, so a password holding `&` would be changed (or
 //!   prompted for) by a real SQL*Plus.
 //! * The SET options come *after* CONNECT because `glogin.sql`/`login.sql` run after every
-//!   connection and could change them (oracle-facts 6.4).
+//!   connection and could change them (docs/oracle.md §6.4).
 //! * `WHENEVER SQLERROR EXIT 3`: a fixed code, because `EXIT SQL.SQLCODE` is truncated to one
 //!   byte (ORA-01792 would exit 0). 3 is neither 0 (success) nor 1 (what `-L` returns for a
 //!   failed logon), so the exit code alone says "a SQL statement failed"; the ORA- code is read
 //!   from the output. Any other non-zero exit is a failure too.
-//! * A failed CONNECT does not necessarily trip WHENEVER SQLERROR (oracle-facts 6.2), so the
+//! * A failed CONNECT does not necessarily trip WHENEVER SQLERROR (docs/oracle.md §6.2), so the
 //!   sentinel query must answer before anything else is trusted.
 //! * Every query is followed by a marker row, so the output parser knows exactly which rows
 //!   belong to which query and notices anything unexpected.
@@ -40,7 +40,7 @@ pub const CONNECTED_MARKER: &str = "BZ#CONNECTED";
 /// The prefix of the marker row that ends query `n`'s rows (`BZ#END#n`).
 pub const END_MARKER_PREFIX: &str = "BZ#END#";
 
-/// The SET options for clean, machine-readable output (oracle-facts 6.4). `DEFINE OFF` keeps an
+/// The SET options for clean, machine-readable output (docs/oracle.md §6.4). `DEFINE OFF` keeps an
 /// `&` in a path from being read as a substitution variable.
 pub const SET_OPTIONS: &[&str] = &[
     "SET PAGESIZE 0",

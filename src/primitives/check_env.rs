@@ -12,9 +12,8 @@ use super::step::Step;
 use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
-use crate::oracle::client_banner::{
-    self, compare_releases, BannerError, ClientBanner, ReleaseMatch, BIZAGI_CLIENT_PREREQUISITE,
-};
+use crate::oracle::client_banner::{self, BannerError, ClientBanner};
+use crate::oracle::client_health::{self, error, warning};
 use crate::oracle::nls_lang::{NlsLang, NlsSource, RECOMMENDED};
 use crate::oracle::oracle_homes::{
     oracle_library_dirs, parse_oratab, same_file, tools_on_path, HomeKind, HomeLayout,
@@ -45,14 +44,7 @@ const BANNER_TIMEOUT: Duration = Duration::from_secs(20);
 /// Where oratab lives (Linux/AIX/HP-UX, then Solaris).
 const ORATAB_PATHS: &[&str] = &["/etc/oratab", "/var/opt/oracle/oratab"];
 
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// `error` (the backup must not run) or `warning`.
-    pub severity: &'static str,
-    pub message: String,
-    pub fix: String,
-}
+pub use crate::oracle::client_health::Problem;
 
 /// One Oracle client found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,7 +102,7 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     );
 }
 
-/// Reads the database's release and compares the client's with it (oracle-facts §8.3: a client
+/// Reads the database's release and compares the client's with it (docs/oracle.md §8.3: a client
 /// newer than the database fails with UDE-00018).
 fn check_database_release(
     ctx: &HostCtx,
@@ -118,9 +110,7 @@ fn check_database_release(
     report: &mut EnvReport,
 ) -> Result<(), Box<EvalAltResult>> {
     let mut script = SqlplusScript::new();
-    let query = script.query(
-        "SELECT 'VERSION|' || version FROM product_component_version WHERE product LIKE 'Oracle Database%'",
-    );
+    let query = script.query(client_health::RELEASE_SQL);
     let output = match try_sql(ctx, db, "check_env", &script) {
         Ok(Ok(output)) => output,
         Ok(Err(e)) => {
@@ -132,31 +122,18 @@ fn check_database_release(
         }
         Err(e) => return Err(e),
     };
-    let version = output
-        .rows(query)
-        .first()
-        .and_then(|row| row.fields(2).ok().map(|f| f[1].trim().to_string()))
-        .filter(|v| !v.is_empty());
-    let (Some(database), Some(client)) = (version, report.client_release.clone()) else {
+    let Some(database) = client_health::parse_release(output.rows(query)) else {
         return Ok(());
     };
-    let client_version = report
-        .client_version
-        .clone()
-        .unwrap_or_else(|| client.clone());
-    match compare_releases(&client, &database) {
-        ReleaseMatch::ClientNewer { client: c, database: d } => report.problems.push(error(
-            format!("the Oracle client {client_version} ({c}c) is newer than the database {database} ({d}c): expdp would stop with UDE-00018 (Data Pump client is incompatible with database version {database}). {BIZAGI_CLIENT_PREREQUISITE}"),
-            format!("point ORACLE_HOME at an Oracle {d}c client (the database's release) and run again"),
-        )),
-        ReleaseMatch::ClientOlder { client: c, database: d } => report.problems.push(warning(
-            format!("the Oracle client {client_version} ({c}c) is older than the database {database} ({d}c); Data Pump works, but {BIZAGI_CLIENT_PREREQUISITE}"),
-            format!("use an Oracle {d}c client for exports and imports of this database"),
-        )),
-        ReleaseMatch::Same | ReleaseMatch::Unknown => {}
+    let Some(client) = report.client_release.clone() else {
+        return Ok(());
+    };
+    let client_version = report.client_version.as_deref().unwrap_or(&client);
+    if let Some(problem) = client_health::release_problem(&client, client_version, &database) {
+        report.problems.push(problem);
     }
     report.database_version = Some(database);
-    report.ok = !report.problems.iter().any(|p| p.severity == "error");
+    report.ok = client_health::is_ok(&report.problems);
     Ok(())
 }
 
@@ -195,22 +172,6 @@ fn summary(report: &EnvReport, oracle_home_var: Option<String>) -> String {
         }
     }));
     lines.join("\n")
-}
-
-fn error(message: String, fix: impl Into<String>) -> Problem {
-    Problem {
-        severity: "error",
-        message,
-        fix: fix.into(),
-    }
-}
-
-fn warning(message: String, fix: impl Into<String>) -> Problem {
-    Problem {
-        severity: "warning",
-        message,
-        fix: fix.into(),
-    }
 }
 
 /// The whole check. Fails only when the run was interrupted; everything else is a problem.
@@ -318,39 +279,7 @@ pub fn check_env(ctx: &HostCtx) -> Result<EnvReport, Box<EvalAltResult>> {
 }
 
 fn check_layout(layout: &HomeLayout, problems: &mut Vec<Problem>) {
-    let dir = layout.dir.display();
-    match layout.kind {
-        HomeKind::NotAClient => problems.push(error(
-            format!("ORACLE_HOME={dir} holds no Oracle client (no bin/expdp, no Instant Client)"),
-            "set ORACLE_HOME to the folder that holds bin/expdp",
-        )),
-        HomeKind::Full | HomeKind::InstantClient => {
-            for tool in &layout.missing_tools {
-                problems.push(error(
-                    format!("{} is missing", layout.bin.join(tool).display()),
-                    if layout.kind == HomeKind::InstantClient && tool.starts_with("sqlplus") {
-                        "install the Instant Client SQL*Plus package of the same version into this folder".to_string()
-                    } else if layout.kind == HomeKind::InstantClient {
-                        "install the Instant Client Tools package of the same version into this folder".to_string()
-                    } else {
-                        "install the Oracle client with Data Pump and SQL*Plus, or point ORACLE_HOME at a complete one".to_string()
-                    },
-                ));
-            }
-            if !layout.has_messages {
-                problems.push(error(
-                    format!("{dir}/rdbms/mesg has no Data Pump message files (udeus.msb): expdp would fail with UDE-00013"),
-                    "point ORACLE_HOME at the client's real home; the message files come with it",
-                ));
-            }
-            if !layout.has_sqlplus_messages {
-                problems.push(error(
-                    format!("{dir}/sqlplus/mesg has no SQL*Plus message files (sp1us.msb): sqlplus would stop with SP2-0667"),
-                    "point ORACLE_HOME at the client's real home; the message files come with it",
-                ));
-            }
-        }
-    }
+    problems.extend(client_health::layout_problems(layout));
 }
 
 fn found_homes(

@@ -400,7 +400,8 @@ fn shows_tenth(tenth: u64, last_tenth: u64, elapsed: Duration, console: i8) -> b
 const QUIET_START: Duration = Duration::from_secs(3);
 
 /// Progress on stderr: a bar on a terminal; otherwise a plain line at most every 10%, and only
-/// once the work has run for [`QUIET_START`] (a small dump printed ten lines for half a second).
+/// once the work has run for [`QUIET_START`] (a small dump printed ten lines for half a second),
+/// or from the start with `-v`.
 struct Display {
     bar: Option<ProgressBar>,
     phase: Option<Phase>,

@@ -141,7 +141,7 @@ fn connection_error(error: ConnectionError) -> Box<EvalAltResult> {
         ConnectionError::BadConnect { .. } => {
             "use Easy Connect (//host:port/service) or a TNS alias; put anything longer in tnsnames.ora and give its alias"
         }
-        _ => "user names are letters, digits, _ $ # (see oracle-facts 6.6)",
+        _ => "user names are letters, digits, _ $ # (see docs/oracle.md §6.6)",
     };
     let code = match &error {
         // A connect string that reached a parfile or a CONNECT line could change the command.

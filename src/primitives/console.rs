@@ -19,7 +19,7 @@ pub const SAY: PrimitiveDoc = PrimitiveDoc {
     name: "say",
     signature: "say(text: string)",
     summary: "Writes one line for the operator to stderr (and the run log), like bizscript's own step lines. Use `print` for the script's output (stdout, which may be piped) and `say` for progress and explanations. Under `-q` only the last line said (the verdict) is shown, at the end; under `-qq` nothing.",
-    example: r#"say("ok      check_env: Oracle client 19.27.0.0.0");"#,
+    example: r#"say("check_env: ok: Oracle client 19.27.0.0.0");"#,
 };
 
 pub const ANNOUNCE: PrimitiveDoc = PrimitiveDoc {

@@ -4,7 +4,7 @@
 //! in `dba_datapump_jobs`, and a stopped or failed job keeps its master table (a normal table
 //! named after the job in the owner's schema). Rows with state NOT RUNNING, no attached session
 //! and a master table still present are orphans; the documented clean-up is
-//! `DROP TABLE owner.job PURGE` (oracle-facts 3.3). `cleanup_job` does exactly that, for an
+//! `DROP TABLE owner.job PURGE` (docs/oracle.md, "Data Pump jobs"). `cleanup_job` does exactly that, for an
 //! orphan only, after confirmation.
 
 use super::connection::Oracle;
@@ -14,7 +14,7 @@ use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
 use crate::oracle::identifier::{Identifier, NameLimit};
-use crate::oracle::sqlplus_output::{Row, SqlplusError};
+use crate::oracle::jobs::{self, OrphanError};
 use crate::oracle::sqlplus_script::SqlplusScript;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
@@ -41,29 +41,11 @@ for job in datapump_jobs(db) {
 }"#,
 };
 
-/// One row of `dba_datapump_jobs`, with the master table check.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DataPumpJob {
-    pub owner: String,
-    pub job: String,
-    pub operation: String,
-    pub mode: String,
-    pub state: String,
-    pub attached_sessions: i64,
-    /// For a NOT RUNNING job: whether the master table still exists (`None` otherwise).
-    pub master_table: Option<bool>,
-    pub orphan: bool,
-}
-
-impl DataPumpJob {
-    fn is_stopped(&self) -> bool {
-        self.state.eq_ignore_ascii_case("NOT RUNNING") && self.attached_sessions == 0
-    }
-}
+pub use crate::oracle::jobs::DataPumpJob;
 
 /// What `cleanup_job` returns.
 #[derive(Debug, Clone, Serialize)]
-pub struct Cleanup {
+pub struct JobCleanup {
     pub owner: String,
     pub job: String,
     pub dropped: bool,
@@ -153,61 +135,23 @@ fn listed_job(job: &Map) -> Result<(Identifier, Identifier), Box<EvalAltResult>>
     Ok((field("owner")?, field("job")?))
 }
 
-const LIST_SQL: &str = "SELECT operation || '|' || job_mode || '|' || state || '|' || TO_CHAR(attached_sessions) || '|' || owner_name || '|' || job_name FROM dba_datapump_jobs ORDER BY owner_name, job_name";
-
-fn parse_job(row: &Row) -> Result<DataPumpJob, SqlplusError> {
-    let f = row.fields(6)?;
-    let attached_sessions = f[3].trim().parse().map_err(|_| SqlplusError::Unexpected {
-        line: row.0.clone(),
-    })?;
-    Ok(DataPumpJob {
-        operation: f[0].trim().to_string(),
-        mode: f[1].trim().to_string(),
-        state: f[2].trim().to_string(),
-        attached_sessions,
-        owner: f[4].trim().to_string(),
-        job: f[5].trim().to_string(),
-        master_table: None,
-        orphan: false,
-    })
-}
-
-fn master_table_sql(owner: &Identifier, job: &Identifier) -> String {
-    format!(
-        "SELECT TO_CHAR(COUNT(*)) FROM dba_tables WHERE owner = {} AND table_name = {}",
-        owner.literal(),
-        job.literal()
-    )
-}
-
-fn count(rows: &[Row]) -> Result<i64, SqlplusError> {
-    match rows {
-        [row] => row.0.trim().parse().map_err(|_| SqlplusError::Unexpected {
-            line: row.0.clone(),
-        }),
-        _ => Err(SqlplusError::Unexpected {
-            line: format!("{} rows for COUNT(*)", rows.len()),
-        }),
-    }
-}
-
 /// Lists the jobs, checking the master table of every stopped one.
 pub fn datapump_jobs(ctx: &HostCtx, db: &Oracle) -> Result<Vec<DataPumpJob>, Box<EvalAltResult>> {
     let mut script = SqlplusScript::new();
-    let list = script.query(LIST_SQL);
+    let list = script.query(jobs::LIST_SQL);
     let output = run_sql(ctx, db, "datapump_jobs", &script)?;
-    let mut jobs = output
+    let mut listed = output
         .rows(list)
         .iter()
-        .map(parse_job)
+        .map(jobs::parse)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| sql_error("datapump_jobs", e))?;
 
     // Names read back from Oracle go into the next query as literals of their stored form.
     let mut checks = SqlplusScript::new();
     let mut pending = Vec::new();
-    for (index, job) in jobs.iter().enumerate() {
-        if !job.state.eq_ignore_ascii_case("NOT RUNNING") {
+    for (index, job) in listed.iter().enumerate() {
+        if !job.is_not_running() {
             continue;
         }
         let (Ok(owner), Ok(name)) = (
@@ -216,18 +160,17 @@ pub fn datapump_jobs(ctx: &HostCtx, db: &Oracle) -> Result<Vec<DataPumpJob>, Box
         ) else {
             continue;
         };
-        pending.push((index, checks.query(&master_table_sql(&owner, &name))));
+        pending.push((index, checks.query(&jobs::master_table_sql(&owner, &name))));
     }
     if !pending.is_empty() {
         let output = run_sql(ctx, db, "datapump_jobs", &checks)?;
         for (index, query) in pending {
-            let exists = count(output.rows(query)).map_err(|e| sql_error("datapump_jobs", e))? > 0;
-            let job = &mut jobs[index];
-            job.master_table = Some(exists);
-            job.orphan = exists && job.is_stopped();
+            let exists =
+                jobs::count(output.rows(query)).map_err(|e| sql_error("datapump_jobs", e))? > 0;
+            listed[index].set_master_table(exists);
         }
     }
-    Ok(jobs)
+    Ok(listed)
 }
 
 /// How the confirmation is obtained: given what would be done, `Ok(true)` to go ahead.
@@ -286,64 +229,28 @@ pub fn cleanup_job(
     owner: &Identifier,
     job: &Identifier,
     confirm: &mut Confirm,
-) -> Result<Cleanup, Box<EvalAltResult>> {
+) -> Result<JobCleanup, Box<EvalAltResult>> {
     let qualified = format!("{}.{}", owner.as_stored(), job.as_stored());
-    let row_sql = format!(
-        "SELECT state || '|' || TO_CHAR(attached_sessions) FROM dba_datapump_jobs WHERE owner_name = {} AND job_name = {}",
-        owner.literal(),
-        job.literal()
-    );
+    let row_sql = jobs::job_row_sql(owner, job);
     let mut script = SqlplusScript::new();
     let row_query = script.query(&row_sql);
-    let table_query = script.query(&master_table_sql(owner, job));
+    let table_query = script.query(&jobs::master_table_sql(owner, job));
     let output = run_sql(ctx, db, "cleanup_job", &script)?;
-    let table = count(output.rows(table_query)).map_err(|e| sql_error("cleanup_job", e))? > 0;
-    let (state, attached) = match output.rows(row_query) {
-        [] => {
-            return Err(script_error(
-                "BZ-JOB-NOT-FOUND",
-                format!("cleanup_job: {qualified} is not a Data Pump job in dba_datapump_jobs"),
-                if table {
-                    "a table of that name exists, but bizscript only drops the master tables of listed jobs; check by hand"
-                } else {
-                    "list the jobs with datapump_jobs(db); names are as stored (upper case unless quoted)"
-                },
-            ))
-        }
-        [row] => {
-            let f = row.fields(2).map_err(|e| sql_error("cleanup_job", e))?;
-            (
-                f[0].trim().to_string(),
-                f[1].trim().parse::<i64>().unwrap_or(-1),
-            )
-        }
-        _ => {
-            return Err(script_error(
-                "BZ-SQLPLUS-OUTPUT",
-                format!("cleanup_job: several rows for {qualified}"),
-                "please report this with the output",
-            ))
-        }
-    };
-    if !state.eq_ignore_ascii_case("NOT RUNNING") || attached != 0 {
-        return Err(script_error(
-            "BZ-JOB-RUNNING",
-            format!("cleanup_job: {qualified} is {state} with {attached} attached session(s); only a NOT RUNNING job without sessions is an orphan"),
-            format!("to stop it: expdp ATTACH={qualified}, then STOP_JOB (restartable) or KILL_JOB"),
-        ));
-    }
-    if !table {
-        return Err(script_error(
-            "BZ-JOB-NO-MASTER",
-            format!("cleanup_job: {qualified} has no master table left to drop"),
-            format!("attach and kill it: expdp ATTACH={qualified}, then KILL_JOB"),
-        ));
-    }
-    let drop_sql = format!("DROP TABLE {}.{} PURGE;", quoted(owner), quoted(job));
+    jobs::check_orphan(&qualified, output.rows(row_query), output.rows(table_query)).map_err(
+        |e| match (e.code(), e) {
+            (_, OrphanError::Output(e)) => sql_error("cleanup_job", e),
+            (code, e) => script_error(
+                code.unwrap_or("BZ-SQLPLUS-OUTPUT"),
+                format!("cleanup_job: {e}"),
+                e.hint(),
+            ),
+        },
+    )?;
+    let drop_sql = jobs::drop_sql(owner, job);
     let statements = vec![drop_sql.clone()];
     if ctx.dry_run() {
         eprintln!("cleanup_job (dry run) would run: {drop_sql}");
-        return Ok(Cleanup {
+        return Ok(JobCleanup {
             owner: owner.as_stored().into(),
             job: job.as_stored().into(),
             dropped: false,
@@ -365,7 +272,7 @@ pub fn cleanup_job(
     script.execute(&drop_sql);
     let after = script.query(&row_sql);
     let output = run_sql(ctx, db, "cleanup_job", &script)?;
-    Ok(Cleanup {
+    Ok(JobCleanup {
         owner: owner.as_stored().into(),
         job: job.as_stored().into(),
         dropped: true,
@@ -375,12 +282,7 @@ pub fn cleanup_job(
     })
 }
 
-/// The stored name in double quotes, so its exact case is what gets dropped.
-fn quoted(name: &Identifier) -> String {
-    format!("\"{}\"", name.as_stored())
-}
-
-fn cleanup_summary(c: &Cleanup) -> String {
+fn cleanup_summary(c: &JobCleanup) -> String {
     if c.dry_run {
         format!(
             "cleanup_job: {}.{} (dry run, nothing changed)",
@@ -404,20 +306,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_a_job_row() {
-        let job = parse_job(&Row(
-            "EXPORT|SCHEMA|NOT RUNNING|0|BIZAGIADMON|SYS_EXPORT_SCHEMA_01".into(),
-        ))
-        .unwrap();
-        assert_eq!(job.owner, "BIZAGIADMON");
-        assert_eq!(job.job, "SYS_EXPORT_SCHEMA_01");
-        assert_eq!(job.state, "NOT RUNNING");
-        assert!(job.is_stopped());
-        assert!(parse_job(&Row("EXPORT|SCHEMA|EXECUTING|x|A|B".into())).is_err());
-        assert!(parse_job(&Row("EXPORT|SCHEMA".into())).is_err());
-    }
-
-    #[test]
     fn a_listed_job_keeps_its_exact_names() {
         let map = |owner: &str, job: &str| -> Map {
             [("owner", owner), ("job", job), ("state", "NOT RUNNING")]
@@ -426,8 +314,8 @@ mod tests {
                 .collect()
         };
         let (owner, job) = listed_job(&map("BIZAGIADMON", "My Job")).unwrap();
-        assert_eq!(quoted(&owner), "\"BIZAGIADMON\"");
-        assert_eq!(quoted(&job), "\"My Job\"");
+        assert_eq!(jobs::quoted(&owner), "\"BIZAGIADMON\"");
+        assert_eq!(jobs::quoted(&job), "\"My Job\"");
         assert!(listed_job(&map("BIZAGIADMON", "X\"; DROP TABLE Y; --")).is_err());
         let mut incomplete = map("BIZAGIADMON", "J");
         incomplete.remove("job");
@@ -435,14 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn names_go_into_sql_as_literals_and_quoted_identifiers() {
-        let owner = Identifier::stored("BIZAGIADMON", NameLimit::From122).unwrap();
-        let job = Identifier::stored("My'Job", NameLimit::From122).unwrap();
-        assert_eq!(
-            master_table_sql(&owner, &job),
-            "SELECT TO_CHAR(COUNT(*)) FROM dba_tables WHERE owner = 'BIZAGIADMON' AND table_name = 'My''Job'"
-        );
-        assert_eq!(quoted(&job), "\"My'Job\"");
+    fn names_are_checked() {
         assert!(name("job", "X\"; DROP TABLE Y").is_err());
     }
 }

@@ -13,7 +13,8 @@ use super::sqlplus::{run_sql, sql_error, try_sql};
 use super::step::Step;
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
-use crate::oracle::identifier::{string_literal, Identifier, NameLimit};
+use crate::oracle::directory::{self, DirectoryError, DirectoryLookup, DirectoryRequest};
+use crate::oracle::identifier::{Identifier, NameLimit};
 use crate::oracle::sqlplus_script::SqlplusScript;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 use serde::Serialize;
@@ -60,15 +61,6 @@ pub struct DirectoryReport {
     pub dry_run: bool,
     /// The DDL run (or, under --dry-run, that would run).
     pub statements: Vec<String>,
-}
-
-/// The checked request.
-#[derive(Debug, Clone)]
-struct Request {
-    name: Identifier,
-    path: Option<String>,
-    grant_to: Option<Identifier>,
-    replace: bool,
 }
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
@@ -121,12 +113,17 @@ fn run(
     rhai::serde::to_dynamic(&report)
 }
 
+/// A planning or verification failure as the script sees it.
+fn refused(e: DirectoryError) -> Box<EvalAltResult> {
+    script_error(e.code(), format!("ensure_directory: {e}"), e.hint())
+}
+
 /// Validates everything the script passed, before any process runs.
 fn check_request(
     name: &str,
     path: Option<&str>,
     options: &Map,
-) -> Result<Request, Box<EvalAltResult>> {
+) -> Result<DirectoryRequest, Box<EvalAltResult>> {
     check_keys("ensure_directory", options, KEYS)?;
     let name = Identifier::parse(name, NameLimit::From122).map_err(|e| {
         script_error(
@@ -135,7 +132,10 @@ fn check_request(
             "use letters, digits and _ (e.g. BizAgiBackupPath), or a double-quoted name without quotes or control characters",
         )
     })?;
-    let path = path.map(check_path).transpose()?;
+    let path = path
+        .map(directory::check_path)
+        .transpose()
+        .map_err(refused)?;
     let grant_to = match options.get("grant_to") {
         None => None,
         Some(user) => {
@@ -165,7 +165,7 @@ fn check_request(
             )
         })?,
     };
-    Ok(Request {
+    Ok(DirectoryRequest {
         name,
         path,
         grant_to,
@@ -173,132 +173,29 @@ fn check_request(
     })
 }
 
-/// A server path: absolute, no `..` segment, expressible as a SQL literal.
-fn check_path(path: &str) -> Result<String, Box<EvalAltResult>> {
-    let refuse = |why: String| {
-        script_error(
-            "BZ-DIRECTORY-PATH",
-            format!("ensure_directory: invalid path `{}`: {why}", path.escape_debug()),
-            "give the absolute path of a folder on the database server, e.g. /u01/backup/bizagi or D:\\Backup\\Bizagi",
-        )
-    };
-    let trimmed = path.trim();
-    if trimmed.is_empty() {
-        return Err(refuse("it is empty".into()));
-    }
-    if trimmed != path {
-        return Err(refuse("it starts or ends with blanks".into()));
-    }
-    let bytes = path.as_bytes();
-    let windows_drive = bytes.len() >= 3
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1] == b':'
-        && (bytes[2] == b'\\' || bytes[2] == b'/');
-    if !(path.starts_with('/') || path.starts_with("\\\\") || windows_drive) {
-        return Err(refuse(
-            "it is not absolute; Oracle takes the path literally on the server".into(),
-        ));
-    }
-    if path.split(['/', '\\']).any(|segment| segment == "..") {
-        return Err(refuse(
-            "Oracle refuses `..` segments in directory paths".into(),
-        ));
-    }
-    string_literal(path).map_err(|e| refuse(e.to_string()))?;
-    Ok(path.to_string())
-}
-
-/// An existing directory object.
-struct Existing {
-    path: String,
-}
-
-/// What the lookup found.
-struct Lookup {
-    existing: Option<Existing>,
-    /// `dba_directories`, or `all_directories` for a user without the privilege.
-    view: &'static str,
-    /// The privileges `grant_to` already holds on the directory (READ, WRITE...).
-    privileges: Vec<String>,
-}
-
 fn ensure_directory(
     ctx: &HostCtx,
     db: &Oracle,
-    request: &Request,
+    request: &DirectoryRequest,
 ) -> Result<DirectoryReport, Box<EvalAltResult>> {
-    let Lookup {
-        existing,
-        view,
-        privileges,
-    } = lookup(ctx, db, request)?;
-    let name = request.name.as_stored().to_string();
-    let mut statements = Vec::new();
-    let (mut created, mut replaced) = (false, false);
-    let final_path = match (&existing, &request.path) {
-        (None, None) => {
-            return Err(script_error(
-                "BZ-DIRECTORY-MISSING",
-                format!("ensure_directory: directory {name} does not exist"),
-                format!("give its server path to create it: ensure_directory(db, \"{name}\", \"/path/on/the/server\")"),
-            ))
-        }
-        (Some(found), None) => found.path.clone(),
-        (Some(found), Some(wanted)) if same_path(&found.path, wanted) => found.path.clone(),
-        (Some(found), Some(wanted)) => {
-            if !request.replace {
-                return Err(script_error(
-                    "BZ-DIRECTORY-PATH",
-                    format!(
-                        "ensure_directory: directory {name} exists and points to {}, not {wanted}",
-                        found.path
-                    ),
-                    "pass #{ replace: true } to repoint it (CREATE OR REPLACE keeps its grants), or use the existing path",
-                ));
-            }
-            statements.push(create_sql(request, wanted, true)?);
-            replaced = true;
-            wanted.clone()
-        }
-        (None, Some(wanted)) => {
-            statements.push(create_sql(request, wanted, false)?);
-            created = true;
-            wanted.clone()
-        }
-    };
-    let holds = |p: &str| privileges.iter().any(|h| h.eq_ignore_ascii_case(p));
-    let already_granted = holds("READ") && holds("WRITE");
-    // The creator of a directory holds READ and WRITE on it, and Oracle refuses a grant to
-    // oneself (ORA-01749): nothing to grant when the connected user created it just now.
-    let creator_is_grantee = created
-        && request.grant_to.as_ref().map(|u| u.as_stored().to_string()) == db.connection.user();
-    let grant = request
-        .grant_to
-        .as_ref()
-        .filter(|_| !already_granted && !creator_is_grantee);
-    if let Some(user) = grant {
-        statements.push(format!(
-            "GRANT READ, WRITE ON DIRECTORY {} TO {};",
-            request.name.sql(),
-            user.sql()
-        ));
-    }
+    let found = lookup(ctx, db, request)?;
+    let view = found.view;
+    let user = db.connection.user();
+    let plan = directory::plan(&found, request, user.as_deref()).map_err(refused)?;
     let dry_run = ctx.dry_run();
     if dry_run {
-        for sql in &statements {
+        for sql in &plan.statements {
             eprintln!("ensure_directory (dry run) would run: {sql}");
         }
-        if statements.is_empty() {
+        if plan.statements.is_empty() {
             eprintln!("ensure_directory (dry run): nothing to change");
         }
-        created = false;
-        replaced = false;
-    } else if !statements.is_empty() {
+    } else if !plan.statements.is_empty() {
         let mut script = SqlplusScript::new();
-        for sql in &statements {
+        for sql in &plan.statements {
             script.execute(sql);
         }
-        let check = script.query(&lookup_sql(request, view));
+        let check = script.query(&directory::lookup_sql(&request.name, view));
         let output = run_sql(ctx, db, "ensure_directory", &script)?;
         let now = output
             .rows(check)
@@ -306,59 +203,45 @@ fn ensure_directory(
             .map(|row| row.fields(2).map(|f| f[1].to_string()))
             .transpose()
             .map_err(|e| sql_error("ensure_directory", e))?;
-        if now.as_deref().is_none_or(|p| !same_path(p, &final_path)) {
-            return Err(script_error(
-                "BZ-DIRECTORY-VERIFY",
-                format!("ensure_directory: after the DDL, {name} does not point to {final_path}"),
-                format!("check by hand: SELECT directory_path FROM {view} WHERE directory_name = '{name}'"),
-            ));
-        }
+        directory::verify(request, &plan, view, now.as_deref()).map_err(refused)?;
     }
     Ok(DirectoryReport {
-        name,
-        local: local_path(&final_path),
-        path: final_path,
-        created,
-        replaced,
-        granted: grant.is_some() && !dry_run,
+        name: request.name.as_stored().to_string(),
+        local: local_path(&plan.final_path),
+        path: plan.final_path,
+        created: plan.create && !dry_run,
+        replaced: plan.replace && !dry_run,
+        granted: plan.grant && !dry_run,
         grant_to: request.grant_to.as_ref().map(|u| u.as_stored().to_string()),
         view,
         dry_run,
-        statements,
+        statements: plan.statements,
     })
 }
 
-fn lookup_sql(request: &Request, view: &str) -> String {
-    format!(
-        "SELECT directory_name || '|' || directory_path FROM {view} WHERE directory_name = {}",
-        request.name.literal()
-    )
-}
-
-/// Reads the directory from `dba_directories`, or `all_directories` without the privilege. For a
-/// name longer than 30 bytes it also reads the release: such names need COMPATIBLE 12.2.
-fn lookup(ctx: &HostCtx, db: &Oracle, request: &Request) -> Result<Lookup, Box<EvalAltResult>> {
-    let long_name = request.name.as_stored().len() > NameLimit::Before122.bytes();
+/// Runs the lookup queries against `dba_directories`, or `all_directories` without the
+/// privilege (the SQL and the reading of the rows are in `oracle::directory`).
+fn lookup(
+    ctx: &HostCtx,
+    db: &Oracle,
+    request: &DirectoryRequest,
+) -> Result<DirectoryLookup, Box<EvalAltResult>> {
     let mut last_error = None;
-    for (view, privileges_view) in [
-        ("dba_directories", "dba_tab_privs"),
-        ("all_directories", "all_tab_privs"),
-    ] {
+    for (view, privileges_view) in directory::LOOKUP_VIEWS {
         let mut script = SqlplusScript::new();
-        let directory = script.query(&lookup_sql(request, view));
+        let found = script.query(&directory::lookup_sql(&request.name, view));
         let privileges = request.grant_to.as_ref().map(|user| {
-            script.query(&format!(
-                "SELECT privilege FROM {privileges_view} WHERE table_name = {} AND grantee = {} ORDER BY privilege",
-                request.name.literal(),
-                user.literal()
+            script.query(&directory::privileges_sql(
+                &request.name,
+                user,
+                privileges_view,
             ))
         });
-        let version = long_name.then(|| {
-            script.query("SELECT 'RELEASE|' || version FROM product_component_version WHERE product LIKE 'Oracle Database%'")
-        });
+        let version =
+            directory::needs_release(&request.name).then(|| script.query(directory::RELEASE_SQL));
         let output = match try_sql(ctx, db, "ensure_directory", &script)? {
             Ok(output) => output,
-            Err(e) if e.code() == "ORA-00942" => {
+            Err(e) if e.code() == directory::NO_SUCH_VIEW => {
                 tracing::info!(view, "no access to the view; trying the next one");
                 last_error = Some(e);
                 continue;
@@ -371,43 +254,18 @@ fn lookup(ctx: &HostCtx, db: &Oracle, request: &Request) -> Result<Lookup, Box<E
                 .first()
                 .and_then(|row| row.fields(2).ok().map(|f| f[1].to_string()))
                 .unwrap_or_default();
-            // The release stands in for COMPATIBLE (which is never above it); a database kept
-            // at COMPATIBLE < 12.2 still refuses the name itself, with ORA-00972.
-            if NameLimit::for_release(&release) == NameLimit::Before122 {
-                let release = if release.is_empty() {
-                    "of an unknown release".to_string()
-                } else {
-                    release
-                };
-                return Err(script_error(
-                    "BZ-DIRECTORY-NAME",
-                    format!(
-                        "ensure_directory: {} is longer than 30 bytes, which Oracle {release} does not allow",
-                        request.name.as_stored()
-                    ),
-                    "use a name of at most 30 bytes",
-                ));
-            }
+            directory::check_release(&request.name, &release).map_err(refused)?;
         }
-        let existing = match output.rows(directory) {
-            [] => None,
-            [row] => Some(Existing {
-                path: row
-                    .fields(2)
-                    .map_err(|e| sql_error("ensure_directory", e))?[1]
-                    .to_string(),
-            }),
-            rows => {
-                return Err(script_error(
-                    "BZ-SQLPLUS-OUTPUT",
-                    format!(
-                        "ensure_directory: {view} returned {} rows for one name",
-                        rows.len()
-                    ),
-                    "please report this with the output",
-                ))
-            }
-        };
+        let rows = output
+            .rows(found)
+            .iter()
+            .map(|row| {
+                row.fields(2)
+                    .map(|f| f.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sql_error("ensure_directory", e))?;
+        let existing_path = directory::existing_path(view, &rows).map_err(refused)?;
         let privileges = privileges
             .map(|q| {
                 output
@@ -417,8 +275,8 @@ fn lookup(ctx: &HostCtx, db: &Oracle, request: &Request) -> Result<Lookup, Box<E
                     .collect()
             })
             .unwrap_or_default();
-        return Ok(Lookup {
-            existing,
+        return Ok(DirectoryLookup {
+            existing_path,
             view,
             privileges,
         });
@@ -431,29 +289,6 @@ fn lookup(ctx: &HostCtx, db: &Oracle, request: &Request) -> Result<Lookup, Box<E
             "",
         ),
     })
-}
-
-fn create_sql(request: &Request, path: &str, replace: bool) -> Result<String, Box<EvalAltResult>> {
-    let literal = string_literal(path)
-        .map_err(|e| script_error("BZ-DIRECTORY-PATH", format!("ensure_directory: {e}"), ""))?;
-    Ok(format!(
-        "CREATE {}DIRECTORY {} AS {literal};",
-        if replace { "OR REPLACE " } else { "" },
-        request.name.sql()
-    ))
-}
-
-/// Paths equal but for a trailing separator.
-fn same_path(a: &str, b: &str) -> bool {
-    let trim = |p: &str| {
-        let t = p.trim_end_matches(['/', '\\']);
-        if t.is_empty() {
-            p.to_string()
-        } else {
-            t.to_string()
-        }
-    };
-    trim(a) == trim(b)
 }
 
 /// What can be seen of `path` from this machine, without changing anything.
@@ -546,22 +381,6 @@ mod tests {
     }
 
     #[test]
-    fn paths_are_absolute_literal_safe_and_without_dotdot() {
-        assert!(check_path("/u01/backup/bizagi").is_ok());
-        assert!(check_path("D:\\Backup\\Bizagi").is_ok());
-        assert!(check_path("/u01/jackie's").is_ok());
-        for bad in [
-            "",
-            "relative/dir",
-            "/u01/../etc",
-            "/u01/x\n'; DROP TABLE t; --",
-            " /u01",
-        ] {
-            assert!(check_path(bad).is_err(), "accepted {bad:?}");
-        }
-    }
-
-    #[test]
     fn options_are_checked() {
         let err =
             check_request("D", Some("/x"), &map(&[("grant", Dynamic::from("U"))])).unwrap_err();
@@ -586,22 +405,6 @@ mod tests {
         .unwrap();
         assert_eq!(r.grant_to.unwrap().as_stored(), "BIZAGIADMON");
         assert!(r.replace);
-    }
-
-    #[test]
-    fn the_ddl_quotes_the_path() {
-        let r = check_request("\"Mixed Dir\"", Some("/u01/it's"), &Map::new()).unwrap();
-        assert_eq!(
-            create_sql(&r, "/u01/it's", true).unwrap(),
-            "CREATE OR REPLACE DIRECTORY \"Mixed Dir\" AS '/u01/it''s';"
-        );
-    }
-
-    #[test]
-    fn trailing_separators_do_not_make_a_different_path() {
-        assert!(same_path("/u01/backup/", "/u01/backup"));
-        assert!(!same_path("/u01/backup", "/u01/Backup"));
-        assert!(same_path("/", "/"));
     }
 
     #[test]

@@ -255,7 +255,8 @@ pub fn clean_up(
         true,
         display,
         &mut |_, raw, shown| {
-            display.note(&format!("expdp (attach): {shown}"));
+            // The attached client's console is in its own client log (`.attach`); stderr with -v.
+            display.detail(&format!("expdp (attach): {shown}"));
             lines.push(raw.to_string());
         },
     );

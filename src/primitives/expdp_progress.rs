@@ -38,15 +38,15 @@ impl ProgressDisplay {
     /// Shows one console line after `progress` has taken it into account.
     pub fn line(&self, stream: Stream, text: &str, step: &Step, progress: &ExportProgress) {
         match step {
+            // At debug: with -v the console copy itself is on stderr (once); -vv adds these.
             Step::ObjectPath => {
-                tracing::info!(target: "bizscript::expdp", object_path = progress.object_path.as_deref().unwrap_or(""), "processing");
+                tracing::debug!(target: "bizscript::expdp", object_path = progress.object_path.as_deref().unwrap_or(""), "processing");
             }
             Step::Table { name, rows, bytes } => {
                 tracing::debug!(target: "bizscript::expdp", table = %name, rows, bytes, "exported");
             }
-            // At info, not warn: the line is already on the console, and warn would print it twice.
-            Step::Error => tracing::info!(target: "bizscript::expdp", error = true, "{text}"),
-            Step::Finished => tracing::info!(target: "bizscript::expdp", "{text}"),
+            Step::Error => tracing::debug!(target: "bizscript::expdp", error = true, "{text}"),
+            Step::Finished => tracing::debug!(target: "bizscript::expdp", "{text}"),
             _ => tracing::trace!(target: "bizscript::expdp", ?stream, "{text}"),
         }
         match &self.bar {
@@ -78,7 +78,6 @@ impl ProgressDisplay {
 
     /// Says a detail (the command being run): above the live line, or on stderr with `-v`.
     pub fn detail(&self, text: &str) {
-        tracing::info!(target: "bizscript::expdp", "{text}");
         match &self.bar {
             Some(bar) if crate::primitives::console::verbose() > 0 => bar.println(text),
             Some(_) => {}

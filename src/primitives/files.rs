@@ -5,6 +5,7 @@
 
 use super::errors::script_error;
 use super::{registration, PrimitiveDoc};
+use crate::archive::removal::{removal_objection, ArchivedEntry};
 use crate::host::context::HostCtx;
 use crate::host::report::to_json;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
@@ -310,59 +311,12 @@ fn copy_file(ctx: &HostCtx, source: &str, destination: &str) -> Result<Map, Box<
     Ok(map)
 }
 
-/// One archived entry, as `compress` described it.
-struct ArchivedEntry {
-    source: String,
-    bytes_in: Option<i64>,
-    file_id: Option<String>,
-    modified_ns: Option<i64>,
-}
-
 fn text_of(map: &Map, key: &str) -> Option<String> {
     map.get(key).and_then(|v| v.clone().into_string().ok())
 }
 
 fn int_of(map: &Map, key: &str) -> Option<i64> {
     map.get(key).and_then(|v| v.as_int().ok())
-}
-
-/// Whether two paths name the same file (as given, or once resolved).
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || matches!(
-            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-            (Ok(x), Ok(y)) if x == y
-        )
-}
-
-/// Why `path` must not be removed on the strength of `archive`, or `None` when it may.
-fn removal_objection(path: &Path, entries: &[ArchivedEntry]) -> Option<String> {
-    let Some(entry) = entries
-        .iter()
-        .find(|e| same_file(Path::new(&e.source), path))
-    else {
-        return Some("it is not in the verified archive".into());
-    };
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_file() => m,
-        Ok(_) => return Some("it is not a regular file".into()),
-        Err(e) => return Some(format!("it cannot be read: {e}")),
-    };
-    let now = crate::archive::InputSnapshot::of(&meta);
-    if entry.bytes_in != i64::try_from(now.size).ok() {
-        return Some(format!(
-            "it is {} bytes now, the archive holds {} bytes of it",
-            now.size,
-            entry.bytes_in.unwrap_or(-1)
-        ));
-    }
-    if entry.file_id.as_deref() != Some(now.file_id().as_str()) {
-        return Some("it is another file than the one archived (file identity differs)".into());
-    }
-    if entry.modified_ns != now.modified_ns().and_then(|n| i64::try_from(n).ok()) {
-        return Some("it was modified after it was archived".into());
-    }
-    None
 }
 
 fn remove_files(ctx: &HostCtx, paths: rhai::Array, opts: &Map) -> Result<Map, Box<EvalAltResult>> {

@@ -139,12 +139,13 @@ fn acquire(key: &str) -> Result<Lock, Box<EvalAltResult>> {
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                let holder = match holder.trim() {
+                    "" => "process unknown",
+                    holder => holder,
+                };
                 return Err(script_error(
                     "BZ-LOCKED",
-                    format!(
-                        "another run holds the lock `{key}` ({})",
-                        holder.trim().if_empty("process unknown")
-                    ),
+                    format!("another run holds the lock `{key}` ({holder})"),
                     "wait for it to finish; two exports of the same schema into the same directory would overwrite each other",
                 ));
             }
@@ -198,20 +199,6 @@ pub fn export_lock(
         .unwrap_or_else(|| db.user().into_iter().collect());
     schemas.sort();
     acquire(&format!("expdp:{database}:{}", schemas.join(",")))
-}
-
-trait IfEmpty {
-    fn if_empty<'a>(&'a self, other: &'a str) -> &'a str;
-}
-
-impl IfEmpty for str {
-    fn if_empty<'a>(&'a self, other: &'a str) -> &'a str {
-        if self.is_empty() {
-            other
-        } else {
-            self
-        }
-    }
 }
 
 /// Registers the Lock type and `acquire_lock`.

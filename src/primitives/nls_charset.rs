@@ -12,11 +12,10 @@ use super::step::Step;
 use super::windows_registry::{registry_homes, registry_nls_lang};
 use super::{registration, PrimitiveDoc};
 use crate::host::context::HostCtx;
-use crate::oracle::charset::{compare, CharsetTable, Verdict};
-use crate::oracle::nls_lang::{NlsLang, NlsSource};
+use crate::oracle::client_charset::{self, DatabaseCharsets};
+use crate::oracle::nls_lang::NlsLang;
 use crate::oracle::sqlplus_script::SqlplusScript;
 use rhai::{Dynamic, Engine, EvalAltResult};
-use serde::Serialize;
 use std::sync::Arc;
 
 pub const NLS_CHARSET: PrimitiveDoc = PrimitiveDoc {
@@ -29,19 +28,7 @@ print(`${cs.verdict}: client ${cs.client_charset}, database ${cs.database_charse
 if !cs.compatible { print(cs.advice); }"#,
 };
 
-/// What `nls_charset(db)` returns.
-#[derive(Debug, Clone, Serialize)]
-pub struct CharsetReport {
-    pub client_nls_lang: String,
-    /// `environment`, `registry` or `default`.
-    pub client_nls_source: NlsSource,
-    pub client_charset: String,
-    pub database_charset: String,
-    pub national_charset: String,
-    pub compatible: bool,
-    pub verdict: &'static str,
-    pub advice: String,
-}
+pub use crate::oracle::client_charset::{report, CharsetReport};
 
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     let ctx = Arc::clone(ctx);
@@ -65,20 +52,10 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
 /// The query and the comparison.
 pub fn nls_charset(ctx: &HostCtx, db: &Oracle) -> Result<CharsetReport, Box<EvalAltResult>> {
     let mut script = SqlplusScript::new();
-    let query = script.query(
-        "SELECT parameter || '|' || value FROM nls_database_parameters \
-         WHERE parameter IN ('NLS_CHARACTERSET', 'NLS_NCHAR_CHARACTERSET') ORDER BY parameter",
-    );
+    let query = script.query(client_charset::SQL);
     let output = run_sql(ctx, db, "nls_charset", &script)?;
-    let (mut database, mut national) = (None, None);
-    for row in output.rows(query) {
-        let fields = row.fields(2).map_err(|e| sql_error("nls_charset", e))?;
-        match fields[0].trim() {
-            "NLS_CHARACTERSET" => database = Some(fields[1].trim().to_uppercase()),
-            "NLS_NCHAR_CHARACTERSET" => national = Some(fields[1].trim().to_uppercase()),
-            _ => {}
-        }
-    }
+    let DatabaseCharsets { database, national } =
+        client_charset::parse(output.rows(query)).map_err(|e| sql_error("nls_charset", e))?;
     let database = database.ok_or_else(|| {
         script_error(
             "BZ-NLS-UNKNOWN",
@@ -89,110 +66,6 @@ pub fn nls_charset(ctx: &HostCtx, db: &Oracle) -> Result<CharsetReport, Box<Eval
     let registry = registry_nls_lang(ctx, &registry_homes(ctx));
     let client = NlsLang::resolve(ctx.env.get("NLS_LANG").as_deref(), registry.as_deref());
     Ok(report(&client, &database, national.unwrap_or_default()))
-}
-
-/// Compares and writes the advice (pure: the unit tests drive it directly).
-pub fn report(client: &NlsLang, database: &str, national: String) -> CharsetReport {
-    let client_charset = client.effective_charset().to_string();
-    let comparison = compare(CharsetTable::builtin(), &client_charset, database);
-    let mut advice = Vec::new();
-    if client.source == NlsSource::Default {
-        advice.push(format!(
-            "NLS_LANG is not set, so the client uses Oracle's default {}.",
-            client.value
-        ));
-    } else if client.charset.is_none() {
-        advice.push(format!(
-            "NLS_LANG={} names no character set; bizscript assumes {} (the default for AMERICAN).",
-            client.value, client_charset
-        ));
-    }
-    advice.push(format!("{}.", capitalise(&comparison.reason)));
-    if let Some(altered) = &comparison.altered {
-        advice.push(format!("Lossy: {altered}."));
-        advice.push(format!(
-            "Set NLS_LANG={} (the database's character set) before the run.",
-            client.with_charset(database)
-        ));
-    }
-    advice.push(format!(
-        "Data Pump writes the dump in the database character set ({database}) whatever the client uses; the client setting decides the messages, the log as the client shows it, and what the import side converts. Bizagi's procedure requires client and database character sets to be the same or compatible."
-    ));
-    CharsetReport {
-        client_nls_lang: client.value.clone(),
-        client_nls_source: client.source,
-        client_charset,
-        database_charset: database.to_string(),
-        national_charset: national,
-        compatible: comparison.verdict != Verdict::Incompatible,
-        verdict: comparison.verdict.as_str(),
-        advice: advice.join(" "),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(v: &str) -> NlsLang {
-        NlsLang::parse(v, NlsSource::Environment)
-    }
-
-    #[test]
-    fn same_charset_is_same_and_compatible() {
-        let r = report(
-            &env("AMERICAN_AMERICA.AL32UTF8"),
-            "AL32UTF8",
-            "AL16UTF16".into(),
-        );
-        assert_eq!((r.verdict, r.compatible), ("same", true));
-        assert!(r
-            .advice
-            .contains("Data Pump writes the dump in the database character set"));
-    }
-
-    #[test]
-    fn a_latin1_client_on_unicode_is_incompatible_and_says_what_to_set() {
-        let r = report(
-            &env("SPANISH_SPAIN.WE8MSWIN1252"),
-            "AL32UTF8",
-            "AL16UTF16".into(),
-        );
-        assert_eq!((r.verdict, r.compatible), ("incompatible", false));
-        assert!(r.advice.contains("outside Windows-1252"), "{}", r.advice);
-        assert!(
-            r.advice.contains("NLS_LANG=SPANISH_SPAIN.AL32UTF8"),
-            "{}",
-            r.advice
-        );
-    }
-
-    #[test]
-    fn unset_nls_lang_is_us7ascii_and_named_in_the_advice() {
-        let r = report(&NlsLang::unset(), "AL32UTF8", String::new());
-        assert_eq!(r.client_charset, "US7ASCII");
-        assert_eq!(r.verdict, "incompatible");
-        assert!(r.advice.contains("NLS_LANG is not set"));
-        assert!(r.advice.contains("NLS_LANG=AMERICAN_AMERICA.AL32UTF8"));
-    }
-
-    #[test]
-    fn a_superset_client_is_compatible() {
-        let r = report(
-            &env("AMERICAN_AMERICA.WE8MSWIN1252"),
-            "WE8ISO8859P1",
-            String::new(),
-        );
-        assert_eq!((r.verdict, r.compatible), ("compatible", true));
-    }
 }
 
 #[cfg(test)]

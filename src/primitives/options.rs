@@ -3,15 +3,7 @@
 use super::errors::script_error;
 use rhai::{EvalAltResult, Map};
 
-/// The allowed key nearest to `key`, when it is close enough to be a typo.
-pub fn nearest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(key, candidate), *candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+pub use crate::suggest::nearest;
 
 /// Fails when `options` holds a key not in `allowed`, naming the nearest valid key.
 pub fn check_keys(

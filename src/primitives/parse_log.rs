@@ -82,7 +82,7 @@ fn parse_log(path: &str, opts: Option<&Map>) -> Result<Dynamic, Box<EvalAltResul
     to_map(&report)
 }
 
-/// A file that is not a Data Pump log gets no verdict (verdict-policy, "Not a verdict").
+/// A file that is not a Data Pump log gets no verdict (docs/verdict.md, "Not a verdict").
 fn not_a_log(source: &str, report: &LogReport) -> Result<(), Box<EvalAltResult>> {
     if report.datapump {
         return Ok(());

@@ -662,7 +662,7 @@ pub fn check(
         out.insert(p.name.into(), value);
     }
     // Data Pump gives each worker its own file only through a substitution variable
-    // (oracle-facts §1.5): a fixed name with parallel > 1 is refused by expdp at step 4.
+    // (docs/oracle.md §1.5): a fixed name with parallel > 1 is refused by expdp at step 4.
     if let (Ok(parallel), Some(dumpfile)) = (
         out.get("parallel").map_or(Ok(1), Dynamic::as_int),
         out.get("dumpfile")

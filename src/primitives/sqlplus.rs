@@ -18,7 +18,7 @@ const SQLPLUS_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The NLS_LANG bizscript gives its own sqlplus children: English messages and UTF-8 output, so
 /// that what it parses and shows does not depend on the client's setting (which `nls_charset`
-/// reports separately). Sqitch does the same (oracle-facts 6.4).
+/// reports separately). Sqitch does the same (docs/oracle.md §6.4).
 pub const SQLPLUS_NLS_LANG: &str = "AMERICAN_AMERICA.AL32UTF8";
 
 /// Runs `script` with sqlplus as `db`, for the primitive `function`. The password goes only to

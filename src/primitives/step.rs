@@ -12,7 +12,8 @@ pub struct Step {
 impl Step {
     /// Starts a step described by `what` (shown only on a terminal, while it runs).
     pub fn start(ctx: &HostCtx, what: &str) -> Self {
-        tracing::info!(step = what, "started");
+        // At debug: -v shows the step's lines themselves, -vv these events as well.
+        tracing::debug!(step = what, "started");
         // The step the script announced gives way to the primitive's own live line.
         let announced = crate::primitives::console::take_announcement();
         let bar = (ctx.interactive && crate::primitives::console::quiet() == 0).then(|| {
@@ -41,7 +42,6 @@ impl Step {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        tracing::info!(summary, "finished");
         crate::primitives::console::detail(summary);
     }
 }

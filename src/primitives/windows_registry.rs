@@ -9,7 +9,7 @@ use crate::oracle::oracle_homes::RegistryHome;
 pub fn registry_homes(ctx: &HostCtx) -> Vec<RegistryHome> {
     use crate::oracle::oracle_homes::parse_reg_query;
     use crate::process::capture::{capture, Invocation};
-    // 32-bit clients on 64-bit Windows register under WOW6432Node (unverified, oracle-facts 7.1);
+    // 32-bit clients on 64-bit Windows register under WOW6432Node (unverified, docs/oracle.md §7.1);
     // reading both costs nothing.
     [r"HKLM\SOFTWARE\ORACLE", r"HKLM\SOFTWARE\WOW6432Node\ORACLE"]
         .into_iter()

@@ -4,7 +4,7 @@
 //! ends. Rhai does not report "unexpected end of input" for unfinished text; it reports the token
 //! it was still waiting for (`MissingToken("}")` for `if x {`, `MissingToken(";")` inside an
 //! unfinished function body) at the end of the buffer, or `UnterminatedString` for an open
-//! string (host-design-notes, Appendix A item 6). So: an error positioned after the last thing
+//! string (docs/host.md, REPL input). So: an error positioned after the last thing
 //! typed means "keep reading"; an error anywhere else is a real mistake, which the evaluation
 //! reports with a caret under the line.
 

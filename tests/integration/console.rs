@@ -166,6 +166,10 @@ fn quiet_shows_the_error_that_ended_a_site_script_not_the_line_before_it() {
     );
     assert_eq!(quieter.status, Some(2));
     assert_eq!(quieter.stderr, "");
+    // A command line clap refuses: the exit code only, too.
+    let refused = run(&["-qq", "run", "bizagi_export.rhai", "--simulate=okk"]);
+    assert_eq!(refused.status, Some(2));
+    assert_eq!(refused.stderr, "");
 }
 
 #[test]
@@ -299,4 +303,66 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn a_failed_export_says_each_thing_once_and_keeps_the_kill_console_in_its_log() {
+    let out = run(FAILING);
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    // The attached client that kills the job talks into its own client log, not the console.
+    assert!(!out.stderr.contains("expdp (attach):"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("Processing object type"),
+        "{}",
+        out.stderr
+    );
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in &lines {
+        assert!(seen.insert(*line), "printed twice: {line}\n{}", out.stderr);
+    }
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("bizagi_export BIZAGI: failed: ")),
+        "{}",
+        out.stderr
+    );
+    // ... and with -v it is on stderr too.
+    let verbose = run(&with(FAILING, &["-v"]));
+    assert!(
+        verbose.stderr.contains("expdp (attach):"),
+        "{}",
+        verbose.stderr
+    );
+}
+
+#[test]
+fn the_charset_advice_is_printed_once() {
+    let out = run(&["run", "bizagi_export.rhai", "--simulate=charset_mismatch"]);
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    let advice = "cannot represent every character";
+    assert_eq!(out.stderr.matches(advice).count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn usage_errors_give_their_cause_once() {
+    let typo = run(&["run", "bizagi_export.rhai", "--simulate=okk"]);
+    assert_eq!(typo.status, Some(2), "{}", typo.stderr);
+    assert_eq!(typo.stderr.matches("'okk'").count(), 1, "{}", typo.stderr);
+    let report = run(&[
+        "run",
+        "bizagi_export.rhai",
+        "--simulate=ok",
+        "--report",
+        "/nonexistent-folder-7731/report.json",
+    ]);
+    assert_eq!(report.status, Some(2), "{}", report.stderr);
+    assert_eq!(
+        report.stderr.matches("does not exist").count(),
+        1,
+        "{}",
+        report.stderr
+    );
+    assert_eq!(report.stderr.lines().count(), 1, "{}", report.stderr);
 }

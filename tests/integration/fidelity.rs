@@ -261,7 +261,7 @@ fn simulator_logs_have_the_shapes_of_real_logs() {
     for ((scenario, tool, _, _), log) in CASES.iter().zip(case_logs()) {
         let found = kinds(log);
         // The server-side .log file starts with `;;;` header and parfile lines that a console
-        // transcript lacks (oracle-facts 4.1); the corpus holds mostly transcripts.
+        // transcript lacks (docs/oracle.md §4.1); the corpus holds mostly transcripts.
         let invented: Vec<_> = found
             .difference(&real)
             .filter(|k| !matches!(**k, "header" | "parfile"))

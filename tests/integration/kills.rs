@@ -188,6 +188,8 @@ struct Running {
 
 impl Running {
     fn start(mut cmd: Command) -> Self {
+        // (`base` passes -v: the job's `Starting ...` line these tests wait for is on stderr
+        // only with -v since the console became one line per step.)
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -551,8 +553,9 @@ print(`outcome=${{r.outcome}}`);
             & 0o777,
         0o700
     );
-    // The lock is removed when the run that held it ends; the link goes at its name.
     let lock = locks.join("bizagi_export_localhost_1521_bizagipdb_bizagi_bizagibackuppath.lock");
+    // A released lock leaves no file behind (they used to accumulate); the link goes where the
+    // next run's lock file would be.
     assert!(
         !lock.exists(),
         "a finished run leaves its lock file: {:?}",

@@ -182,6 +182,21 @@ fn tab_completes_a_primitive_with_its_parenthesis() {
 }
 
 #[test]
+fn tab_does_not_offer_every_rhai_builtin() {
+    let mut repl = Repl::start(&[]);
+    repl.statement("let add_one = |x| x + 1;");
+    // `to_up` is not completed to Rhai's `to_upper(`: what is typed next makes the call as
+    // written (a completion would have made it `to_upper(per(...)`, an unknown function).
+    repl.session.send("to_up\t").unwrap();
+    repl.run("per(\"abc\")", "\"ABC\"");
+    // The session's own names still complete.
+    repl.session.send("add_o\t").unwrap();
+    repl.expect("add_one");
+    repl.run(".call(41)", "42");
+    repl.quit();
+}
+
+#[test]
 fn ctrl_c_stops_an_endless_loop_and_the_session_goes_on() {
     let mut repl = Repl::start(&[]);
     repl.statement("let before = 5;");

@@ -24,6 +24,63 @@ pub struct Manifest {
     pub tables: Vec<(String, String, u64, u64)>,
     /// How many files the set has.
     pub files: usize,
+    /// With CHECKSUM=YES: the digest of the set's bytes after the header line (see [`body`]).
+    #[serde(default)]
+    pub checksum: Option<String>,
+}
+
+/// The first line of a dump set: the manifest.
+pub fn header_line(manifest: &Manifest) -> Vec<u8> {
+    format!(
+        "{MAGIC}{}\n",
+        serde_json::to_string(manifest).unwrap_or_default()
+    )
+    .into_bytes()
+}
+
+/// The bytes of a dump set after its header line (what the checksum covers).
+pub fn body(content: &[u8]) -> &[u8] {
+    match content.iter().position(|&b| b == b'\n') {
+        Some(nl) => &content[nl + 1..],
+        None => &[],
+    }
+}
+
+/// The checksum of a dump set's body: FNV-1a 64 in hex (**choice**: Oracle's default is
+/// SHA256; any digest that changes with a flipped byte serves the simulation).
+pub fn digest(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Checks a dump set's checksum: `Ok(true)` when it matches, `Ok(false)` when the set carries
+/// none, `Err(file)` naming the first file of the set that does not match (the whole set is
+/// read in order; the simulator cannot tell which file holds the damage, so it names the last
+/// file read).
+pub fn verify(
+    manifest: &Manifest,
+    paths: &[std::path::PathBuf],
+    shown: &[String],
+) -> Result<bool, String> {
+    let Some(expected) = &manifest.checksum else {
+        return Ok(false);
+    };
+    let mut all = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        match std::fs::read(p) {
+            Ok(b) => all.extend_from_slice(&b),
+            Err(_) => return Err(shown.get(i).cloned().unwrap_or_default()),
+        }
+    }
+    if &digest(body(&all)) == expected {
+        Ok(true)
+    } else {
+        Err(shown.last().cloned().unwrap_or_default())
+    }
 }
 
 pub const MAGIC: &str = "oracle-sim-manifest:";

@@ -197,6 +197,9 @@ pub fn plan(spec: &JobSpec) -> Plan {
         "Master table {} successfully loaded/unloaded",
         spec.qualified()
     ));
+    if spec.checksum {
+        p.line("Generating checksums for dump file set");
+    }
     p.line("*".repeat(78));
     p.line(format!(
         "Dump file set for {}.{} is:",

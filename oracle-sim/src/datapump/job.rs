@@ -56,6 +56,12 @@ pub struct JobSpec {
     /// Import with SQLFILE: the server path of the DDL file.
     #[serde(default)]
     pub sqlfile: Option<String>,
+    /// Export: CHECKSUM=YES (21c+): the dump set carries a checksum.
+    #[serde(default)]
+    pub checksum: bool,
+    /// Import: VERIFY_ONLY=YES: check the dump set's checksum and import nothing.
+    #[serde(default)]
+    pub verify_only: bool,
     pub started: String,
 }
 
@@ -243,6 +249,7 @@ pub fn manifest(spec: &JobSpec) -> dumpfile::Manifest {
             spec.tables.clone()
         },
         files: spec.dump_paths.len(),
+        checksum: None,
     }
 }
 
@@ -250,8 +257,22 @@ fn write_dump(spec: &JobSpec, fraction: Option<(u64, u64)>, out: &mut JobOutput)
     if spec.dump_paths.is_empty() {
         return;
     }
-    let manifest = manifest(spec);
-    let content = dumpfile::content(&manifest);
+    let mut manifest = manifest(spec);
+    let mut content = dumpfile::content(&manifest);
+    if spec.checksum {
+        // The checksum covers everything after the header line, which carries it.
+        manifest.checksum = Some(dumpfile::digest(dumpfile::body(&content)));
+        let body = dumpfile::body(&content).to_vec();
+        content = dumpfile::header_line(&manifest);
+        content.extend_from_slice(&body);
+    }
+    if spec.scenario == crate::scenario::Scenario::CorruptDump {
+        // A byte flipped after the checksum was computed, in the table data (past the header).
+        let at = content.len() * 3 / 5;
+        if let Some(b) = content.get_mut(at) {
+            *b ^= 0x5a;
+        }
+    }
     let mut limit = fraction.map(|(n, d)| (content.len() as u64 * n / d.max(1)) as usize);
     if spec.dump_exhausted {
         // FILESIZE without %U: the files fill up and nothing more can be written.

@@ -117,6 +117,15 @@ pub fn run(tool: Tool, home: &Home, args: &[String], inv: &mut Invocation) -> i3
             }
         }
     };
+    if Database::major(&db.client_version) < 21 {
+        if let Some(name) = params::SINCE_21C.iter().find(|n| params.has(n)) {
+            out.say(&format!(
+                "LRM-00101: unknown parameter name '{}'",
+                name.to_ascii_lowercase()
+            ));
+            return 1;
+        }
+    }
     banner(&mut out, tool, &db);
     if wants_help || params.yes("HELP") {
         out.say(help::text(tool));

@@ -55,6 +55,11 @@ const EXPORT: &[(&str, Kind)] = &[
         ]),
     ),
     ("ATTACH", Kind::Name),
+    ("CHECKSUM", YES_NO),
+    (
+        "CHECKSUM_ALGORITHM",
+        Kind::Enum(&["CRC32", "SHA256", "SHA384", "SHA512"]),
+    ),
     ("CLUSTER", YES_NO),
     (
         "COMPRESSION",
@@ -146,6 +151,8 @@ const IMPORT: &[(&str, Kind)] = &[
         ]),
     ),
     ("ATTACH", Kind::Name),
+    ("VERIFY_CHECKSUM", YES_NO),
+    ("VERIFY_ONLY", YES_NO),
     ("CLUSTER", YES_NO),
     (
         "CONTENT",
@@ -382,6 +389,14 @@ fn lex(text: &str, parfile: bool) -> Result<Vec<Token>, ParamError> {
     flush(&mut word, &mut tokens);
     Ok(tokens)
 }
+
+/// The parameters that appeared with the 21c clients: a 19c client does not know them.
+pub const SINCE_21C: &[&str] = &[
+    "CHECKSUM",
+    "CHECKSUM_ALGORITHM",
+    "VERIFY_CHECKSUM",
+    "VERIFY_ONLY",
+];
 
 fn kind_of(tool: Tool, name: &str) -> Option<Kind> {
     let table = match tool {

@@ -320,6 +320,12 @@ impl Common<'_> {
             table_exists_action: String::new(),
             existing: Default::default(),
             sqlfile: None,
+            // CHECKSUM defaults to NO, and to YES when CHECKSUM_ALGORITHM is given; it needs
+            // COMPATIBLE >= 20 (the parameters exist only on 21c clients).
+            checksum: (self.params.yes("CHECKSUM")
+                || (self.params.has("CHECKSUM_ALGORITHM") && !self.params.has("CHECKSUM")))
+                && Database::major(&db.compatible()) >= 20,
+            verify_only: self.params.yes("VERIFY_ONLY"),
             started: clock::iso(chrono::Local::now()),
         }
     }

@@ -412,10 +412,11 @@ pub fn rows(db: &Database, user: &User, view: &str, env: &Env) -> Result<Vec<Row
     Ok(out)
 }
 
-/// `SELECT COUNT(*) FROM owner.table` on an application table: the row count the table holds
-/// (the simulator keeps counts, not rows, so only COUNT(*) is answered). `None` when `q` is not
-/// such a query.
-fn table_count(db: &Database, user: &User, q: &Select) -> Option<Result<u64, String>> {
+/// The rows of an application table (`"OWNER"."TABLE"`, or a table of the user's own schema):
+/// the simulator keeps counts, not data, so a table yields as many rows as it holds, without
+/// columns: COUNT(*) (also inside TO_CHAR, NVL...) is right, and any column is ORA-00904.
+/// `None` when `q` does not name an application table.
+fn table_rows(db: &Database, user: &User, q: &Select) -> Option<Result<Vec<Row>, String>> {
     let owner = q.from_owner.clone().unwrap_or_else(|| user.name.clone());
     let table = db
         .tables
@@ -424,17 +425,7 @@ fn table_count(db: &Database, user: &User, q: &Select) -> Option<Result<u64, Str
     if owner != user.name && !user.can_see_dictionary() {
         return Some(Err("ORA-00942: table or view does not exist".to_string()));
     }
-    let only_count = q.items.len() == 1
-        && matches!(q.items[0].expr, Some(Expr::CountStar))
-        && q.filter.is_none()
-        && q.group_by.is_empty();
-    if !only_count {
-        return Some(Err(
-            "ORA-00904: oracle-sim answers only SELECT COUNT(*) on an application table"
-                .to_string(),
-        ));
-    }
-    Some(Ok(table.rows))
+    Some(Ok((0..table.rows).map(|_| Row::default()).collect()))
 }
 
 fn nls_parts(nls: Option<&str>) -> (String, String) {
@@ -755,13 +746,10 @@ pub fn select(
     env: &Env,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     let q = &fold_sys_context(q, db, env)?;
-    if let Some(count) = table_count(db, user, q) {
-        return Ok((
-            vec![q.items[0].heading.clone()],
-            vec![vec![count?.to_string()]],
-        ));
-    }
-    let all = rows(db, user, &q.from, env)?;
+    let all = match table_rows(db, user, q) {
+        Some(rows) => rows?,
+        None => rows(db, user, &q.from, env)?,
+    };
     let mut kept = Vec::new();
     for r in all.iter() {
         if let Some(c) = &q.filter {

@@ -14,12 +14,19 @@ pub struct Sim {
 impl Sim {
     /// `oracle-sim init` of a new home for `scenario`.
     pub fn new(scenario: &str) -> Sim {
+        Sim::with_args(scenario, &[])
+    }
+
+    /// `oracle-sim init` of a new home for `scenario` with more init options
+    /// (`--db-version 21`).
+    pub fn with_args(scenario: &str, extra: &[&str]) -> Sim {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("oracle_home");
         let out = Command::new(env!("CARGO_BIN_EXE_oracle-sim"))
             .arg("init")
             .arg(&home)
             .args(["--scenario", scenario])
+            .args(extra)
             .output()
             .unwrap();
         assert!(
@@ -66,6 +73,13 @@ impl Sim {
         let script = format!(
             "CONNECT {user}\nSET PAGESIZE 0 FEEDBACK OFF HEADING OFF VERIFY OFF ECHO OFF TAB OFF TRIMOUT ON TRIMSPOOL ON LINESIZE 32767\n{statements}\nEXIT\n"
         );
+        let out = self.run("sqlplus", &["-S", "-L", "/nolog"], &script);
+        (stdout(&out), out.status.code().unwrap_or(-1))
+    }
+
+    /// Like [`Sim::sql`] but with FEEDBACK on, so that "User dropped." and the like show.
+    pub fn run_sql(&self, user: &str, statements: &str) -> (String, i32) {
+        let script = format!("CONNECT {user}\nSET PAGESIZE 0 HEADING OFF\n{statements}\nEXIT\n");
         let out = self.run("sqlplus", &["-S", "-L", "/nolog"], &script);
         (stdout(&out), out.status.code().unwrap_or(-1))
     }

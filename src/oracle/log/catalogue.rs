@@ -2,7 +2,7 @@
 //!
 //! The data lives in a tab-separated file next to this one so a DBA can read and extend it
 //! without reading Rust: one code a line with its severity, what it alone makes of the verdict,
-//! whether a cause follows it, its meaning and the advice (oracle-facts §5).
+//! whether a cause follows it, its meaning and the advice (docs/oracle.md §5).
 
 use super::Verdict;
 use serde::Serialize;

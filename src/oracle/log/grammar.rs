@@ -1,5 +1,5 @@
 //! What each line of a Data Pump log is: banner, `Starting`, object path, row line, message,
-//! final line... (oracle-facts §4.1, §4.4).
+//! final line... (docs/oracle.md §4.1, §4.4).
 //!
 //! Lines arrive decoded (see [`super::lines`]). The first byte picks the few shapes a line can
 //! have, so the common lines (row lines, object paths, METRICS totals) cost a couple of

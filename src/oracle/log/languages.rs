@@ -1,4 +1,4 @@
-//! Logs translated by NLS_LANG (oracle-facts §4.3): the words of each language, and the
+//! Logs translated by NLS_LANG (docs/oracle.md §4.3): the words of each language, and the
 //! structure that survives translation.
 //!
 //! Oracle translates every structural line into the session's language, and the verb moves
@@ -31,7 +31,7 @@
 //!   `Travail "SCOTT"."SYS_EXPORT_TABLE_01" terminé avec 1 erreur(s) à 21:41:47`,
 //!   `L'exécution du travail "SCOTT"."SYS_IMPORT_TABLE_01" a abouti à 21:52:21`,
 //!   `Nom utilisateur :`, `Mot de passe :`).
-//! * Spanish: public logs quoted in oracle-facts §4.3 (`Iniciando`, `Procesando el tipo de
+//! * Spanish: public logs quoted in docs/oracle.md §4.3 (`Iniciando`, `Procesando el tipo de
 //!   objeto`, `filas importadas`, `El trabajo ... ha terminado correctamente en ...`).
 //! * Simplified Chinese: the shared corpus, `033-impdp-12c-schema-chinese-localized-7errors.log`
 //!   (`启动`, `处理对象类型`, `导入了`, `作业 ... 已经完成, 但是有 7 个错误`).
@@ -98,7 +98,7 @@ pub const LANGUAGES: &[Language] = &[
     },
     Language {
         name: "SPANISH",
-        source: "public logs in oracle-facts §4.3 (success `ha terminado correctamente`); error-count and fatal words follow Oracle's Spanish message style, unverified",
+        source: "public logs in docs/oracle.md §4.3 (success `ha terminado correctamente`); error-count and fatal words follow Oracle's Spanish message style, unverified",
         success: &["correctamente"],
         errors: &["error"],
         fatal: &["error fatal", "grave"],

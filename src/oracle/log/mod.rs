@@ -1,6 +1,6 @@
 //! Reading a Data Pump log like an expert DBA: what ran, how it ended, every message with its
 //! meaning and advice, and one verdict — `ok`, `review` or `failed` — under the project's policy
-//! (`../shared/reference/verdict-policy.md`).
+//! (`docs/verdict.md`).
 //!
 //! The parser streams: lines are split with `memchr` in a fixed buffer, and each line is
 //! classified by its first byte before anything costlier runs, so it keeps pace with `grep` on

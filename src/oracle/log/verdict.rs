@@ -1,4 +1,4 @@
-//! The verdict policy (`../shared/reference/verdict-policy.md`): `ok`, `review` or `failed`,
+//! The verdict policy (`docs/verdict.md`): `ok`, `review` or `failed`,
 //! with the reasons that decided it.
 //!
 //! The catalogue gives each code's default; the rules that depend on the object, the object

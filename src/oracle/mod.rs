@@ -21,5 +21,7 @@ pub mod message_language;
 pub mod nls_lang;
 pub mod oracle_homes;
 pub mod parfile;
+pub mod restore_checks;
+pub mod source_facts;
 pub mod sqlplus_output;
 pub mod sqlplus_script;

@@ -52,7 +52,7 @@ impl RunOptions {
             .unwrap_or_else(|| self.script.display().to_string());
         RunFacts {
             procedure,
-            database: set("connect"),
+            database: set("connect").map(|c| crate::oracle::connection::shown_connect(&c)),
             schema: set("schema").map(|s| s.to_uppercase()),
             started: started.to_string(),
         }

@@ -1,0 +1,65 @@
+//! Defects the adversarial review of issues 15-18 found, each through the real binary.
+
+use crate::support::{bizscript, ScriptDir};
+
+/// Everything a run leaves for people to read: stdout, stderr, the report and the log file.
+fn everything_written(args: &[&str]) -> (Option<i32>, String) {
+    let dir = ScriptDir::new();
+    let report = dir.path().join("report.json");
+    let log = dir.path().join("run.log");
+    let out = bizscript()
+        .env("BIZSCRIPT_PASSWORD", "x")
+        .arg("--log-file")
+        .arg(&log)
+        .args(["run", "bizagi_export.rhai", "--simulate=ok", "--report"])
+        .arg(&report)
+        .args(args)
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}\n{}\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        std::fs::read_to_string(&report).unwrap_or_default(),
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    (out.status.code(), all)
+}
+
+#[test]
+fn a_password_given_as_set_equals_is_masked_in_the_log_file_header() {
+    // clap takes `--set=KEY=VALUE` as well as `--set KEY=VALUE`.
+    let (code, all) = everything_written(&["--set=password=Tiger_Sekrit1"]);
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("--set=password=***"), "{all}");
+    assert!(!all.contains("Tiger_Sekrit1"), "{all}");
+}
+
+#[test]
+fn a_refused_connect_with_user_and_password_never_shows_the_password() {
+    // The habit of Oracle's own tools: user/password@connect. Refused (exit 2), but the refusal,
+    // the report's `database` and the log must not print the password.
+    for arg in [
+        "--set=connect=scott/Tiger_Sekrit2@//db:1521/ORCL",
+        "connect=scott/Tiger_Sekrit2@//db:1521/ORCL",
+    ] {
+        let args: Vec<&str> = if arg.starts_with("--") {
+            vec![arg]
+        } else {
+            vec!["--set", arg]
+        };
+        let (code, all) = everything_written(&args);
+        assert_eq!(code, Some(2), "{all}");
+        assert!(all.contains("not an Easy Connect string"), "{all}");
+        assert!(all.contains("scott/***@//db:1521/ORCL"), "{all}");
+        assert!(!all.contains("Tiger_Sekrit2"), "{all}");
+    }
+}
+
+#[test]
+fn a_refused_user_with_a_password_never_shows_the_password() {
+    let (code, all) = everything_written(&["--set", "user=BizAgiAdmon/Tiger_Sekrit3"]);
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("not an Oracle name"), "{all}");
+    assert!(!all.contains("Tiger_Sekrit3"), "{all}");
+}

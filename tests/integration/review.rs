@@ -63,3 +63,43 @@ fn a_refused_user_with_a_password_never_shows_the_password() {
     assert!(all.contains("not an Oracle name"), "{all}");
     assert!(!all.contains("Tiger_Sekrit3"), "{all}");
 }
+
+#[test]
+fn a_dry_run_never_says_a_directory_it_would_create_exists() {
+    let dir = ScriptDir::new();
+    let report = dir.path().join("report.json");
+    let out = bizscript()
+        .env("BIZSCRIPT_PASSWORD", "x")
+        .args(["run", "--dry-run", "bizagi_export.rhai", "--simulate=ok"])
+        .args([
+            "--set",
+            "directory=REVIEW_NEW_DIR",
+            "--set",
+            "path=/srv/review",
+        ])
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("would run: CREATE DIRECTORY REVIEW_NEW_DIR"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ensure_directory: ok"), "{stderr}");
+    assert!(
+        stderr.contains("ensure_directory: skipped: dry run"),
+        "{stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let step = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ensure_directory")
+        .cloned()
+        .unwrap();
+    assert_eq!(step["status"], "skipped", "{step}");
+}

@@ -484,12 +484,14 @@ fn conclude(
     let unaccepted = ledger.unaccepted();
     if status != script_status {
         // The script said better than what happened: say why the exit code is worse, once.
-        eprintln!(
+        // The run's final line (under -q the only one, in place of a better verdict the
+        // script printed); the details follow on stderr when it is shown.
+        crate::primitives::console::final_line(&format!(
             "bizscript: exit code {} ({}), not the script's own {}: it did not accept what these primitives reported:",
             status.code(),
             worst.as_str(),
             script_status.code()
-        );
+        ));
         for o in &unaccepted {
             eprintln!("  {}: {}", o.verdict.as_str(), o.summary);
         }

@@ -103,3 +103,45 @@ fn a_dry_run_never_says_a_directory_it_would_create_exists() {
         .unwrap();
     assert_eq!(step["status"], "skipped", "{step}");
 }
+
+/// A script that catches nothing but ignores a failed export and says ok: the exit code is
+/// failed, and under `-q` the one line printed says so (before: nothing at all; with the shipped
+/// procedure's steps, a "review" line beside exit code 1).
+#[test]
+fn under_q_a_failure_the_script_ignored_still_prints_the_final_line() {
+    let dir = ScriptDir::new();
+    let script = dir.write(
+        "ignores.rhai",
+        r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
+let r = expdp(db, #{ schemas: ["BIZAGI"], directory: "BIZAGIBACKUPPATH", dumpfile: "x.dmp", logfile: "x.log" });
+set_report(#{ verdict: "ok" });
+"#,
+    );
+    let site = dir.write(
+        "site.rhai",
+        r#"import "bizagi" as bizagi;
+let run = bizagi::start(params);
+run = bizagi::check_client(run);
+run = bizagi::prepare_directory(run);
+run = bizagi::export_schema(run);
+run = bizagi::read_log(run);
+run.stopped = false; run.verdict = "ok"; run.failure = ();
+run = bizagi::archive(run);
+bizagi::finish(run)
+"#,
+    );
+    for script in [script, site] {
+        let out = bizscript()
+            .env("BIZSCRIPT_PASSWORD", "x")
+            .args(["-q", "run"])
+            .arg(&script)
+            .arg("--simulate=fatal")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(lines[0].contains("exit code 1 (failed)"), "{stderr}");
+    }
+}

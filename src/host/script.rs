@@ -262,6 +262,39 @@ pub fn check_output_path(
         })
 }
 
+/// Where `path` leads: the file it names (links resolved), or, for a file not there yet, its
+/// folder's real path joined with its name.
+fn resolved(path: &std::path::Path) -> Option<PathBuf> {
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    Some(folder.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Refuses, before anything runs, a `--report` that names one of the run's other files (the
+/// script, which the report would replace, or the `--log-file`, which it would garble).
+pub fn check_report_is_its_own_file(
+    report: &std::path::Path,
+    others: &[(&str, &std::path::Path)],
+) -> Result<(), HostError> {
+    let Some(target) = resolved(report) else {
+        return Ok(());
+    };
+    for (what, other) in others {
+        if resolved(other).as_ref() == Some(&target) {
+            return Err(HostError::Usage(format!(
+                "--report {}: this is {what}; the report would replace it: name another file (nothing was run)",
+                report.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `bizscript run`.
 ///
 /// Everything that can be known before the first step is checked first, so a mistake costs

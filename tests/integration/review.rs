@@ -145,3 +145,33 @@ bizagi::finish(run)
         assert!(lines[0].contains("exit code 1 (failed)"), "{stderr}");
     }
 }
+
+/// `--report` naming the script that runs (the DBA's site script would be replaced by JSON) or
+/// the `--log-file` (the JSON would end with the log's closing line): refused, exit 2, nothing run
+/// and nothing changed.
+#[test]
+fn a_report_that_names_the_script_or_the_log_file_is_refused() {
+    let dir = ScriptDir::new();
+    let script_text = "print(\"ran\");\n";
+    let script = dir.write("site.rhai", script_text);
+    let log = dir.path().join("run.log");
+    for (report, with_log) in [(script.clone(), false), (log.clone(), true)] {
+        let mut cmd = bizscript();
+        if with_log {
+            cmd.arg("--log-file").arg(&log);
+        }
+        let out = cmd
+            .arg("run")
+            .arg(&script)
+            .arg("--report")
+            .arg(&report)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("the report would replace it"), "{stderr}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("ran"));
+        assert_eq!(std::fs::read_to_string(&script).unwrap(), script_text);
+        assert!(!log.exists(), "{stderr}");
+    }
+}

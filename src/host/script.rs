@@ -446,12 +446,24 @@ fn conclude(
             } else if let Ok(code) = value.as_int() {
                 ExitStatus::from_script_code(code)
             } else {
-                let status = report
+                // A verdict that is none of the three (`FAILED`, `error`, a number) fails closed:
+                // a script that meant failure must not exit 0.
+                let stated = report
                     .as_ref()
                     .and_then(|r| r.get("verdict"))
-                    .and_then(Value::as_str)
-                    .and_then(ExitStatus::from_verdict)
-                    .unwrap_or(ExitStatus::Success);
+                    .filter(|v| !v.is_null());
+                let status = match stated {
+                    None => ExitStatus::Success,
+                    Some(v) => match v.as_str().and_then(ExitStatus::from_verdict) {
+                        Some(status) => status,
+                        None => {
+                            crate::primitives::console::final_line(&format!(
+                                "bizscript: the script's verdict {v} is not \"ok\", \"review\" or \"failed\": the run counts as failed"
+                            ));
+                            ExitStatus::Failure
+                        }
+                    },
+                };
                 // A report that caught a usage error and says so (`failure.code`) still exits
                 // 2: the exit-code contract does not depend on who caught the error.
                 let usage = report

@@ -175,3 +175,31 @@ fn a_report_that_names_the_script_or_the_log_file_is_refused() {
         assert!(!log.exists(), "{stderr}");
     }
 }
+
+/// A report verdict that is not one of ok, review, failed (`FAILED`, `error`, a number) exited 0
+/// with the report saying ok: it fails closed now.
+#[test]
+fn an_unknown_report_verdict_fails_closed() {
+    let dir = ScriptDir::new();
+    for verdict in ["\"FAILED\"", "\"Failed\"", "\"error\"", "1"] {
+        let script = dir.write(
+            "v.rhai",
+            &format!("set_report(#{{ verdict: {verdict} }});\n"),
+        );
+        let report = dir.path().join("v.json");
+        let out = bizscript()
+            .arg("run")
+            .arg(&script)
+            .arg("--report")
+            .arg(&report)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{verdict}: {stderr}");
+        assert!(stderr.contains("the run counts as failed"), "{stderr}");
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(report["verdict"], "failed", "{report}");
+        assert_eq!(report["exit_code"], 1, "{report}");
+    }
+}

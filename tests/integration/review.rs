@@ -203,3 +203,31 @@ fn an_unknown_report_verdict_fails_closed() {
         assert_eq!(report["exit_code"], 1, "{report}");
     }
 }
+
+/// A script's `steps` of another shape (not objects, an unknown status, a number as summary):
+/// the report still has the schema's shape (the script's list kept as `script_steps`).
+#[test]
+fn a_scripts_odd_steps_do_not_break_the_report_shape() {
+    let dir = ScriptDir::new();
+    let script = dir.write(
+        "steps.rhai",
+        r#"set_report(#{ steps: [1, "a", #{ name: "x", status: "weird", summary: 5, seconds: "s" }] });"#,
+    );
+    let report = dir.path().join("r.json");
+    let out = bizscript()
+        .arg("run")
+        .arg(&script)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["steps"], serde_json::json!([]), "{report}");
+    assert_eq!(
+        report["script_steps"].as_array().map(Vec::len),
+        Some(3),
+        "{report}"
+    );
+}

@@ -21,12 +21,12 @@ use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::cancel::last_resort;
 use crate::oracle::connection::Connection;
+use crate::oracle::datapump::export::{parameter_names, refusal, ExportOptions, OptionValue};
+use crate::oracle::datapump::parfile;
+use crate::oracle::datapump::progress::ExportProgress;
 use crate::oracle::exit_code::DataPumpExit;
-use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, OptionValue};
-use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
-use crate::oracle::parfile;
 use crate::primitives::runtime::HostCtx;
 use crate::process::capture::resolve_tool;
 use crate::process::datapump_client::{

@@ -7,7 +7,7 @@
 use super::expdp::run_client;
 use super::expdp_progress::ProgressDisplay;
 use crate::oracle::connection::Connection;
-use crate::oracle::parfile;
+use crate::oracle::datapump::parfile;
 use crate::primitives::runtime::HostCtx;
 use crate::process::datapump_client::KillOutcome;
 use rhai::EvalAltResult;

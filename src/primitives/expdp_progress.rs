@@ -5,7 +5,7 @@
 //! (a cron job, a pipe): the client's lines as plain text, prefixed `expdp: `, so the run's own
 //! log reads like the console would have. Both also go out as `tracing` events.
 
-use crate::oracle::export_progress::{ExportProgress, Step};
+use crate::oracle::datapump::progress::{ExportProgress, Step};
 use crate::process::datapump_client::Stream;
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Following an export from its console lines (oracle-facts §4.1): which object path it is on,
+//! Following an export from its console lines (docs/oracle.md §4.1): which object path it is on,
 //! how many tables, rows and bytes are done, where the dump files are, how the job ended.
 //!
 //! This is a running tally for the progress display and the result map, fed one line at a time

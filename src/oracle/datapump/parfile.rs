@@ -1,9 +1,9 @@
-//! Rendering a Data Pump parameter file (oracle-facts §1.3, §1.4).
+//! Rendering a Data Pump parameter file (docs/oracle.md §1.3, §1.4).
 //!
 //! The rules the client applies when it reads the file: one `name=value` per line (a newline is
 //! an implicit comma), `#` starts a comment unless it is inside quotes, a trailing `\` continues
 //! the line, and quotes are written plainly because no shell sees the file. Values were already
-//! checked by [`crate::oracle::export_options`]; here a value is wrapped in double quotes when it
+//! checked by [`crate::oracle::datapump::export`]; here a value is wrapped in double quotes when it
 //! holds characters the parser would otherwise split or drop (blanks, commas, parentheses,
 //! apostrophes), unless it carries its own quoting (`TABLE:"IN ('A')"`).
 //!
@@ -11,7 +11,7 @@
 //! one place the password is written, and [`render_masked`] is what anyone gets to see.
 
 use crate::oracle::connection::Connection;
-use crate::oracle::export_options::{ExportOptions, Value};
+use crate::oracle::datapump::export::{ExportOptions, Value};
 
 /// The parameter file, credentials included: write it only to a private 0600 file.
 pub fn render(options: &ExportOptions, connection: &Connection) -> String {
@@ -88,7 +88,7 @@ pub fn quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oracle::export_options::OptionValue;
+    use crate::oracle::datapump::export::OptionValue;
     use crate::secret::Secret;
 
     fn options(extra: Vec<(&str, OptionValue)>) -> ExportOptions {

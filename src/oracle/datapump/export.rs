@@ -1,4 +1,4 @@
-//! The typed set of Data Pump Export parameters (oracle-facts §1.5, 19c).
+//! The typed set of Data Pump Export parameters (docs/oracle.md §1.5, 19c).
 //!
 //! A script hands `expdp` a map; this module turns it into an [`ExportOptions`] that can only hold
 //! values the 19c client accepts, so that a typo or an ill-typed value is refused *before* a
@@ -10,7 +10,7 @@
 //!
 //! Values are checked for what would break the parameter file (newlines, a `#` outside quotes
 //! that would start a comment, unbalanced quotes, a trailing `\` that would continue the line),
-//! so [`crate::oracle::parfile`] can render them without second-guessing.
+//! so [`crate::oracle::datapump::parfile`] can render them without second-guessing.
 
 use crate::oracle::datapump_values::{clause, file_name, object_name, parse_size, table_name};
 use crate::suggest::nearest_lowercase as nearest;

@@ -10,13 +10,13 @@
 //! are for what prevents running it. An interrupt kills the job through the client's
 //! interactive mode, so nothing is left running in the database, and ends the script; a job that
 //! started and did not complete is killed through a second, attached client (see
-//! [`super::expdp_cleanup`]).
+//! [`super::datapump_cleanup`]).
 
-use super::errors::{misuse, script_error};
-use super::expdp_cleanup::{
+use super::datapump_cleanup::{
     by_hand, clean_up, interrupted_message, previous_jobs, verify_gone, Cleanup, PreviousJobs,
 };
-use super::expdp_progress::ProgressDisplay;
+use super::datapump_progress::ProgressDisplay;
+use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::cancel::last_resort;
@@ -91,7 +91,7 @@ struct ExportResult {
     /// `nothing_left`, `failed`.
     cleanup: String,
     /// bizscript jobs of earlier runs found before starting, and what was done about them.
-    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
+    previous_jobs: Vec<super::datapump_cleanup::PreviousJob>,
 }
 
 /// Registers `expdp` for scripts; `Db` is the script-side connection type.
@@ -534,7 +534,7 @@ fn result(
     job: String,
     cleanup: &Cleanup,
     db: &Connection,
-    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
+    previous_jobs: Vec<super::datapump_cleanup::PreviousJob>,
 ) -> Map {
     let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);

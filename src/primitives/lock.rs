@@ -171,7 +171,7 @@ pub fn export_lock(
     db: &crate::oracle::connection::Connection,
     options: &crate::oracle::datapump::export::ExportOptions,
 ) -> Result<Lock, Box<EvalAltResult>> {
-    use crate::oracle::datapump::export::Value;
+    use crate::oracle::datapump::params::Value;
     let database = match (&ctx.simulation, db.connect()) {
         (Some(sim), _) => format!("sim:{}", sim.home.display()),
         // With the client home: an alias means what that home's tnsnames.ora says, and each

@@ -8,5 +8,6 @@
 //! [`export`] for expdp, `import` for impdp.
 
 pub mod export;
+pub mod params;
 pub mod parfile;
 pub mod progress;

@@ -3,24 +3,28 @@
 //! The rules the client applies when it reads the file: one `name=value` per line (a newline is
 //! an implicit comma), `#` starts a comment unless it is inside quotes, a trailing `\` continues
 //! the line, and quotes are written plainly because no shell sees the file. Values were already
-//! checked by [`crate::oracle::datapump::export`]; here a value is wrapped in double quotes when it
+//! checked by [`crate::oracle::datapump::params`]; here a value is wrapped in double quotes when it
 //! holds characters the parser would otherwise split or drop (blanks, commas, parentheses,
-//! apostrophes), unless it carries its own quoting (`TABLE:"IN ('A')"`).
+//! apostrophes), unless it carries its own quoting (`TABLE:"IN ('A')"`). Any validated
+//! [`ParameterSet`] renders, export's or import's.
 //!
 //! The credentials go in as `userid=`, from [`Connection::userid`]: the parameter file is the
 //! one place the password is written, and [`render_masked`] is what anyone gets to see.
 
 use crate::oracle::connection::Connection;
-use crate::oracle::datapump::export::{ExportOptions, Value};
+use crate::oracle::datapump::params::{ParameterSet, Value};
 
 /// The parameter file, credentials included: write it only to a private 0600 file.
-pub fn render(options: &ExportOptions, connection: &Connection) -> String {
-    render_with(options, &connection.userid())
+pub fn render<P: AsRef<ParameterSet> + ?Sized>(options: &P, connection: &Connection) -> String {
+    render_with(options.as_ref(), &connection.userid())
 }
 
 /// The same file with the password shown as `***`: for `--dry-run`, logs and reports.
-pub fn render_masked(options: &ExportOptions, connection: &Connection) -> String {
-    render_with(options, &connection.userid_masked())
+pub fn render_masked<P: AsRef<ParameterSet> + ?Sized>(
+    options: &P,
+    connection: &Connection,
+) -> String {
+    render_with(options.as_ref(), &connection.userid_masked())
 }
 
 /// A parameter file that attaches to an existing job (`attach=OWNER.JOB`), to kill it from a
@@ -44,9 +48,12 @@ pub fn fits_the_command_line(path: &std::path::Path) -> bool {
     })
 }
 
-fn render_with(options: &ExportOptions, userid: &str) -> String {
+fn render_with(options: &ParameterSet, userid: &str) -> String {
     let mut out = String::new();
-    out.push_str("# Data Pump export parameter file written by bizscript\n");
+    out.push_str(&format!(
+        "# Data Pump {} parameter file written by bizscript\n",
+        options.table().operation
+    ));
     out.push_str(&format!("userid={userid}\n"));
     for (name, value) in options.entries() {
         match value {
@@ -88,7 +95,8 @@ pub fn quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oracle::datapump::export::OptionValue;
+    use crate::oracle::datapump::export::ExportOptions;
+    use crate::oracle::datapump::params::OptionValue;
     use crate::secret::Secret;
 
     fn options(extra: Vec<(&str, OptionValue)>) -> ExportOptions {

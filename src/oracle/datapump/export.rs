@@ -357,7 +357,7 @@ pub fn default_job_name(started: chrono::NaiveDateTime) -> String {
 }
 
 /// The log name a dump implies: `bizagi_%U.dmp` → `bizagi.log`, keeping a `dir:` prefix.
-fn log_name_for(dump: &str) -> String {
+pub fn log_name_for(dump: &str) -> String {
     let stem = match dump.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => dump,

@@ -5,9 +5,10 @@
 //! [`params`] turns a script's map into a validated parameter set from a table of parameters and
 //! their kinds, [`parfile`] renders any such set as a parameter file, and [`progress`] follows a
 //! job's console lines. What differs is a table and Oracle's consistency rules for it:
-//! [`export`] for expdp, `import` for impdp.
+//! [`export`] for expdp, [`import`] for impdp.
 
 pub mod export;
+pub mod import;
 pub mod params;
 pub mod parfile;
 pub mod progress;

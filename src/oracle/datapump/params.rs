@@ -73,6 +73,9 @@ pub enum Kind {
     Clause,
     /// Free text, repeatable: each value on its own line (`include`, `exclude`, `query`...).
     Clauses,
+    /// `source:target` pairs of object names (REMAP_SCHEMA, REMAP_TABLESPACE), each on its own
+    /// line.
+    Remaps,
 }
 
 impl Kind {
@@ -83,7 +86,7 @@ impl Kind {
             Kind::Integer { .. } => "an integer",
             Kind::Size => "a size such as \"2GB\" or a number of bytes",
             Kind::Name | Kind::Version | Kind::Clause | Kind::File => "a string",
-            Kind::Names | Kind::Tables | Kind::Files | Kind::Clauses => {
+            Kind::Names | Kind::Tables | Kind::Files | Kind::Clauses | Kind::Remaps => {
                 "a string or an array of strings"
             }
         }
@@ -452,6 +455,15 @@ fn convert(table: &Table, spec: &Spec, value: OptionValue) -> Result<Value, Para
             OptionValue::Text(t) => clause(t).map(Value::One).map_err(bad),
             other => Err(wrong(other)),
         },
+        Kind::Remaps => {
+            let items = texts(value, &wrong)?;
+            let pairs = items
+                .iter()
+                .map(|t| remap(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            Ok(Value::EachOnItsOwnLine(pairs))
+        }
         Kind::Clauses => {
             let items = texts(value, &wrong)?;
             let clauses = items
@@ -462,6 +474,26 @@ fn convert(table: &Table, spec: &Spec, value: OptionValue) -> Result<Value, Para
             Ok(Value::EachOnItsOwnLine(clauses))
         }
     }
+}
+
+/// `source:target`, both object names (upper-cased unless quoted); the colon that separates
+/// them is the first one outside double quotes.
+fn remap(text: &str) -> Result<String, String> {
+    let mut quoted = false;
+    let colon = text.char_indices().find_map(|(i, c)| match c {
+        '"' => {
+            quoted = !quoted;
+            None
+        }
+        ':' if !quoted => Some(i),
+        _ => None,
+    });
+    let Some(colon) = colon else {
+        return Err(format!("`{text}` is not source:target"));
+    };
+    let source = object_name(&text[..colon], false)?;
+    let target = object_name(&text[colon + 1..], false)?;
+    Ok(format!("{source}:{target}"))
 }
 
 /// A string, or an array of strings (never empty).

@@ -233,6 +233,35 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The same for import's parameters, whose remaps and transforms are new kinds of value.
+        #[test]
+        fn accepted_import_values_never_break_the_parfile(value in "[ -~\n]{0,40}") {
+            use crate::oracle::datapump::import::ImportOptions;
+            for name in ["remap_schema", "remap_tablespace", "transform", "sqlfile", "schemas"] {
+                let mut all: Vec<(&str, OptionValue)> = vec![
+                    ("schemas", OptionValue::Text("BIZAGI".into())),
+                    ("directory", OptionValue::Text("D".into())),
+                    ("dumpfile", OptionValue::Text("x.dmp".into())),
+                ];
+                all.retain(|(n, _)| *n != name);
+                all.push((name, OptionValue::Text(value.clone())));
+                let started = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap();
+                if let Ok(options) = ImportOptions::parse(all, started) {
+                    let text = render_masked(&options, &connection());
+                    for line in text.lines().skip(1) {
+                        proptest::prop_assert!(!breaks_the_line(line), "{name}={value:?} rendered as {line:?}");
+                    }
+                    let expected = options.entries().count() + 2;
+                    proptest::prop_assert_eq!(text.lines().count(), expected);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
         /// Whatever a script writes, an accepted value renders as one intact line.
         #[test]
         fn accepted_values_never_break_the_parfile(value in "[ -~\n]{0,40}") {

@@ -416,7 +416,7 @@ fn convert(table: &Table, spec: &Spec, value: OptionValue) -> Result<Value, Para
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bad)?;
-            check_list(name, &names)?;
+            check_list(table, name, &names)?;
             Ok(Value::List(names))
         }
         Kind::Files => {
@@ -426,7 +426,7 @@ fn convert(table: &Table, spec: &Spec, value: OptionValue) -> Result<Value, Para
                 .map(|t| file_name(t))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bad)?;
-            check_list(name, &files)?;
+            check_list(table, name, &files)?;
             Ok(Value::List(files))
         }
         Kind::File => match &value {
@@ -514,7 +514,7 @@ fn texts(
     }
 }
 
-fn check_list(name: &'static str, items: &[String]) -> Result<(), ParameterError> {
+fn check_list(table: &Table, name: &'static str, items: &[String]) -> Result<(), ParameterError> {
     let length = items.iter().map(|i| i.len() + 1).sum::<usize>();
     if length > MAX_LIST_CHARS {
         return Err(ParameterError::BadValue {
@@ -522,7 +522,10 @@ fn check_list(name: &'static str, items: &[String]) -> Result<(), ParameterError
             problem: format!(
                 "the list is {length} characters long; Oracle refuses more than {MAX_LIST_CHARS} (UDE-00019)"
             ),
-            suggestion: Some("split the export, or use include/exclude filters".to_string()),
+            suggestion: Some(format!(
+                "split the {}, or use include/exclude filters",
+                table.operation
+            )),
         });
     }
     Ok(())

@@ -28,6 +28,7 @@ mod follow;
 pub mod input;
 mod parallel_deflate;
 pub mod removal;
+pub mod restore_input;
 pub mod retention;
 mod space;
 mod stream;

@@ -30,10 +30,13 @@ pub fn render_doc(doc: &PrimitiveDoc) -> String {
 /// A shipped procedure's parameter table (`bizscript doc bizagi_export`), when `name` is one.
 pub fn render_procedure(name: &str) -> Option<String> {
     let table = crate::primitives::procedure_params::table(name)?;
-    // Today every table is bizagi_export's (also reached as `bizagi`, its module).
+    // `bizagi` (the module) shows bizagi_export's table.
+    let shown = match name.trim_end_matches(".rhai") {
+        "bizagi" => "bizagi_export",
+        other => other,
+    };
     Some(crate::primitives::procedure_params::render_table(
-        "bizagi_export",
-        table,
+        shown, table,
     ))
 }
 
@@ -53,8 +56,8 @@ pub fn render_all() -> String {
 pub fn topics() -> Vec<&'static str> {
     let mut names: Vec<&str> = all_docs().iter().map(|d| d.name).collect();
     names.push("site-scripts");
+    names.extend_from_slice(crate::primitives::procedure_params::PROCEDURES);
     names.push("report-schema");
-    names.push("bizagi_export");
     names
 }
 

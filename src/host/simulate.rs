@@ -102,6 +102,26 @@ pub const SCENARIOS: &[Scenario] = &[
         Concerns::Export,
         "the database is on another host: its directory path does not exist here",
     ),
+    scenario(
+        "corrupt_dump",
+        Concerns::Import,
+        "import: the dump file set fails its checksum (VERIFY_ONLY, ORA-39412)",
+    ),
+    scenario(
+        "charset_incompatible",
+        Concerns::Import,
+        "import: the target database is US7ASCII, which cannot hold an AL32UTF8 source",
+    ),
+    scenario(
+        "schema_exists",
+        Concerns::Import,
+        "import: the target schema BIZAGI_RESTORE exists and holds objects",
+    ),
+    scenario(
+        "no_admin_user",
+        Concerns::Import,
+        "import: the BizAgiAdmon user Bizagi's restore needs does not exist",
+    ),
 ];
 
 /// The scenario named `name` (case-insensitive, `-` for `_`), or why there is none.

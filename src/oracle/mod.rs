@@ -19,5 +19,7 @@ pub mod log;
 pub mod message_language;
 pub mod nls_lang;
 pub mod oracle_homes;
+pub mod restore_checks;
+pub mod source_facts;
 pub mod sqlplus_output;
 pub mod sqlplus_script;

@@ -97,6 +97,12 @@ impl SqlplusScript {
         self.statements.push(Statement::Command(terminated(sql)));
     }
 
+    /// Adds an anonymous PL/SQL block (`BEGIN ... END;`), ended by SQL*Plus's `/` line.
+    pub fn plsql(&mut self, block: &str) {
+        self.statements
+            .push(Statement::Command(format!("{}\n/", terminated(block))));
+    }
+
     /// The statements, in order.
     pub fn statements(&self) -> &[Statement] {
         &self.statements

@@ -36,6 +36,8 @@ pub struct Lock {
 }
 
 /// The locked file: on release its name is removed first, then the lock goes with the file.
+/// (On Windows an open file cannot be removed by default: the name stays, as before.)
+#[cfg_attr(not(unix), allow(dead_code))]
 struct Held {
     path: PathBuf,
     _file: File,

@@ -46,10 +46,14 @@ pub mod outcome;
 pub mod parse_log;
 pub mod paths;
 pub mod procedure_params;
+pub mod restore_archive;
+pub mod restore_postchecks;
+pub mod restore_prechecks;
 pub mod retention;
 pub mod run_info;
 pub mod runtime;
 pub mod secrets;
+pub mod source_facts;
 pub mod sqlplus;
 pub mod step;
 #[cfg(test)]
@@ -157,6 +161,25 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
     PrimitiveRow {
         docs: &[&database_identity::DATABASE_IDENTITY],
         register: database_identity::register,
+    },
+    PrimitiveRow {
+        docs: &[&source_facts::SOURCE_FACTS],
+        register: source_facts::register,
+    },
+    PrimitiveRow {
+        docs: &[&restore_archive::RESTORE_ARCHIVE],
+        register: restore_archive::register,
+    },
+    PrimitiveRow {
+        docs: &[&restore_prechecks::RESTORE_PRECHECKS],
+        register: restore_prechecks::register,
+    },
+    PrimitiveRow {
+        docs: &[
+            &restore_postchecks::RESTORE_POSTCHECKS,
+            &restore_postchecks::DROP_SCRATCH_SCHEMA,
+        ],
+        register: restore_postchecks::register,
     },
     PrimitiveRow {
         docs: &[&ensure_directory::ENSURE_DIRECTORY],

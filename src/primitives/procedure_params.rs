@@ -48,6 +48,8 @@ pub enum Kind {
     ServerPath,
     /// A folder that exists on this machine.
     LocalFolder,
+    /// A regular file that exists on this machine (an archive).
+    LocalFile,
     /// A Data Pump file name: no path, nothing a parameter file would misread.
     FileName,
     /// A whole number in a range.
@@ -66,6 +68,7 @@ impl Kind {
             Kind::Identifier => "identifier",
             Kind::ServerPath => "server_path",
             Kind::LocalFolder => "local_folder",
+            Kind::LocalFile => "local_file",
             Kind::FileName => "file_name",
             Kind::Integer { .. } => "integer",
             Kind::Bool => "bool",
@@ -80,6 +83,7 @@ impl Kind {
             Kind::Identifier => "an Oracle name (letters, digits, _ $ #)".to_string(),
             Kind::ServerPath => "an absolute path on the database server".to_string(),
             Kind::LocalFolder => "an existing folder on this machine (absolute path)".to_string(),
+            Kind::LocalFile => "an existing file on this machine (absolute path)".to_string(),
             Kind::FileName => "a file name without a folder".to_string(),
             Kind::Integer { min, max } if max == i64::MAX => format!("a whole number >= {min}"),
             Kind::Integer { min, max } => format!("a whole number from {min} to {max}"),
@@ -157,10 +161,7 @@ pub const BIZAGI_EXPORT: &[Param] = &[
         default_text: "none (the directory must exist)",
         ..param("path", Kind::ServerPath, Default::None, "the folder on the database server: given, the DIRECTORY is created (or checked) with this path")
     },
-    Param {
-        default_text: "none (the directory's path, when it exists on this machine)",
-        ..param("local_path", Kind::LocalFolder, Default::None, "where this machine sees the server's directory (an NFS or SMB mount), when the database runs on another host")
-    },
+    LOCAL_PATH,
     Param {
         default_text: "SCHEMA_<timestamp>.dmp (SCHEMA_<timestamp>_%U.dmp with parallel > 1)",
         ..param("dumpfile", Kind::FileName, Default::None, "the dump file name (%U numbers the files of a parallel export)")
@@ -182,11 +183,100 @@ pub const BIZAGI_EXPORT: &[Param] = &[
     },
 ];
 
+/// `local_path`, the same in every procedure: the site's mount of the server's folder.
+const LOCAL_PATH: Param = Param {
+    default_text: "none (the directory's path, when it exists on this machine)",
+    ..param("local_path", Kind::LocalFolder, Default::None, "where this machine sees the server's directory (an NFS or SMB mount), when the database runs on another host")
+};
+
+/// `directory` of the restore and the verify-restore.
+const IMPORT_DIRECTORY: Param = param(
+    "directory",
+    Kind::Identifier,
+    Default::Text("BizAgiBackupPath"),
+    "the Data Pump DIRECTORY object the dump is unpacked into and the import reads",
+);
+
+/// The shipped procedures with a parameter table.
+pub const PROCEDURES: &[&str] = &["bizagi_export", "bizagi_restore", "bizagi_verify"];
+
+/// The parameters of `bizagi_restore` (`scripts/bizagi_restore.rhai`).
+pub const BIZAGI_RESTORE: &[Param] = &[
+    Param {
+        default_text: "none: give archive, or dumpfile for a dump already in the directory",
+        ..param("archive", Kind::LocalFile, Default::None, "the bizscript archive (.zip) to restore; its manifest is the file beside it (.manifest.json)")
+    },
+    Param {
+        default_text: "none",
+        ..param("dumpfile", Kind::FileName, Default::None, "instead of an archive: the dump file already in the directory (%U for a set)")
+    },
+    Param {
+        default_text: "the local default (ORACLE_SID / TWO_TASK); under --simulate //localhost:1521/BIZAGIPDB",
+        simulate_default: Some("//localhost:1521/BIZAGIPDB"),
+        ..param("connect", Kind::Connect, Default::None, "the target database: an Easy Connect string //host:port/service or a TNS alias")
+    },
+    param("user", Kind::Identifier, Default::Text("BizAgiAdmon"), "the Oracle user that runs the import (its password: BIZSCRIPT_PASSWORD, else a prompt); Bizagi's restore needs it to exist beforehand"),
+    Param {
+        default_text: "the manifest's schema",
+        ..param("schema", Kind::Identifier, Default::None, "the target schema (REMAP_SCHEMA from the manifest's when they differ)")
+    },
+    IMPORT_DIRECTORY,
+    LOCAL_PATH,
+    Param {
+        default_text: "none",
+        ..param("remap_tablespace", Kind::Text, Default::None, "OLD:NEW[,OLD:NEW...]: tablespaces of the source that are named differently on the target")
+    },
+    Param {
+        default_text: "none (an existing non-empty schema is refused)",
+        ..param("table_exists_action", Kind::Text, Default::None, "SKIP, APPEND, TRUNCATE or REPLACE for tables that exist already; needs replace=true over a schema that holds objects")
+    },
+    param("replace", Kind::Bool, Default::Bool(false), "allow the import into a target schema that holds objects"),
+    param("client_version_override", Kind::Bool, Default::Bool(false), "allow an Oracle client whose version differs from the export's (Bizagi's prerequisite 1 says they match): the run is then review at best"),
+    param("parallel", Kind::Integer { min: 1, max: 64 }, Default::Int(1), "the number of Data Pump workers"),
+    Param {
+        default_text: "none (attachments are not restored)",
+        ..param("attachments", Kind::LocalFolder, Default::None, "the Bizagi project's Docs folder the archive's attachments are put back into (refused when not empty unless replace=true)")
+    },
+];
+
+/// The parameters of `bizagi_verify` (`scripts/bizagi_verify.rhai`): a test restore into a
+/// scratch schema BZV_<tag>, dropped afterwards.
+pub const BIZAGI_VERIFY: &[Param] = &[
+    Param {
+        default_text: "none: the newest verified archive of schema in archive_dir",
+        ..param("archive", Kind::LocalFile, Default::None, "the bizscript archive (.zip) to verify-restore")
+    },
+    Param {
+        default_text: "none",
+        ..param("archive_dir", Kind::LocalFolder, Default::None, "where to find the newest verified archive of the database and schema, when archive is not given")
+    },
+    Param {
+        default_text: "the local default (ORACLE_SID / TWO_TASK); under --simulate //localhost:1521/BIZAGIPDB",
+        simulate_default: Some("//localhost:1521/BIZAGIPDB"),
+        ..param("connect", Kind::Connect, Default::None, "the database the test restore runs in: an Easy Connect string //host:port/service or a TNS alias")
+    },
+    param("user", Kind::Identifier, Default::Text("BizAgiAdmon"), "the Oracle user that runs the import and drops the scratch schema (its password: BIZSCRIPT_PASSWORD, else a prompt)"),
+    Param {
+        default_text: "the manifest's schema",
+        ..param("schema", Kind::Identifier, Default::None, "the exported schema (to choose the archive in archive_dir; remapped to BZV_<tag>)")
+    },
+    IMPORT_DIRECTORY,
+    LOCAL_PATH,
+    Param {
+        default_text: "none",
+        ..param("remap_tablespace", Kind::Text, Default::None, "OLD:NEW[,OLD:NEW...]: tablespaces of the source that are named differently here")
+    },
+    param("keep_scratch", Kind::Bool, Default::Bool(false), "keep the scratch schema BZV_<tag> for inspection instead of dropping it (the record says it was kept)"),
+    param("client_version_override", Kind::Bool, Default::Bool(false), "allow an Oracle client whose version differs from the export's: the verify is then review at best"),
+];
+
 /// The table of a procedure, by name.
 pub fn table(procedure: &str) -> Option<&'static [Param]> {
     match procedure.trim_end_matches(".rhai") {
         // `bizagi` is the module the procedure's steps live in.
         "bizagi_export" | "bizagi" => Some(BIZAGI_EXPORT),
+        "bizagi_restore" => Some(BIZAGI_RESTORE),
+        "bizagi_verify" => Some(BIZAGI_VERIFY),
         _ => None,
     }
 }
@@ -388,6 +478,38 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
             }
             Ok(Dynamic::from(t))
         }
+        Kind::LocalFile => {
+            let t = text()?;
+            if t.is_empty() || t.chars().any(char::is_control) {
+                return Err(wrong(
+                    "the file name is empty or holds a control character".to_string(),
+                ));
+            }
+            if !Path::new(&t).is_absolute() {
+                return Err((
+                    "BZ-PARAMETER-PATH",
+                    format!("--set {name}={}: give an absolute path (a run from cron starts in another folder)", t.escape_debug()),
+                    format!("e.g. --set {name}=/backup/BIZAGI_20250101_010000_ABCD.zip"),
+                ));
+            }
+            // symlink_metadata: a link is not followed to somewhere else.
+            match std::fs::symlink_metadata(&t) {
+                Ok(m) if m.is_file() => Ok(Dynamic::from(t)),
+                Ok(_) => Err((
+                    "BZ-PARAMETER-PATH",
+                    format!("--set {name}={}: not a regular file", t.escape_debug()),
+                    format!("give the archive file itself for {name}"),
+                )),
+                Err(_) => Err((
+                    "BZ-PARAMETER-PATH",
+                    format!(
+                        "--set {name}={}: there is no such file on this machine",
+                        t.escape_debug()
+                    ),
+                    format!("give the path of an existing file for {name}"),
+                )),
+            }
+        }
         Kind::Text => {
             let t = text()?;
             if t.chars().any(char::is_control) {
@@ -411,6 +533,7 @@ fn site_params(
         "identifier",
         "server_path",
         "local_folder",
+        "local_file",
         "file_name",
         "integer",
         "bool",
@@ -455,6 +578,7 @@ fn site_params(
             "identifier" => Kind::Identifier,
             "server_path" => Kind::ServerPath,
             "local_folder" => Kind::LocalFolder,
+            "local_file" => Kind::LocalFile,
             "file_name" => Kind::FileName,
             "integer" => Kind::Integer {
                 min: int("min", i64::MIN)?,
@@ -498,7 +622,10 @@ pub fn check(
     let table = table(procedure).ok_or_else(|| {
         misuse(
             "check_parameters",
-            format!("no procedure named `{procedure}` (known: bizagi_export)"),
+            format!(
+                "no procedure named `{procedure}` (known: {})",
+                PROCEDURES.join(", ")
+            ),
             CHECK_PARAMETERS.signature,
         )
     })?;
@@ -609,7 +736,10 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
             let table = table(procedure).ok_or_else(|| {
                 misuse(
                     "procedure_parameters",
-                    format!("no procedure named `{procedure}` (known: bizagi_export)"),
+                    format!(
+                        "no procedure named `{procedure}` (known: {})",
+                        PROCEDURES.join(", ")
+                    ),
                     PROCEDURE_PARAMETERS.signature,
                 )
             })?;
@@ -790,6 +920,73 @@ mod tests {
             readme.contains(&render_markdown(BIZAGI_EXPORT)),
             "README.md's parameter table differs from the one in src/primitives/procedure_params.rs; paste:\n{}",
             render_markdown(BIZAGI_EXPORT)
+        );
+    }
+
+    #[test]
+    fn restore_and_verify_have_tables_and_an_archive_must_be_an_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let zip = dir.path().join("BIZAGI_20250101_010000_ABCD.zip");
+        std::fs::write(&zip, b"PK").unwrap();
+        let zip = zip.to_string_lossy().to_string();
+        for procedure in ["bizagi_restore", "bizagi_verify"] {
+            let m = check(procedure, &sets(&[("archive", &zip)]), &Map::new(), false).unwrap();
+            assert_eq!(m["archive"].to_string(), zip);
+            assert_eq!(m["directory"].to_string(), "BizAgiBackupPath");
+            let missing = format!("{zip}.gone");
+            let got = code(check(
+                procedure,
+                &sets(&[("archive", &missing)]),
+                &Map::new(),
+                false,
+            ));
+            assert!(
+                got.starts_with("BZ-PARAMETER-PATH") && got.contains("no such file"),
+                "{got}"
+            );
+            let folder = dir.path().to_string_lossy().to_string();
+            let got = code(check(
+                procedure,
+                &sets(&[("archive", &folder)]),
+                &Map::new(),
+                false,
+            ));
+            assert!(got.contains("not a regular file"), "{got}");
+            let got = code(check(
+                procedure,
+                &sets(&[("archive", "relative.zip")]),
+                &Map::new(),
+                false,
+            ));
+            assert!(got.contains("absolute"), "{got}");
+        }
+        let m = check("bizagi_restore", &Map::new(), &Map::new(), false).unwrap();
+        assert_eq!(
+            m["replace"].as_bool(),
+            Ok(false),
+            "never over a schema unless asked"
+        );
+        let m = check("bizagi_verify", &Map::new(), &Map::new(), false).unwrap();
+        assert_eq!(
+            m["keep_scratch"].as_bool(),
+            Ok(false),
+            "the scratch schema is dropped by default"
+        );
+        let got = code(check(
+            "bizagi_verify",
+            &sets(&[("keep_scrach", "true")]),
+            &Map::new(),
+            false,
+        ));
+        assert!(got.contains("did you mean `keep_scratch`"), "{got}");
+    }
+
+    #[test]
+    fn an_unknown_procedure_names_the_known_ones() {
+        let got = code(check("bizagi_import", &Map::new(), &Map::new(), false));
+        assert!(
+            got.contains("bizagi_export, bizagi_restore, bizagi_verify"),
+            "{got}"
         );
     }
 }

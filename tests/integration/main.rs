@@ -14,5 +14,6 @@ mod ledger;
 mod log;
 mod procedure;
 mod repl;
+mod restore;
 mod retention;
 mod support;

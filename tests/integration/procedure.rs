@@ -303,6 +303,26 @@ fn ok_scenario_exports_archives_and_verifies() {
             manifest["nls"]["database_charset"].is_string(),
             "{manifest}"
         );
+        // What the import side checks against: the source database, the export log's rows.
+        let import = &manifest["import"];
+        assert_eq!(manifest["format_version"], 2);
+        assert_eq!(import["source"]["charset"], "AL32UTF8", "{import}");
+        assert!(import["source"]["ncharset"].is_string(), "{import}");
+        assert_eq!(import["source"]["version"], "19.0.0.0.0", "{import}");
+        assert!(import["client_version"].is_string(), "{import}");
+        let tables = import["tables"].as_array().expect("per-table rows");
+        assert!(!tables.is_empty(), "{import}");
+        assert!(tables.iter().all(|t| t["rows"].is_u64()), "{import}");
+        let tablespaces = import["tablespaces"].as_array().expect("tablespaces");
+        assert!(
+            tablespaces.iter().any(|t| t["bytes"].as_u64() > Some(0)),
+            "{import}"
+        );
+        // Nothing unknown is recorded as known: no COMPATIBLE read, no dump VERSION claimed.
+        if import["source"]["compatible"].is_null() {
+            assert!(import["dump_version"].is_null(), "{import}");
+            assert!(import["checksum"].is_null(), "{import}");
+        }
         // The client's copy of the console is beside the server log (local, or the mount).
         let client_logs: Vec<_> = files_under(&run.server_folder())
             .into_iter()

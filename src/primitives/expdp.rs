@@ -10,23 +10,24 @@
 //! are for what prevents running it. An interrupt kills the job through the client's
 //! interactive mode, so nothing is left running in the database, and ends the script; a job that
 //! started and did not complete is killed through a second, attached client (see
-//! [`super::expdp_cleanup`]).
+//! [`super::datapump_cleanup`]).
 
-use super::errors::{misuse, script_error};
-use super::expdp_cleanup::{
+use super::datapump_cleanup::{
     by_hand, clean_up, interrupted_message, previous_jobs, verify_gone, Cleanup, PreviousJobs,
 };
-use super::expdp_progress::ProgressDisplay;
+use super::datapump_progress::ProgressDisplay;
+use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::cancel::last_resort;
 use crate::oracle::connection::Connection;
+use crate::oracle::datapump::export::{parameter_names, refusal, ExportOptions};
+use crate::oracle::datapump::params::OptionValue;
+use crate::oracle::datapump::parfile;
+use crate::oracle::datapump::progress::ExportProgress;
 use crate::oracle::exit_code::DataPumpExit;
-use crate::oracle::export_options::{parameter_names, refusal, ExportOptions, OptionValue};
-use crate::oracle::export_progress::ExportProgress;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
-use crate::oracle::parfile;
 use crate::primitives::runtime::HostCtx;
 use crate::process::capture::resolve_tool;
 use crate::process::datapump_client::{
@@ -91,7 +92,7 @@ struct ExportResult {
     /// `nothing_left`, `failed`.
     cleanup: String,
     /// bizscript jobs of earlier runs found before starting, and what was done about them.
-    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
+    previous_jobs: Vec<super::datapump_cleanup::PreviousJob>,
 }
 
 /// Registers `expdp` for scripts; `Db` is the script-side connection type.
@@ -534,7 +535,7 @@ fn result(
     job: String,
     cleanup: &Cleanup,
     db: &Connection,
-    previous_jobs: Vec<super::expdp_cleanup::PreviousJob>,
+    previous_jobs: Vec<super::datapump_cleanup::PreviousJob>,
 ) -> Map {
     let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);

@@ -171,9 +171,9 @@ fn acquire(key: &str) -> Result<Lock, Box<EvalAltResult>> {
 pub fn export_lock(
     ctx: &HostCtx,
     db: &crate::oracle::connection::Connection,
-    options: &crate::oracle::export_options::ExportOptions,
+    options: &crate::oracle::datapump::export::ExportOptions,
 ) -> Result<Lock, Box<EvalAltResult>> {
-    use crate::oracle::export_options::Value;
+    use crate::oracle::datapump::params::Value;
     let database = match (&ctx.simulation, db.connect()) {
         (Some(sim), _) => format!("sim:{}", sim.home.display()),
         // With the client home: an alias means what that home's tnsnames.ora says, and each

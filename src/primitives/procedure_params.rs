@@ -161,10 +161,7 @@ pub const BIZAGI_EXPORT: &[Param] = &[
         default_text: "none (the directory must exist)",
         ..param("path", Kind::ServerPath, Default::None, "the folder on the database server: given, the DIRECTORY is created (or checked) with this path")
     },
-    Param {
-        default_text: "none (the directory's path, when it exists on this machine)",
-        ..param("local_path", Kind::LocalFolder, Default::None, "where this machine sees the server's directory (an NFS or SMB mount), when the database runs on another host")
-    },
+    LOCAL_PATH,
     Param {
         default_text: "SCHEMA_<timestamp>.dmp (SCHEMA_<timestamp>_%U.dmp with parallel > 1)",
         ..param("dumpfile", Kind::FileName, Default::None, "the dump file name (%U numbers the files of a parallel export)")
@@ -185,6 +182,20 @@ pub const BIZAGI_EXPORT: &[Param] = &[
         ..param("archive_dir", Kind::LocalFolder, Default::None, "the folder on this machine the archive and manifest are written into")
     },
 ];
+
+/// `local_path`, the same in every procedure: the site's mount of the server's folder.
+const LOCAL_PATH: Param = Param {
+    default_text: "none (the directory's path, when it exists on this machine)",
+    ..param("local_path", Kind::LocalFolder, Default::None, "where this machine sees the server's directory (an NFS or SMB mount), when the database runs on another host")
+};
+
+/// `directory` of the restore and the verify-restore.
+const IMPORT_DIRECTORY: Param = param(
+    "directory",
+    Kind::Identifier,
+    Default::Text("BizAgiBackupPath"),
+    "the Data Pump DIRECTORY object the dump is unpacked into and the import reads",
+);
 
 /// The shipped procedures with a parameter table.
 pub const PROCEDURES: &[&str] = &["bizagi_export", "bizagi_restore", "bizagi_verify"];
@@ -209,11 +220,8 @@ pub const BIZAGI_RESTORE: &[Param] = &[
         default_text: "the manifest's schema",
         ..param("schema", Kind::Identifier, Default::None, "the target schema (REMAP_SCHEMA from the manifest's when they differ)")
     },
-    param("directory", Kind::Identifier, Default::Text("BizAgiBackupPath"), "the Data Pump DIRECTORY object the dump is unpacked into and the import reads"),
-    Param {
-        default_text: "none (the directory's path, when it exists on this machine)",
-        ..param("local_path", Kind::LocalFolder, Default::None, "where this machine sees the server's directory (an NFS or SMB mount), when the database runs on another host")
-    },
+    IMPORT_DIRECTORY,
+    LOCAL_PATH,
     Param {
         default_text: "none",
         ..param("remap_tablespace", Kind::Text, Default::None, "OLD:NEW[,OLD:NEW...]: tablespaces of the source that are named differently on the target")
@@ -252,11 +260,8 @@ pub const BIZAGI_VERIFY: &[Param] = &[
         default_text: "the manifest's schema",
         ..param("schema", Kind::Identifier, Default::None, "the exported schema (to choose the archive in archive_dir; remapped to BZV_<tag>)")
     },
-    param("directory", Kind::Identifier, Default::Text("BizAgiBackupPath"), "the Data Pump DIRECTORY object the dump is unpacked into and the import reads"),
-    Param {
-        default_text: "none (the directory's path, when it exists on this machine)",
-        ..param("local_path", Kind::LocalFolder, Default::None, "where this machine sees the server's directory (an NFS or SMB mount), when the database runs on another host")
-    },
+    IMPORT_DIRECTORY,
+    LOCAL_PATH,
     Param {
         default_text: "none",
         ..param("remap_tablespace", Kind::Text, Default::None, "OLD:NEW[,OLD:NEW...]: tablespaces of the source that are named differently here")

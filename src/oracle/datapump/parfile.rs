@@ -1,26 +1,30 @@
-//! Rendering a Data Pump parameter file (oracle-facts §1.3, §1.4).
+//! Rendering a Data Pump parameter file (docs/oracle.md §1.3, §1.4).
 //!
 //! The rules the client applies when it reads the file: one `name=value` per line (a newline is
 //! an implicit comma), `#` starts a comment unless it is inside quotes, a trailing `\` continues
 //! the line, and quotes are written plainly because no shell sees the file. Values were already
-//! checked by [`crate::oracle::export_options`]; here a value is wrapped in double quotes when it
+//! checked by [`crate::oracle::datapump::params`]; here a value is wrapped in double quotes when it
 //! holds characters the parser would otherwise split or drop (blanks, commas, parentheses,
-//! apostrophes), unless it carries its own quoting (`TABLE:"IN ('A')"`).
+//! apostrophes), unless it carries its own quoting (`TABLE:"IN ('A')"`). Any validated
+//! [`ParameterSet`] renders, export's or import's.
 //!
 //! The credentials go in as `userid=`, from [`Connection::userid`]: the parameter file is the
 //! one place the password is written, and [`render_masked`] is what anyone gets to see.
 
 use crate::oracle::connection::Connection;
-use crate::oracle::export_options::{ExportOptions, Value};
+use crate::oracle::datapump::params::{ParameterSet, Value};
 
 /// The parameter file, credentials included: write it only to a private 0600 file.
-pub fn render(options: &ExportOptions, connection: &Connection) -> String {
-    render_with(options, &connection.userid())
+pub fn render<P: AsRef<ParameterSet> + ?Sized>(options: &P, connection: &Connection) -> String {
+    render_with(options.as_ref(), &connection.userid())
 }
 
 /// The same file with the password shown as `***`: for `--dry-run`, logs and reports.
-pub fn render_masked(options: &ExportOptions, connection: &Connection) -> String {
-    render_with(options, &connection.userid_masked())
+pub fn render_masked<P: AsRef<ParameterSet> + ?Sized>(
+    options: &P,
+    connection: &Connection,
+) -> String {
+    render_with(options.as_ref(), &connection.userid_masked())
 }
 
 /// A parameter file that attaches to an existing job (`attach=OWNER.JOB`), to kill it from a
@@ -44,9 +48,12 @@ pub fn fits_the_command_line(path: &std::path::Path) -> bool {
     })
 }
 
-fn render_with(options: &ExportOptions, userid: &str) -> String {
+fn render_with(options: &ParameterSet, userid: &str) -> String {
     let mut out = String::new();
-    out.push_str("# Data Pump export parameter file written by bizscript\n");
+    out.push_str(&format!(
+        "# Data Pump {} parameter file written by bizscript\n",
+        options.table().operation
+    ));
     out.push_str(&format!("userid={userid}\n"));
     for (name, value) in options.entries() {
         match value {
@@ -88,7 +95,8 @@ pub fn quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oracle::export_options::OptionValue;
+    use crate::oracle::datapump::export::ExportOptions;
+    use crate::oracle::datapump::params::OptionValue;
     use crate::secret::Secret;
 
     fn options(extra: Vec<(&str, OptionValue)>) -> ExportOptions {
@@ -222,6 +230,35 @@ mod tests {
             }
         }
         line.ends_with('\\')
+    }
+
+    proptest::proptest! {
+        /// The same for import's parameters, whose remaps and transforms are new kinds of value.
+        #[test]
+        fn accepted_import_values_never_break_the_parfile(value in "[ -~\n]{0,40}") {
+            use crate::oracle::datapump::import::ImportOptions;
+            for name in ["remap_schema", "remap_tablespace", "transform", "sqlfile", "schemas"] {
+                let mut all: Vec<(&str, OptionValue)> = vec![
+                    ("schemas", OptionValue::Text("BIZAGI".into())),
+                    ("directory", OptionValue::Text("D".into())),
+                    ("dumpfile", OptionValue::Text("x.dmp".into())),
+                ];
+                all.retain(|(n, _)| *n != name);
+                all.push((name, OptionValue::Text(value.clone())));
+                let started = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap();
+                if let Ok(options) = ImportOptions::parse(all, started) {
+                    let text = render_masked(&options, &connection());
+                    for line in text.lines().skip(1) {
+                        proptest::prop_assert!(!breaks_the_line(line), "{name}={value:?} rendered as {line:?}");
+                    }
+                    let expected = options.entries().count() + 2;
+                    proptest::prop_assert_eq!(text.lines().count(), expected);
+                }
+            }
+        }
     }
 
     proptest::proptest! {

@@ -1,4 +1,4 @@
-//! Following an export from its console lines (oracle-facts §4.1): which object path it is on,
+//! Following an export from its console lines (docs/oracle.md §4.1): which object path it is on,
 //! how many tables, rows and bytes are done, where the dump files are, how the job ended.
 //!
 //! This is a running tally for the progress display and the result map, fed one line at a time
@@ -33,9 +33,9 @@ pub struct ExportProgress {
     in_dump_file_set: bool,
 }
 
-/// One step a line made.
+/// What one console line was (not to be confused with `primitives::step::Step`, a run step).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub enum ConsoleLine {
     Started,
     ObjectPath,
     Table { name: String, rows: u64, bytes: u64 },
@@ -47,24 +47,24 @@ pub enum Step {
 
 impl ExportProgress {
     /// Takes one console line into account and says what it was.
-    pub fn feed(&mut self, raw: &str) -> Step {
+    pub fn feed(&mut self, raw: &str) -> ConsoleLine {
         let text = decode(raw.as_bytes()).text;
         let in_dump_file_set = std::mem::take(&mut self.in_dump_file_set);
         match classify(text) {
             Line::Starting { owner, job, .. } => {
                 self.job = Some(format!("{}.{}", lossy(owner), lossy(job)));
-                Step::Started
+                ConsoleLine::Started
             }
             Line::ObjectPath(path) => {
                 self.object_path = Some(lossy(path));
-                Step::ObjectPath
+                ConsoleLine::ObjectPath
             }
             Line::Row(row) => {
                 let bytes = row.bytes.unwrap_or(0);
                 self.tables += 1;
                 self.rows += row.rows;
                 self.bytes += bytes;
-                Step::Table {
+                ConsoleLine::Table {
                     name: lossy(row.name),
                     rows: row.rows,
                     bytes,
@@ -72,24 +72,24 @@ impl ExportProgress {
             }
             Line::DumpFileSet => {
                 self.in_dump_file_set = true;
-                Step::Other
+                ConsoleLine::Other
             }
             // The files follow the `Dump file set` line, one a line, until anything else.
             Line::Other(path) if in_dump_file_set => {
                 self.dump_files.push(lossy(path).trim().to_string());
                 self.in_dump_file_set = true;
-                Step::DumpFile
+                ConsoleLine::DumpFile
             }
             Line::Final(last) => {
                 self.ending = Some(last.ending);
                 self.final_line = Some(lossy(text));
-                Step::Finished
+                ConsoleLine::Finished
             }
             Line::Message { .. } | Line::Resumable { .. } => {
                 self.errors.push(lossy(text));
-                Step::Error
+                ConsoleLine::Error
             }
-            _ => Step::Other,
+            _ => ConsoleLine::Other,
         }
     }
 
@@ -153,34 +153,37 @@ Job "BIZAGIADMON"."BIZSCRIPT_EXP_20261124010203" successfully completed at Tue N
             "02-MAY-25 17:08:45.314:   /home/oracle/dpdir/dp-09-trace.dmp",
             "02-MAY-25 17:08:45.334: Job \"DPUSER\".\"SYS_EXPORT_SCHEMA_02\" completed with 1 error(s) at Fri May 2 17:08:45 2025 elapsed 0 00:00:15",
         ];
-        let steps: Vec<Step> = lines.iter().map(|l| p.feed(l)).collect();
-        assert_eq!(steps[0], Step::ObjectPath);
-        assert!(matches!(&steps[1], Step::Table { rows: 571047, .. }));
-        assert_eq!(steps[3], Step::DumpFile);
-        assert_eq!(steps[4], Step::Finished);
+        let steps: Vec<ConsoleLine> = lines.iter().map(|l| p.feed(l)).collect();
+        assert_eq!(steps[0], ConsoleLine::ObjectPath);
+        assert!(matches!(&steps[1], ConsoleLine::Table { rows: 571047, .. }));
+        assert_eq!(steps[3], ConsoleLine::DumpFile);
+        assert_eq!(steps[4], ConsoleLine::Finished);
         assert_eq!(p.dump_files, ["/home/oracle/dpdir/dp-09-trace.dmp"]);
     }
 
     #[test]
     fn collects_error_lines_as_reasons() {
         let mut p = ExportProgress::default();
-        assert_eq!(p.feed("ORA-39002: invalid operation"), Step::Error);
+        assert_eq!(p.feed("ORA-39002: invalid operation"), ConsoleLine::Error);
         assert_eq!(
             p.feed("24-NOV-26 01:02:03.123: ORA-39070: Unable to open the log file."),
-            Step::Error
+            ConsoleLine::Error
         );
         assert_eq!(
             p.feed("LRM-00101: unknown parameter name 'shemas'"),
-            Step::Error
+            ConsoleLine::Error
         );
-        assert_eq!(p.feed("ORACLE-HOME: not an error"), Step::Other);
+        assert_eq!(p.feed("ORACLE-HOME: not an error"), ConsoleLine::Other);
         assert_eq!(p.errors.len(), 3);
     }
 
     #[test]
     fn a_line_that_is_not_a_row_line_counts_nothing() {
         let mut p = ExportProgress::default();
-        assert_eq!(p.feed(". . exported \"A\".\"B\" lots of rows"), Step::Other);
+        assert_eq!(
+            p.feed(". . exported \"A\".\"B\" lots of rows"),
+            ConsoleLine::Other
+        );
         assert_eq!(p.tables, 0);
     }
 }

@@ -1,13 +1,13 @@
 //! What `expdp` does about a job that did not complete: a client crash, a fatal error, or an
 //! interrupt whose KILL_JOB could not be confirmed all leave the job in the database, running or
-//! NOT RUNNING with its master table (oracle-facts §3.2-3.3). A second client attaches
+//! NOT RUNNING with its master table (docs/oracle.md §3.2-3.3). A second client attaches
 //! (`ATTACH=OWNER.JOB`) and kills it, the database is asked whether it is really gone, and when
 //! anything is uncertain the DBA is told exactly how to finish by hand.
 
+use super::datapump_progress::ProgressDisplay;
 use super::expdp::run_client;
-use super::expdp_progress::ProgressDisplay;
 use crate::oracle::connection::Connection;
-use crate::oracle::parfile;
+use crate::oracle::datapump::parfile;
 use crate::primitives::runtime::HostCtx;
 use crate::process::datapump_client::KillOutcome;
 use rhai::EvalAltResult;

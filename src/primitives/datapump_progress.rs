@@ -5,7 +5,7 @@
 //! (a cron job, a pipe): the client's lines as plain text, prefixed `expdp: `, so the run's own
 //! log reads like the console would have. Both also go out as `tracing` events.
 
-use crate::oracle::export_progress::{ExportProgress, Step};
+use crate::oracle::datapump::progress::{ConsoleLine, ExportProgress};
 use crate::process::datapump_client::Stream;
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
@@ -36,22 +36,26 @@ impl ProgressDisplay {
     }
 
     /// Shows one console line after `progress` has taken it into account.
-    pub fn line(&self, stream: Stream, text: &str, step: &Step, progress: &ExportProgress) {
+    pub fn line(&self, stream: Stream, text: &str, step: &ConsoleLine, progress: &ExportProgress) {
         match step {
             // At debug: with -v the console copy itself is on stderr (once); -vv adds these.
-            Step::ObjectPath => {
+            ConsoleLine::ObjectPath => {
                 tracing::debug!(target: "bizscript::expdp", object_path = progress.object_path.as_deref().unwrap_or(""), "processing");
             }
-            Step::Table { name, rows, bytes } => {
+            ConsoleLine::Table { name, rows, bytes } => {
                 tracing::debug!(target: "bizscript::expdp", table = %name, rows, bytes, "exported");
             }
-            Step::Error => tracing::debug!(target: "bizscript::expdp", error = true, "{text}"),
-            Step::Finished => tracing::debug!(target: "bizscript::expdp", "{text}"),
+            ConsoleLine::Error => {
+                tracing::debug!(target: "bizscript::expdp", error = true, "{text}")
+            }
+            ConsoleLine::Finished => tracing::debug!(target: "bizscript::expdp", "{text}"),
             _ => tracing::trace!(target: "bizscript::expdp", ?stream, "{text}"),
         }
         match &self.bar {
             Some(bar) => {
-                if matches!(step, Step::Error | Step::Finished) || stream == Stream::Stderr {
+                if matches!(step, ConsoleLine::Error | ConsoleLine::Finished)
+                    || stream == Stream::Stderr
+                {
                     bar.println(text);
                 }
                 bar.set_message(format!(

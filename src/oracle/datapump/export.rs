@@ -1,4 +1,4 @@
-//! The typed set of Data Pump Export parameters (oracle-facts §1.5, 19c).
+//! The typed set of Data Pump Export parameters (docs/oracle.md §1.5, 19c).
 //!
 //! A script hands `expdp` a map; this module turns it into an [`ExportOptions`] that can only hold
 //! values the 19c client accepts, so that a typo or an ill-typed value is refused *before* a
@@ -8,99 +8,13 @@
 //! (`BIZSCRIPT_EXP_<timestamp>`) so the job can be found, attached and cleaned up, timestamps on
 //! every log line (`logtime=all`) and per-object metrics (`metrics=yes`).
 //!
-//! Values are checked for what would break the parameter file (newlines, a `#` outside quotes
-//! that would start a comment, unbalanced quotes, a trailing `\` that would continue the line),
-//! so [`crate::oracle::parfile`] can render them without second-guessing.
+//! The value checks are the shared machinery's ([`super::params`]); this module holds expdp's
+//! table, its defaults and Oracle's consistency rules between export parameters.
 
-use crate::oracle::datapump_values::{clause, file_name, object_name, parse_size, table_name};
-use crate::suggest::nearest_lowercase as nearest;
-use std::collections::BTreeMap;
-use std::fmt;
+use super::params::{spec, Kind, OptionValue, ParameterError, ParameterSet, Spec, Table, Value};
 
-/// A value as a script gave it, before validation (the primitive converts Rhai values to this).
-#[derive(Debug, Clone, PartialEq)]
-pub enum OptionValue {
-    /// A string.
-    Text(String),
-    /// An integer.
-    Int(i64),
-    /// `true` / `false`.
-    Bool(bool),
-    /// An array.
-    List(Vec<OptionValue>),
-    /// `()`: "do not set this parameter" (switches a bizscript default off).
-    Unset,
-    /// Anything else (a float, a map...), named for the error message.
-    Other(&'static str),
-}
-
-impl OptionValue {
-    fn type_name(&self) -> &'static str {
-        match self {
-            Self::Text(_) => "a string",
-            Self::Int(_) => "an integer",
-            Self::Bool(_) => "a boolean",
-            Self::List(_) => "an array",
-            Self::Unset => "()",
-            Self::Other(name) => name,
-        }
-    }
-}
-
-/// What kind of value a parameter takes.
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    /// `YES` / `NO`; scripts may write `true` / `false`.
-    YesNo,
-    /// One keyword out of a fixed list.
-    Choice(&'static [&'static str]),
-    /// An integer not below `min`.
-    Integer { min: i64 },
-    /// `integer[B|KB|MB|GB|TB]`, or an integer number of bytes.
-    Size,
-    /// One object name (directory object, job, database link): upper-cased unless quoted.
-    Name,
-    /// A list of object names (schemas, tablespaces), written comma-separated on one line.
-    Names,
-    /// A list of `[schema.]table[:partition]` names, `%` wildcards allowed.
-    Tables,
-    /// `[directory:]file_name`, one or several; no path (the server decides where files go).
-    Files,
-    /// `[directory:]file_name`, exactly one.
-    File,
-    /// `COMPATIBLE`, `LATEST` or a release number such as `12.2`.
-    Version,
-    /// Free text with Oracle's own quoting (a flashback expression, a filter), one value.
-    Clause,
-    /// Free text, repeatable: each value on its own line (`include`, `exclude`, `query`...).
-    Clauses,
-}
-
-impl Kind {
-    fn expected(self) -> &'static str {
-        match self {
-            Kind::YesNo => "true/false or \"yes\"/\"no\"",
-            Kind::Choice(_) => "one of the listed keywords (a string)",
-            Kind::Integer { .. } => "an integer",
-            Kind::Size => "a size such as \"2GB\" or a number of bytes",
-            Kind::Name | Kind::Version | Kind::Clause | Kind::File => "a string",
-            Kind::Names | Kind::Tables | Kind::Files | Kind::Clauses => {
-                "a string or an array of strings"
-            }
-        }
-    }
-}
-
-/// One export parameter: its name and the kind of value it takes.
-#[derive(Debug, Clone, Copy)]
-struct Spec {
-    name: &'static str,
-    kind: Kind,
-}
-
-const fn spec(name: &'static str, kind: Kind) -> Spec {
-    Spec { name, kind }
-}
+/// The error of an export parameter (the shared [`ParameterError`]).
+pub type ExportOptionError = ParameterError;
 
 /// Every 19c export parameter a script may set, in the order a parameter file lists them:
 /// what is exported, where it goes, how the job runs, then the rest alphabetically.
@@ -216,96 +130,34 @@ const MODES: &[&str] = &[
     "transport_tablespaces",
 ];
 
-/// Oracle's limit on one parameter's value list (UDE-00019 beyond it).
-const MAX_LIST_CHARS: usize = 4000;
+/// expdp's parameters.
+pub static EXPORT: Table = Table {
+    operation: "export",
+    primitive: "expdp",
+    specs: SPECS,
+    refused: REFUSED,
+};
 
 /// The valid parameter names, for did-you-mean and help texts.
 pub fn parameter_names() -> Vec<&'static str> {
-    SPECS.iter().map(|s| s.name).collect()
+    EXPORT.parameter_names()
 }
 
 /// Why a parameter Oracle knows may not be set by a script, if it is one of those.
 pub fn refusal(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    REFUSED
-        .iter()
-        .find(|(refused, _)| *refused == lower)
-        .map(|(_, reason)| *reason)
-}
-
-/// A validated parameter value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    /// One value, written `name=value`.
-    One(String),
-    /// Several values of one parameter, written comma-separated on one line.
-    List(Vec<String>),
-    /// Several occurrences of the parameter, each on its own line (`exclude=...` twice).
-    EachOnItsOwnLine(Vec<String>),
-}
-
-/// Why a script's export options were refused. Each error names the parameter.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExportOptionError {
-    #[error("unknown export parameter `{name}`")]
-    Unknown {
-        name: String,
-        suggestion: Option<&'static str>,
-    },
-    #[error("`{name}` cannot be set in the options: {reason}")]
-    Refused { name: String, reason: &'static str },
-    #[error("`{name}` expects {expected}, got {got}")]
-    WrongType {
-        name: &'static str,
-        expected: &'static str,
-        got: &'static str,
-    },
-    #[error("`{name}`: {problem}")]
-    BadValue {
-        name: &'static str,
-        problem: String,
-        suggestion: Option<String>,
-    },
-    #[error("`{first}` and `{second}` cannot be used together: {why}")]
-    Conflict {
-        first: &'static str,
-        second: &'static str,
-        why: &'static str,
-    },
-    #[error("`{name}` is required: {why}")]
-    Missing {
-        name: &'static str,
-        why: &'static str,
-    },
-}
-
-impl ExportOptionError {
-    /// What to do about it: the nearest valid name or value, or the rule to follow.
-    pub fn hint(&self) -> String {
-        match self {
-            Self::Unknown {
-                suggestion: Some(near),
-                ..
-            } => format!("did you mean `{near}`?"),
-            Self::Unknown { .. } => format!("valid parameters: {}", parameter_names().join(", ")),
-            Self::Refused { .. } => String::new(),
-            Self::WrongType { name, .. } => format!("see `bizscript doc expdp` for `{name}`"),
-            Self::BadValue {
-                suggestion: Some(s),
-                ..
-            } => s.clone(),
-            Self::BadValue { .. } => String::new(),
-            Self::Conflict { .. } => "remove one of them".to_string(),
-            Self::Missing { name, .. } => format!("add `{name}` to the options"),
-        }
-    }
+    EXPORT.refusal(name)
 }
 
 /// A validated set of export parameters, with bizscript's defaults applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
-    /// Keyed by position in [`SPECS`], so the parameter file has a stable, readable order.
-    values: BTreeMap<usize, Value>,
+    params: ParameterSet,
+}
+
+impl AsRef<ParameterSet> for ExportOptions {
+    fn as_ref(&self) -> &ParameterSet {
+        &self.params
+    }
 }
 
 impl ExportOptions {
@@ -320,18 +172,8 @@ impl ExportOptions {
         I: IntoIterator<Item = (K, OptionValue)>,
         K: AsRef<str>,
     {
-        let mut values = BTreeMap::new();
-        let mut unset = Vec::new();
-        for (key, value) in options {
-            let key = key.as_ref();
-            let (index, spec) = lookup(key)?;
-            if value == OptionValue::Unset {
-                unset.push(spec.name);
-                continue;
-            }
-            values.insert(index, convert(spec, value)?);
-        }
-        let mut options = Self { values };
+        let (params, unset) = ParameterSet::parse(&EXPORT, options)?;
+        let mut options = Self { params };
         options.apply_defaults(&unset, started);
         options.check_combinations()?;
         Ok(options)
@@ -455,22 +297,19 @@ impl ExportOptions {
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
-        let index = SPECS.iter().position(|s| s.name == name)?;
-        self.values.get(&index)
+        self.params.get(name)
     }
 
     fn set(&mut self, name: &str, value: Value) {
-        if let Some(index) = SPECS.iter().position(|s| s.name == name) {
-            self.values.insert(index, value);
-        }
+        self.params.set(name, value);
     }
 
     fn value_is(&self, name: &str, expected: &str) -> bool {
-        matches!(self.get(name), Some(Value::One(v)) if v == expected)
+        self.params.value_is(name, expected)
     }
 
     fn is_yes(&self, name: &str) -> bool {
-        self.value_is(name, "YES")
+        self.params.is_yes(name)
     }
 
     /// The job name (bizscript's default unless the script chose one or switched it off).
@@ -507,9 +346,7 @@ impl ExportOptions {
 
     /// Every parameter set, in parameter-file order.
     pub fn entries(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.values
-            .iter()
-            .filter_map(|(index, value)| SPECS.get(*index).map(|s| (s.name, value)))
+        self.params.entries()
     }
 }
 
@@ -520,7 +357,7 @@ pub fn default_job_name(started: chrono::NaiveDateTime) -> String {
 }
 
 /// The log name a dump implies: `bizagi_%U.dmp` → `bizagi.log`, keeping a `dir:` prefix.
-fn log_name_for(dump: &str) -> String {
+pub fn log_name_for(dump: &str) -> String {
     let stem = match dump.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => dump,
@@ -530,198 +367,6 @@ fn log_name_for(dump: &str) -> String {
         stem = stem.replace(variable, "");
     }
     format!("{stem}.log")
-}
-
-fn lookup(key: &str) -> Result<(usize, &'static Spec), ExportOptionError> {
-    if let Some(found) = SPECS.iter().enumerate().find(|(_, s)| s.name == key) {
-        return Ok(found);
-    }
-    let lower = key.to_ascii_lowercase();
-    if let Some((_, reason)) = REFUSED.iter().find(|(name, _)| *name == lower) {
-        return Err(ExportOptionError::Refused {
-            name: key.to_string(),
-            reason,
-        });
-    }
-    let suggestion = if SPECS.iter().any(|s| s.name == lower) {
-        // `SCHEMAS`: the right name in the wrong case; map keys are lower case.
-        SPECS.iter().map(|s| s.name).find(|n| *n == lower)
-    } else {
-        nearest(&lower, SPECS.iter().map(|s| s.name))
-    };
-    Err(ExportOptionError::Unknown {
-        name: key.to_string(),
-        suggestion,
-    })
-}
-
-fn convert(spec: &Spec, value: OptionValue) -> Result<Value, ExportOptionError> {
-    let name = spec.name;
-    let wrong = |value: &OptionValue| ExportOptionError::WrongType {
-        name,
-        expected: spec.kind.expected(),
-        got: value.type_name(),
-    };
-    let bad = |problem: String| ExportOptionError::BadValue {
-        name,
-        problem,
-        suggestion: None,
-    };
-    match spec.kind {
-        Kind::YesNo => match &value {
-            OptionValue::Bool(b) => Ok(Value::One(if *b { "YES" } else { "NO" }.to_string())),
-            OptionValue::Text(t) => match t.trim().to_ascii_uppercase().as_str() {
-                "YES" | "Y" => Ok(Value::One("YES".to_string())),
-                "NO" | "N" => Ok(Value::One("NO".to_string())),
-                _ => Err(bad(format!("`{t}` is not yes or no"))),
-            },
-            other => Err(wrong(other)),
-        },
-        Kind::Choice(choices) => match &value {
-            OptionValue::Text(t) => {
-                let upper = t.trim().to_ascii_uppercase();
-                if choices.contains(&upper.as_str()) {
-                    Ok(Value::One(upper))
-                } else {
-                    let near = nearest(&upper.to_ascii_lowercase(), choices.iter().copied());
-                    Err(ExportOptionError::BadValue {
-                        name,
-                        problem: format!("`{t}` is not one of {}", choices.join(", ")),
-                        suggestion: near.map(|n| format!("did you mean \"{}\"?", n.to_lowercase())),
-                    })
-                }
-            }
-            other => Err(wrong(other)),
-        },
-        Kind::Integer { min } => match &value {
-            OptionValue::Int(i) if *i >= min => Ok(Value::One(i.to_string())),
-            OptionValue::Int(i) => Err(bad(format!("{i} is below the minimum {min}"))),
-            other => Err(wrong(other)),
-        },
-        Kind::Size => match &value {
-            OptionValue::Int(i) if *i >= 0 => Ok(Value::One(i.to_string())),
-            OptionValue::Int(i) => Err(bad(format!("{i} is negative"))),
-            OptionValue::Text(t) => {
-                parse_size(t)
-                    .map(Value::One)
-                    .ok_or_else(|| ExportOptionError::BadValue {
-                        name,
-                        problem: format!("`{t}` is not a size"),
-                        suggestion: Some(
-                            "write an integer with B, KB, MB, GB or TB, e.g. \"2GB\"".to_string(),
-                        ),
-                    })
-            }
-            other => Err(wrong(other)),
-        },
-        Kind::Name => match &value {
-            OptionValue::Text(t) => object_name(t, false).map(Value::One).map_err(bad),
-            other => Err(wrong(other)),
-        },
-        Kind::Names | Kind::Tables => {
-            let tables = matches!(spec.kind, Kind::Tables);
-            let items = texts(value, &wrong)?;
-            let names = items
-                .iter()
-                .map(|t| {
-                    if tables {
-                        table_name(t)
-                    } else {
-                        object_name(t, false)
-                    }
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(bad)?;
-            check_list(name, &names)?;
-            Ok(Value::List(names))
-        }
-        Kind::Files => {
-            let items = texts(value, &wrong)?;
-            let files = items
-                .iter()
-                .map(|t| file_name(t))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(bad)?;
-            check_list(name, &files)?;
-            Ok(Value::List(files))
-        }
-        Kind::File => match &value {
-            OptionValue::Text(t) => file_name(t).map(Value::One).map_err(bad),
-            other => Err(wrong(other)),
-        },
-        Kind::Version => match &value {
-            OptionValue::Text(t) => {
-                let upper = t.trim().to_ascii_uppercase();
-                let release = !upper.is_empty()
-                    && upper.split('.').count() <= 5
-                    && upper
-                        .split('.')
-                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-                if upper == "COMPATIBLE" || upper == "LATEST" || release {
-                    Ok(Value::One(upper))
-                } else {
-                    Err(bad(format!(
-                        "`{t}` is not COMPATIBLE, LATEST or a release such as 12.2"
-                    )))
-                }
-            }
-            other => Err(wrong(other)),
-        },
-        Kind::Clause => match &value {
-            OptionValue::Text(t) => clause(t).map(Value::One).map_err(bad),
-            other => Err(wrong(other)),
-        },
-        Kind::Clauses => {
-            let items = texts(value, &wrong)?;
-            let clauses = items
-                .iter()
-                .map(|t| clause(t))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(bad)?;
-            Ok(Value::EachOnItsOwnLine(clauses))
-        }
-    }
-}
-
-/// A string, or an array of strings (never empty).
-fn texts(
-    value: OptionValue,
-    wrong: &dyn Fn(&OptionValue) -> ExportOptionError,
-) -> Result<Vec<String>, ExportOptionError> {
-    match value {
-        OptionValue::Text(t) => Ok(vec![t]),
-        OptionValue::List(items) if !items.is_empty() => items
-            .into_iter()
-            .map(|item| match item {
-                OptionValue::Text(t) => Ok(t),
-                other => Err(wrong(&other)),
-            })
-            .collect(),
-        other => Err(wrong(&other)),
-    }
-}
-
-fn check_list(name: &'static str, items: &[String]) -> Result<(), ExportOptionError> {
-    let length = items.iter().map(|i| i.len() + 1).sum::<usize>();
-    if length > MAX_LIST_CHARS {
-        return Err(ExportOptionError::BadValue {
-            name,
-            problem: format!(
-                "the list is {length} characters long; Oracle refuses more than {MAX_LIST_CHARS} (UDE-00019)"
-            ),
-            suggestion: Some("split the export, or use include/exclude filters".to_string()),
-        });
-    }
-    Ok(())
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::One(v) => f.write_str(v),
-            Value::List(items) | Value::EachOnItsOwnLine(items) => f.write_str(&items.join(",")),
-        }
-    }
 }
 
 #[cfg(test)]

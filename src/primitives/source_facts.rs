@@ -131,16 +131,10 @@ pub fn source_facts(
         Err(e) => return Err(sql_error(F, e)),
     };
 
-    let estimate = match &log {
-        Some(path) => {
-            let found = read_estimate(path);
-            if found.is_none() {
-                notes.push(format!("no size estimate was found in {path}"));
-            }
-            found
-        }
-        None => None,
-    };
+    // No note when the log has none: since 12.2 Data Pump logs no "Total estimation" line
+    // unless asked to (the shared 19c and 23ai logs have none), so its absence says nothing
+    // is wrong; `estimate_bytes` is then null.
+    let estimate = log.as_deref().and_then(read_estimate);
 
     let version = nls.version.clone();
     Ok(SourceFacts {

@@ -4,7 +4,7 @@
 //! must look), with what it found and the fix. An unknown fact is never a pass: a check that
 //! could not be made says so and stops (fail closed), unless its rule says otherwise.
 //!
-//! The rules (oracle-facts and the sources):
+//! The rules (docs/oracle.md §1, §7 and §9, with their public sources):
 //! - Character sets: Data Pump writes user data in the source database's character set and
 //!   converts once on import, so the target database's set must hold every character of the
 //!   source's: the same set, a Unicode set, or one of Oracle's binary supersets

@@ -4,7 +4,7 @@
 //! whether the dump carries checksums, and the tablespaces the schema's segments live in.
 //!
 //! Plain functions: the queries, the parsing of their `|`-separated rows, and the rules.
-//! - `NLS_DATABASE_PARAMETERS` is readable by every session (oracle-facts: NLS views).
+//! - `NLS_DATABASE_PARAMETERS` is readable by every session (docs/oracle.md §7).
 //! - `COMPATIBLE`: `DATABASE_COMPATIBLE_LEVEL` is granted to PUBLIC; `v$parameter` needs
 //!   SELECT_CATALOG_ROLE. Neither readable: `compatible` is unknown and every rule that needs it
 //!   says so rather than guessing.

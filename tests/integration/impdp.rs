@@ -114,13 +114,13 @@ fn holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
             let path = entry.path();
             match std::fs::symlink_metadata(&path) {
                 Ok(m) if m.is_dir() => out.extend(holding(&path, needle)),
-                Ok(m) if m.is_file() => {
-                    if std::fs::read(&path)
-                        .map(|b| String::from_utf8_lossy(&b).contains(needle))
-                        .unwrap_or(false)
-                    {
-                        out.push(path);
-                    }
+                Ok(m)
+                    if m.is_file()
+                        && std::fs::read(&path)
+                            .map(|b| String::from_utf8_lossy(&b).contains(needle))
+                            .unwrap_or(false) =>
+                {
+                    out.push(path)
                 }
                 _ => {}
             }

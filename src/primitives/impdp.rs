@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 pub const IMPDP: PrimitiveDoc = PrimitiveDoc {
     name: "impdp",
     signature: "impdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump import. `opts` holds the import parameters under their own names (`directory`, `dumpfile`, `logfile`, `schemas`, `remap_schema`, `remap_tablespace`, `table_exists_action`, `transform`, `sqlfile`, `content`, `parallel`, `exclude`, `include`, `version`, `verify_only`, `verify_checksum`; `client_log` is where the console copy goes, by default `<job>.client.log` in the run's folder under the user's state directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `job_name=BIZSCRIPT_IMP_<timestamp>`, a log named after the dump (`bizagi_import.log`); `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages. Returns `#{ exit_code, outcome, exit_meaning, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, previous_jobs, report_source, report, skipped_tables }`: exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result: `errors` holds the reasons). `report` is parse_log's reading of the import log with `restore: true`; its verdict is `failed` when any table data was skipped (ORA-31693), whatever the exit code. A job that started and did not complete is killed through an attached client (`cleanup`). Ctrl-C kills the job through `Import>` (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump import. `opts` holds the import parameters under their own names (`directory`, `dumpfile`, `logfile`, `schemas`, `remap_schema`, `remap_tablespace`, `table_exists_action`, `transform`, `sqlfile`, `content`, `parallel`, `exclude`, `include`, `version`, `verify_only`, `verify_checksum`; `client_log` is where the console copy goes, by default `<job>.client.log` in the run's folder under the user's state directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `job_name=BIZSCRIPT_IMP_<timestamp>`, a log named after the dump (`bizagi_import.log`); `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages. Returns `#{ exit_code, outcome, exit_meaning, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report, skipped_tables }` (`dump_files` as the options name them; `report_source` is `client` when the server log's folder is not known from the console, as for most imports): exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result: `errors` holds the reasons). `report` is parse_log's reading of the import log with `restore: true`; its verdict is `failed` when any table data was skipped (ORA-31693), whatever the exit code. A job that started and did not complete is killed through an attached client (`cleanup`). Ctrl-C kills the job through `Import>` (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let restored = impdp(db, #{
     directory: "BIZAGIBACKUPPATH",
@@ -375,13 +375,22 @@ fn result(
         Dynamic::from(report_source.to_string()),
     );
     map.insert("cleanup".into(), Dynamic::from(cleanup.word().to_string()));
-    map.insert(
-        "previous_jobs".into(),
-        Dynamic::from_array(rhai::Array::new()),
-    );
     map.insert("skipped_tables".into(), strings(skipped));
     map.insert("report".into(), report);
     map
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn skipped_tables_are_named_from_ora_31693() {
+        let errors = vec![
+            "ORA-39171: Job is experiencing a resumable wait.".to_string(),
+            "ORA-31693: Table data object \"BIZAGI\".\"WFCASE\" failed to load/unload and is being skipped due to error:".to_string(),
+        ];
+        assert_eq!(super::skipped_tables(&errors), ["\"BIZAGI\".\"WFCASE\""]);
+        assert!(super::skipped_tables(&errors[..1]).is_empty());
+    }
 }
 
 #[cfg(all(test, unix))]

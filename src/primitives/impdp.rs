@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 pub const IMPDP: PrimitiveDoc = PrimitiveDoc {
     name: "impdp",
     signature: "impdp(db: Oracle, opts: Map) -> Map",
-    summary: "Runs a Data Pump import. `opts` holds the import parameters under their own names (`directory`, `dumpfile`, `logfile`, `schemas`, `remap_schema`, `remap_tablespace`, `table_exists_action`, `transform`, `sqlfile`, `content`, `parallel`, `exclude`, `include`, `version`, `verify_only`, `verify_checksum`; `client_log` is where the console copy goes, by default `<job>.client.log` in the run's folder under the user's state directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `job_name=BIZSCRIPT_IMP_<timestamp>`, a log named after the dump (`bizagi_import.log`); `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages. Returns `#{ exit_code, outcome, exit_meaning, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report, skipped_tables }` (`dump_files` as the options name them; `report_source` is `client` when the server log's folder is not known from the console, as for most imports): exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result: `errors` holds the reasons). `report` is parse_log's reading of the import log with `restore: true`; its verdict is `failed` when any table data was skipped (ORA-31693), whatever the exit code. A job that started and did not complete is killed through an attached client (`cleanup`). Ctrl-C kills the job through `Import>` (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
+    summary: "Runs a Data Pump import. `opts` holds the import parameters under their own names (`directory`, `dumpfile`, `logfile`, `schemas`, `remap_schema`, `remap_tablespace`, `table_exists_action`, `transform`, `sqlfile`, `content`, `parallel`, `exclude`, `include`, `version`, `verify_only`, `verify_checksum`; `client_log` is where the console copy goes, by default `<job>.client.log` in the run's folder under the user's state directory) and is checked before anything runs: unknown names and ill-typed values are refused with the nearest valid name. Defaults: `job_name=BIZSCRIPT_IMP_<timestamp>`, a log named after the dump (`bizagi_import.log`); `()` switches one off. Credentials go into a private 0600 parameter file, removed on every exit path; the client runs with English messages. Returns `#{ exit_code, outcome, exit_meaning, job, dump_files, log_file, client_log, duration, errors, tables, rows, bytes, cleanup, report_source, report, skipped_tables, space_waits }` (`dump_files` as the options name them; `report_source` is `client` when the server log's folder is not known from the console, as for most imports): exit code 0 is `succeeded`, 5 `completed_with_errors`, 1 `failed` (a failed job is a result: `errors` holds the reasons). `report` is parse_log's reading of the import log with `restore: true`; its verdict is `failed` when any table data was skipped (ORA-31693), whatever the exit code. A full tablespace (ORA-01653 and the like, in a resumable wait) is said at once, naming the tablespace and the blocks it needs, and listed in `space_waits`. A job that started and did not complete is killed through an attached client (`cleanup`). Ctrl-C kills the job through `Import>` (KILL_JOB) and stops the script; under --dry-run it prints the command line and the parameter file with the password as *** and runs nothing.",
     example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD") });
 let restored = impdp(db, #{
     directory: "BIZAGIBACKUPPATH",
@@ -98,6 +98,7 @@ pub fn impdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     });
     let mut progress = ExportProgress::default();
     let mut named = false;
+    let mut waits: Vec<SpaceWait> = Vec::new();
     let outcome = datapump_run::run_client(
         ctx,
         TOOL,
@@ -119,6 +120,17 @@ pub fn impdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
                 }
             }
             display.line(stream, shown, &step, &progress);
+            // A full tablespace is said at once, once per tablespace: the job waits (resumable)
+            // and a DBA can add space before it gives up and skips the table's data.
+            if let Some(wait) = space_wait(shown) {
+                if !waits.iter().any(|w| w.tablespace == wait.tablespace) {
+                    display.note(&format!(
+                        "impdp: tablespace {} is full: {} could not be extended by {} blocks ({}); add space (a datafile, autoextend) or the table's data is skipped",
+                        wait.tablespace, wait.object, wait.blocks, wait.code
+                    ));
+                    waits.push(wait);
+                }
+            }
         },
     );
     let outcome = match outcome {
@@ -153,7 +165,7 @@ pub fn impdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     }
     last_resort::job_done();
     Ok(result(
-        &options, &progress, &outcome, owner_job, &cleanup, db,
+        &options, &progress, &outcome, owner_job, &cleanup, db, &waits,
     ))
 }
 
@@ -266,6 +278,39 @@ fn dry_run(
     map
 }
 
+/// A statement that could not get space: `ORA-01653: unable to extend table T by 128 in
+/// tablespace USERS` (also ORA-01652/01654/01688), which a resumable wait (ORA-39171) reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SpaceWait {
+    code: String,
+    object: String,
+    blocks: u64,
+    tablespace: String,
+}
+
+fn space_wait(line: &str) -> Option<SpaceWait> {
+    let at = ["ORA-01653", "ORA-01652", "ORA-01654", "ORA-01688"]
+        .iter()
+        .find_map(|code| line.find(code).map(|at| (*code, at)));
+    let (code, at) = at?;
+    let text = &line[at..];
+    let (before, tablespace) = text.split_once(" in tablespace ")?;
+    let tablespace = tablespace.split_whitespace().next()?.to_string();
+    let (what, blocks) = before.rsplit_once(" by ")?;
+    let blocks = blocks.trim().parse().ok()?;
+    let object = what
+        .split_once("unable to extend ")
+        .map_or(what, |(_, object)| object)
+        .trim()
+        .to_string();
+    Some(SpaceWait {
+        code: code.to_string(),
+        object,
+        blocks,
+        tablespace,
+    })
+}
+
 /// The tables whose data was skipped (ORA-31693 names them), from the console's messages.
 fn skipped_tables(errors: &[String]) -> Vec<String> {
     errors
@@ -288,6 +333,7 @@ fn result(
     job: String,
     cleanup: &Cleanup,
     db: &Connection,
+    waits: &[SpaceWait],
 ) -> Map {
     let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
@@ -376,6 +422,22 @@ fn result(
     );
     map.insert("cleanup".into(), Dynamic::from(cleanup.word().to_string()));
     map.insert("skipped_tables".into(), strings(skipped));
+    map.insert(
+        "space_waits".into(),
+        Dynamic::from_array(
+            waits
+                .iter()
+                .map(|w| {
+                    let mut m = Map::new();
+                    m.insert("tablespace".into(), Dynamic::from(w.tablespace.clone()));
+                    m.insert("object".into(), Dynamic::from(w.object.clone()));
+                    m.insert("blocks".into(), Dynamic::from(w.blocks as i64));
+                    m.insert("code".into(), Dynamic::from(w.code.clone()));
+                    Dynamic::from_map(m)
+                })
+                .collect(),
+        ),
+    );
     map.insert("report".into(), report);
     map
 }
@@ -390,6 +452,22 @@ mod tests {
         ];
         assert_eq!(super::skipped_tables(&errors), ["\"BIZAGI\".\"WFCASE\""]);
         assert!(super::skipped_tables(&errors[..1]).is_empty());
+    }
+
+    #[test]
+    fn a_full_tablespace_is_read_from_the_resumable_error() {
+        let wait = super::space_wait(
+            "Resumable error: ORA-01653: unable to extend table BIZAGI.WFCASE by 128 in tablespace USERS",
+        )
+        .unwrap();
+        assert_eq!(wait.tablespace, "USERS");
+        assert_eq!(wait.object, "table BIZAGI.WFCASE");
+        assert_eq!(wait.blocks, 128);
+        assert_eq!(wait.code, "ORA-01653");
+        assert_eq!(
+            super::space_wait("ORA-39171: Job is experiencing a resumable wait."),
+            None
+        );
     }
 }
 

@@ -171,6 +171,9 @@ fn skipped_table_data_fails_the_verdict() {
         .into_array()
         .unwrap();
     assert!(!skipped.is_empty(), "{r:?}");
+    let waits = r.get("space_waits").unwrap().clone().into_array().unwrap();
+    let wait = waits[0].clone().try_cast::<Map>().unwrap();
+    assert_eq!(text(&wait, "tablespace"), "USERS", "{r:?}");
     s.assert_clean();
 }
 

@@ -181,6 +181,21 @@ fn run_cli(cli: Cli) -> ExitStatus {
             return ExitStatus::Usage;
         }
     }
+    if let Command::Run {
+        script,
+        report: Some(report),
+        ..
+    } = &cli.command
+    {
+        let mut others = vec![("the script", script.as_path())];
+        if let Some(log) = &cli.log_file {
+            others.push(("the --log-file", log.as_path()));
+        }
+        if let Err(err) = crate::host::script::check_report_is_its_own_file(report, &others) {
+            console::final_line(&format!("bizscript: {err}"));
+            return ExitStatus::Usage;
+        }
+    }
     let header = crate::host::logging::Header {
         version: env!("CARGO_PKG_VERSION"),
         command_line: crate::host::logging::masked_command_line(std::env::args_os()),

@@ -60,9 +60,23 @@ fn secret_key(key: &str) -> bool {
 /// One argument with its secret masked: the value of a secret-looking `KEY=VALUE`, and the
 /// password of an Oracle `user/password@db` connect string.
 fn mask_arg(arg: &str) -> String {
-    if let Some((key, _)) = arg.split_once('=') {
+    // `--option=VALUE` (clap's other spelling of `--option VALUE`): the option's name decides,
+    // then the value is masked as an argument of its own (`--set=password=...`).
+    if let Some((option, value)) = arg.strip_prefix("--").and_then(|a| a.split_once('=')) {
+        if secret_key(option) {
+            return format!("--{option}=***");
+        }
+        return format!("--{option}={}", mask_arg(value));
+    }
+    if let Some((key, value)) = arg.split_once('=') {
         if secret_key(key.trim_start_matches('-')) {
             return format!("{key}=***");
+        }
+        // user=NAME/PASSWORD, the logon habit of Oracle's own tools
+        if key.to_ascii_lowercase().contains("user") {
+            if let Some((name, _)) = value.split_once('/') {
+                return format!("{key}={name}/***");
+            }
         }
     }
     // user/password@db (not //host:port/service, which has no password)

@@ -121,7 +121,17 @@ pub fn finalize(
         }
     }
     map.insert("exit_code".into(), Value::from(exit_code));
-    if !matches!(map.get("steps"), Some(Value::Array(_))) {
+    // The schema's step shape, every item: a script's own list of another shape is kept aside.
+    let step_shaped = |step: &Value| {
+        step.get("name").is_some_and(Value::is_string)
+            && step.get("summary").is_some_and(Value::is_string)
+            && step
+                .get("status")
+                .and_then(Value::as_str)
+                .is_some_and(|s| matches!(s, "ok" | "review" | "failed" | "skipped"))
+            && step.get("seconds").is_none_or(Value::is_number)
+    };
+    if !matches!(map.get("steps"), Some(Value::Array(steps)) if steps.iter().all(step_shaped)) {
         if let Some(previous) = map.remove("steps").filter(|v| !v.is_null()) {
             map.insert("script_steps".into(), previous);
         }

@@ -52,7 +52,7 @@ impl RunOptions {
             .unwrap_or_else(|| self.script.display().to_string());
         RunFacts {
             procedure,
-            database: set("connect"),
+            database: set("connect").map(|c| crate::oracle::connection::shown_connect(&c)),
             schema: set("schema").map(|s| s.to_uppercase()),
             started: started.to_string(),
         }
@@ -262,6 +262,39 @@ pub fn check_output_path(
         })
 }
 
+/// Where `path` leads: the file it names (links resolved), or, for a file not there yet, its
+/// folder's real path joined with its name.
+fn resolved(path: &std::path::Path) -> Option<PathBuf> {
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    Some(folder.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Refuses, before anything runs, a `--report` that names one of the run's other files (the
+/// script, which the report would replace, or the `--log-file`, which it would garble).
+pub fn check_report_is_its_own_file(
+    report: &std::path::Path,
+    others: &[(&str, &std::path::Path)],
+) -> Result<(), HostError> {
+    let Some(target) = resolved(report) else {
+        return Ok(());
+    };
+    for (what, other) in others {
+        if resolved(other).as_ref() == Some(&target) {
+            return Err(HostError::Usage(format!(
+                "--report {}: this is {what}; the report would replace it: name another file (nothing was run)",
+                report.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `bizscript run`.
 ///
 /// Everything that can be known before the first step is checked first, so a mistake costs
@@ -413,12 +446,24 @@ fn conclude(
             } else if let Ok(code) = value.as_int() {
                 ExitStatus::from_script_code(code)
             } else {
-                let status = report
+                // A verdict that is none of the three (`FAILED`, `error`, a number) fails closed:
+                // a script that meant failure must not exit 0.
+                let stated = report
                     .as_ref()
                     .and_then(|r| r.get("verdict"))
-                    .and_then(Value::as_str)
-                    .and_then(ExitStatus::from_verdict)
-                    .unwrap_or(ExitStatus::Success);
+                    .filter(|v| !v.is_null());
+                let status = match stated {
+                    None => ExitStatus::Success,
+                    Some(v) => match v.as_str().and_then(ExitStatus::from_verdict) {
+                        Some(status) => status,
+                        None => {
+                            crate::primitives::console::final_line(&format!(
+                                "bizscript: the script's verdict {v} is not \"ok\", \"review\" or \"failed\": the run counts as failed"
+                            ));
+                            ExitStatus::Failure
+                        }
+                    },
+                };
                 // A report that caught a usage error and says so (`failure.code`) still exits
                 // 2: the exit-code contract does not depend on who caught the error.
                 let usage = report
@@ -484,12 +529,14 @@ fn conclude(
     let unaccepted = ledger.unaccepted();
     if status != script_status {
         // The script said better than what happened: say why the exit code is worse, once.
-        eprintln!(
+        // The run's final line (under -q the only one, in place of a better verdict the
+        // script printed); the details follow on stderr when it is shown.
+        crate::primitives::console::final_line(&format!(
             "bizscript: exit code {} ({}), not the script's own {}: it did not accept what these primitives reported:",
             status.code(),
             worst.as_str(),
             script_status.code()
-        );
+        ));
         for o in &unaccepted {
             eprintln!("  {}: {}", o.verdict.as_str(), o.summary);
         }

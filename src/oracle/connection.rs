@@ -123,6 +123,18 @@ impl Connection {
     }
 }
 
+/// A connect string as it may be shown in a message, a log or a report: the password of a
+/// `user/password@db` typed into it masked (`scott/***@//db/SVC`). Such a value is refused, but
+/// the refusal must not print the password it was given.
+pub fn shown_connect(text: &str) -> String {
+    if let Some(at) = text.rfind('@') {
+        if let Some(slash) = text[..at].find('/') {
+            return format!("{}/***{}", &text[..slash], &text[at..]);
+        }
+    }
+    text.to_string()
+}
+
 fn check_connect(connect: Option<&str>) -> Result<Option<String>, ConnectionError> {
     match connect {
         None => Ok(None),
@@ -131,7 +143,7 @@ fn check_connect(connect: Option<&str>) -> Result<Option<String>, ConnectionErro
             check_connect_identifier(c)
                 .map(Some)
                 .map_err(|why| ConnectionError::BadConnect {
-                    connect: c.escape_debug().to_string(),
+                    connect: shown_connect(c).escape_debug().to_string(),
                     why,
                 })
         }

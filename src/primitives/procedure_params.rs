@@ -11,7 +11,7 @@
 use super::errors::{misuse, script_error};
 use super::options::nearest;
 use super::{registration, PrimitiveDoc};
-use crate::oracle::connection::check_connect_identifier;
+use crate::oracle::connection::{check_connect_identifier, shown_connect};
 use crate::oracle::datapump_values::file_name;
 use crate::oracle::identifier::{Identifier, NameLimit};
 use crate::primitives::runtime::HostCtx;
@@ -332,6 +332,15 @@ pub fn render_markdown(params: &[Param]) -> String {
     out
 }
 
+/// A refused Oracle name as a message shows it: what follows a `/` masked, since `user/password`
+/// is how Oracle's own tools take a logon (an Oracle name never holds a `/`).
+fn shown_user(text: &str) -> String {
+    match text.split_once('/') {
+        Some((user, _)) => shown_connect(&format!("{user}/***")),
+        None => text.to_string(),
+    }
+}
+
 /// Why a value was refused: (code, what is wrong, what to do).
 type Refusal = (&'static str, String, String);
 
@@ -389,13 +398,20 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
                 .map_err(|why| {
                     (
                         "BZ-PARAMETER-CONNECT",
-                        format!("--set {name}={}: not an Easy Connect string or a TNS alias: {why}", t.escape_debug()),
+                        format!("--set {name}={}: not an Easy Connect string or a TNS alias: {why}", shown_connect(&t).escape_debug()),
                         "give //host:port/service or a TNS alias; put a full descriptor or Easy Connect Plus options in tnsnames.ora and give its alias".to_string(),
                     )
                 })
         }
         Kind::Identifier => {
             let t = text()?;
+            if t.contains('/') {
+                return Err((
+                    "BZ-PARAMETER-NAME",
+                    format!("--set {name}={}: not an Oracle name: it contains `/` (user/password is not taken here)", shown_user(&t).escape_debug()),
+                    "give the name alone; the password comes from BIZSCRIPT_PASSWORD or the prompt".to_string(),
+                ));
+            }
             Identifier::parse(&t, NameLimit::From122)
                 .map(|_| Dynamic::from(t.clone()))
                 .map_err(|e| {

@@ -360,6 +360,16 @@ fn a_double_interrupt_names_the_job_and_the_next_run_cleans_the_orphan() {
     assert!(output.contains("to clean up"), "{output}");
     assert!(output.contains(&format!("ATTACH={job}")), "{output}");
     assert!(report["interrupt"]["hint"].as_str().is_some(), "{report}");
+    // The steps done before the interrupt are still in the report.
+    let steps: Vec<&str> = report["steps"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|s| s["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        steps,
+        ["check_env", "nls_charset", "ensure_directory"],
+        "{report}"
+    );
 
     // The next run finds the orphan, says it is its own, cleans it, and exports.
     let next = site.next_run("r2.json").output().unwrap();

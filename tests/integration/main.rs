@@ -17,4 +17,5 @@ mod procedure;
 mod repl;
 mod restore;
 mod retention;
+mod review;
 mod support;

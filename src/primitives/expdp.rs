@@ -16,25 +16,24 @@ use super::datapump_cleanup::{
     by_hand, clean_up, interrupted_message, previous_jobs, verify_gone, Cleanup, PreviousJobs,
 };
 use super::datapump_progress::ProgressDisplay;
+use super::datapump_run::{self, JobFiles};
 use super::errors::{misuse, script_error};
 use super::options::check_keys;
 use super::{registration, PrimitiveDoc};
 use crate::cancel::last_resort;
 use crate::oracle::connection::Connection;
 use crate::oracle::datapump::export::{parameter_names, refusal, ExportOptions};
+#[cfg(all(test, unix))]
 use crate::oracle::datapump::params::OptionValue;
 use crate::oracle::datapump::parfile;
 use crate::oracle::datapump::progress::ExportProgress;
 use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::log;
-use crate::oracle::message_language::american_messages;
 use crate::primitives::runtime::HostCtx;
-use crate::process::capture::resolve_tool;
-use crate::process::datapump_client::{
-    self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,
-};
-use crate::process::private_parfile::PrivateParfile;
-use crate::secret::{Mask, Secret};
+use crate::process::datapump_client::{ClientOutcome, KillOutcome, OnLine};
+use crate::secret::Mask;
+#[cfg(all(test, unix))]
+use crate::secret::Secret;
 use rhai::{Dynamic, EvalAltResult, Map};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -125,14 +124,15 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
             "",
         ));
     }
-    let program = client_program(ctx)?;
+    let program = datapump_run::client_program(ctx, "expdp")?;
     let job = options
         .job_name()
         .map(str::to_string)
         .unwrap_or_else(|| format!("expdp_{}", started.format("%Y%m%d%H%M%S")));
     let client_log = match client_log {
         Some(path) => path,
-        None => default_client_log_folder(!ctx.dry_run())?.join(format!("{job}.client.log")),
+        None => datapump_run::default_client_log_folder(!ctx.dry_run())?
+            .join(format!("{job}.client.log")),
     };
 
     if ctx.dry_run() {
@@ -223,72 +223,6 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     ))
 }
 
-/// The folder of this run's client logs when the script names none: a per-run folder under the
-/// user's state directory (`~/.local/state/bizscript/runs/<time>-<pid>` on Linux; the local data
-/// folder where there is no state directory), made 0700 because a console copy names the
-/// database, its users and its paths. Never the current directory: under cron that is $HOME,
-/// and in a checkout the logs end up in version control.
-fn default_client_log_folder(create: bool) -> Result<PathBuf, Box<EvalAltResult>> {
-    static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    if let Some(folder) = FOLDER.get() {
-        return Ok(folder.clone());
-    }
-    let run = format!(
-        "{}-{}",
-        chrono::Local::now().format("%Y%m%dT%H%M%S"),
-        std::process::id()
-    );
-    let state = dirs::state_dir()
-        .or_else(dirs::data_local_dir)
-        .map(|base| base.join("bizscript").join("runs").join(&run));
-    if !create {
-        // --dry-run: where it would go; nothing is created.
-        return Ok(
-            state.unwrap_or_else(|| std::env::temp_dir().join(format!("bizscript-run-{run}")))
-        );
-    }
-    let made = state.and_then(|folder| {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        match builder.create(&folder) {
-            Ok(()) => Some(folder),
-            Err(e) => {
-                tracing::warn!(target: "bizscript::expdp", "cannot create {}: {e}; the client log goes to the temporary folder", folder.display());
-                None
-            }
-        }
-    });
-    // No state folder (no HOME, a read-only home): a fresh 0700 folder in the temporary
-    // directory, with an unpredictable name so nobody can plant it first; kept, like the state
-    // folder, because the log is the run's record.
-    let folder = match made {
-        Some(folder) => folder,
-        None => private_temp_builder()
-            .prefix(&format!("bizscript-run-{run}-"))
-            .tempdir()
-            .map(|dir| dir.keep())
-            .map_err(|e| {
-                script_error(
-                    "BZ-EXPDP-CLIENT-LOG",
-                    format!("expdp: there is no state, local data or temporary folder to keep the client log in ({e})"),
-                    "set `client_log` to a file in a folder that exists and is writable",
-                )
-            })?,
-    };
-    Ok(FOLDER.get_or_init(|| folder).clone())
-}
-
-/// A temporary-folder builder whose folders only this user can enter.
-fn private_temp_builder() -> tempfile::Builder<'static, 'static> {
-    #[cfg_attr(not(unix), allow(unused_mut))]
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
-    builder
-}
-
 /// Puts the interrupted job into the run's report (`job`, `interrupt`), so that a DBA reading
 /// only the report knows which job it was and what may be left of it.
 fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&str>) {
@@ -307,9 +241,8 @@ fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&s
     report.insert("interrupt".into(), Dynamic::from_map(interrupt));
 }
 
-/// Writes `parfile_text` into a private parameter file and runs the client on it; the file is
-/// removed as soon as the client has read it, and in any case when the client ends (its Drop and
-/// the last-resort clean-up cover every other way out).
+/// Runs the expdp (or, for a clean-up, the attached) client on `parfile_text`: the shared
+/// [`datapump_run::run_client`] under expdp's name.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_client(
     ctx: &HostCtx,
@@ -321,60 +254,17 @@ pub(super) fn run_client(
     display: &ProgressDisplay,
     on_line: &mut OnLine,
 ) -> Result<ClientOutcome, Box<EvalAltResult>> {
-    let parfile = PrivateParfile::create(PARFILE_NAME, parfile_text).map_err(|e| {
-        script_error(
-            "BZ-EXPDP-PARFILE",
-            format!("cannot write the private parameter file: {e}"),
-            "check that the temporary directory (TMPDIR) is writable",
-        )
-    })?;
-    if !parfile::fits_the_command_line(parfile.path()) {
-        return Err(script_error(
-            "BZ-EXPDP-PARFILE",
-            format!(
-                "the parameter file's path {} holds characters the expdp command line splits on",
-                parfile.path().display()
-            ),
-            "set TMPDIR to a folder whose path has only letters, digits and / . _ -",
-        ));
-    }
-    let mut command = ClientCommand::new(
-        program.to_path_buf(),
-        vec![format!("parfile={}", parfile.path().display()).into()],
+    datapump_run::run_client(
+        ctx,
+        "expdp",
+        db,
+        program,
+        parfile_text,
         client_log,
-    );
-    // The run's environment (with a full home's lib on the library path), then English messages.
-    command.env = super::connection::child_env(ctx);
-    command.env.push((
-        "NLS_LANG".to_string(),
-        Some(american_messages(ctx.env.get("NLS_LANG").as_deref())),
-    ));
-    command.mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
-    command.kill_at_first_prompt = kill_at_first_prompt;
-    display.detail(&format!("expdp: running {}", command.display()));
-    // The parameter file is removed as soon as the client has read it.
-    let run = datapump_client::run_with_parfile(&command, Some(parfile), &ctx.cancel, on_line);
-    let outcome = run.map_err(|e| match e {
-        ClientError::ClientLog { .. } => script_error(
-            "BZ-EXPDP-CLIENT-LOG",
-            format!("expdp: {e}"),
-            "set `client_log` to a file in a folder that exists and is writable",
-        ),
-        _ => script_error(
-            "BZ-EXPDP-CLIENT",
-            format!("expdp: {e}"),
-            "check ORACLE_HOME and that $ORACLE_HOME/bin/expdp is executable (check_env() tells)",
-        ),
-    })?;
-    if let Some(problem) = &outcome.client_log_error {
-        display.note(&format!("expdp: {problem}"));
-    }
-    if let Some(problem) = &outcome.parfile_error {
-        display.note(&format!(
-            "expdp: {problem} (it is mode 0600 in a 0700 folder; delete it by hand)"
-        ));
-    }
-    Ok(outcome)
+        kill_at_first_prompt,
+        display,
+        on_line,
+    )
 }
 
 /// Converts the script's map into validated options, plus bizscript's own (`client_log`,
@@ -412,7 +302,7 @@ fn read_options(
             client_log = Some(PathBuf::from(path));
             continue;
         }
-        pairs.push((key.to_string(), option_value(value)));
+        pairs.push((key.to_string(), datapump_run::option_value(value)));
     }
     // Parameters Oracle knows but scripts may not set get their reason, not a "did you mean".
     if let Some((key, reason)) = opts
@@ -438,51 +328,6 @@ fn read_options(
             previous_jobs: previous,
         },
     ))
-}
-
-fn option_value(value: &Dynamic) -> OptionValue {
-    if value.is_unit() {
-        OptionValue::Unset
-    } else if let Some(b) = value.clone().try_cast::<bool>() {
-        OptionValue::Bool(b)
-    } else if let Some(i) = value.clone().try_cast::<i64>() {
-        OptionValue::Int(i)
-    } else if value.is_string() {
-        OptionValue::Text(value.to_string())
-    } else if let Some(items) = value.clone().try_cast::<rhai::Array>() {
-        OptionValue::List(items.iter().map(option_value).collect())
-    } else if value.is::<Secret>() {
-        OptionValue::Other("a Secret")
-    } else if value.is_map() {
-        OptionValue::Other("a map")
-    } else if value.is::<rhai::FLOAT>() {
-        OptionValue::Other("a float")
-    } else {
-        OptionValue::Other("an unsupported value")
-    }
-}
-
-/// `$ORACLE_HOME/bin/expdp`, from the run's environment (which `--simulate` points elsewhere).
-fn client_program(ctx: &HostCtx) -> Result<PathBuf, Box<EvalAltResult>> {
-    let home = ctx.env.oracle_home().ok_or_else(|| {
-        script_error(
-            "BZ-EXPDP-CLIENT",
-            "ORACLE_HOME is not set, so there is no expdp client to run",
-            "export ORACLE_HOME=/path/to/the/client/home (check_env() lists the homes it finds)",
-        )
-    })?;
-    // The client of ORACLE_HOME only, never another one found on PATH: the home decides the
-    // client's version and message files.
-    resolve_tool("expdp", Some(&home), None).ok_or_else(|| {
-        script_error(
-            "BZ-EXPDP-CLIENT",
-            format!(
-                "there is no expdp in ORACLE_HOME {} (looked in bin/ and, for Instant Client, the folder itself)",
-                home.display()
-            ),
-            "ORACLE_HOME must be a full client, or an Instant Client with the Tools package",
-        )
-    })
 }
 
 /// Says what would run, on stderr, and returns a map that says nothing ran.
@@ -528,6 +373,16 @@ fn dry_run(
     map
 }
 
+/// The server-side log of an export (see [`JobFiles::server_log_path`]).
+fn server_log_path(options: &ExportOptions, dump_files: &[String]) -> Option<PathBuf> {
+    JobFiles {
+        directory: options.directory(),
+        dump_files: options.dump_files(),
+        log_file: options.log_file(),
+    }
+    .server_log_path(dump_files)
+}
+
 fn result(
     options: &ExportOptions,
     progress: &ExportProgress,
@@ -567,20 +422,19 @@ fn result(
     if let Some(problem) = &outcome.client_log_error {
         errors.push(problem.clone());
     }
+    let files = JobFiles {
+        directory: options.directory(),
+        dump_files: options.dump_files(),
+        log_file: options.log_file(),
+    };
     let server_log = server_log_path(options, &progress.dump_files);
-    let log_file = match &server_log {
-        Some(path) => path.display().to_string(),
-        None => match (options.directory(), options.log_file()) {
-            (_, Some(file)) if file.contains(':') => file.to_string(),
-            (Some(dir), Some(file)) => format!("{dir}:{file}"),
-            _ => String::new(),
-        },
-    };
-    let readable_server_log = server_log.filter(|p| std::fs::File::open(p).is_ok());
-    let (report, report_source) = match &readable_server_log {
-        Some(path) => (log_report(path), "server"),
-        None => (log_report(&outcome.client_log), "client"),
-    };
+    let log_file = files.log_file_name(server_log.as_deref());
+    let (report, report_source) = datapump_run::report_of(
+        "expdp",
+        server_log.as_deref(),
+        &outcome.client_log,
+        &log::Policy::default(),
+    );
     let result = ExportResult {
         exit_code: i64::from(exit.code()),
         outcome: exit.outcome().to_string(),
@@ -611,40 +465,6 @@ fn result(
         .unwrap_or_default();
     map.insert("report".into(), report);
     map
-}
-
-/// The server-side log, when the dump files show where the directory is: Data Pump prints the
-/// directory's full server path in the dump-file-set lines, the most honest source there is.
-fn server_log_path(options: &ExportOptions, dump_files: &[String]) -> Option<PathBuf> {
-    let directory = options.directory()?;
-    let in_directory = |name: &str| match name.split_once(':') {
-        Some((dir, _)) => dir == directory,
-        None => true,
-    };
-    // The dump files' folder is the directory object's path only when every dump file is in
-    // that directory object; otherwise the log's folder is not known from here.
-    if !options.dump_files().iter().all(|d| in_directory(d)) {
-        return None;
-    }
-    let log = options.log_file()?;
-    if !in_directory(log) {
-        return None;
-    }
-    let file = log.split_once(':').map_or(log, |(_, file)| file);
-    let first = dump_files.first()?;
-    Some(Path::new(first).parent()?.join(file))
-}
-
-/// What the log parser makes of `path` (the default verdict policy), or `()` when the log
-/// cannot be read: a missing report must never pass for a clean one.
-fn log_report(path: &Path) -> Dynamic {
-    match log::parse_file(path, &log::Policy::default()) {
-        Ok(report) => rhai::serde::to_dynamic(&report).unwrap_or(Dynamic::UNIT),
-        Err(e) => {
-            tracing::warn!(target: "bizscript::expdp", "cannot read the log {}: {e}", path.display());
-            Dynamic::UNIT
-        }
-    }
 }
 
 #[cfg(all(test, unix))]

@@ -174,7 +174,39 @@ pub fn export_lock(
     options: &crate::oracle::datapump::export::ExportOptions,
 ) -> Result<Lock, Box<EvalAltResult>> {
     use crate::oracle::datapump::params::Value;
-    let database = match (&ctx.simulation, db.connect()) {
+    let database = database_key(ctx, db);
+    let mut schemas: Vec<String> = options
+        .entries()
+        .find(|(name, _)| *name == "schemas")
+        .map(|(_, value)| match value {
+            Value::One(one) => vec![one.clone()],
+            Value::List(list) | Value::EachOnItsOwnLine(list) => list.clone(),
+        })
+        .unwrap_or_else(|| db.user().into_iter().collect());
+    schemas.sort();
+    acquire(&format!("expdp:{database}:{}", schemas.join(",")))
+}
+
+/// The lock `impdp` holds while its client runs: one import into a set of target schemas at a
+/// time per database from this host (`targets`, sorted; the database named as for
+/// [`export_lock`]).
+pub fn import_lock(
+    ctx: &HostCtx,
+    db: &crate::oracle::connection::Connection,
+    targets: &[String],
+) -> Result<Lock, Box<EvalAltResult>> {
+    let mut targets = targets.to_vec();
+    targets.sort();
+    acquire(&format!(
+        "impdp:{}:{}",
+        database_key(ctx, db),
+        targets.join(",")
+    ))
+}
+
+/// The database as a lock key names it.
+fn database_key(ctx: &HostCtx, db: &crate::oracle::connection::Connection) -> String {
+    match (&ctx.simulation, db.connect()) {
         (Some(sim), _) => format!("sim:{}", sim.home.display()),
         // With the client home: an alias means what that home's tnsnames.ora says, and each
         // simulated database lives in its own home. Two client homes on one host exporting the
@@ -190,17 +222,7 @@ pub fn export_lock(
             ctx.env.get("ORACLE_HOME").unwrap_or_default(),
             ctx.env.get("ORACLE_SID").unwrap_or_default()
         ),
-    };
-    let mut schemas: Vec<String> = options
-        .entries()
-        .find(|(name, _)| *name == "schemas")
-        .map(|(_, value)| match value {
-            Value::One(one) => vec![one.clone()],
-            Value::List(list) | Value::EachOnItsOwnLine(list) => list.clone(),
-        })
-        .unwrap_or_else(|| db.user().into_iter().collect());
-    schemas.sort();
-    acquire(&format!("expdp:{database}:{}", schemas.join(",")))
+    }
 }
 
 /// Registers the Lock type and `acquire_lock`.

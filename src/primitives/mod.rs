@@ -34,10 +34,12 @@ pub mod database_identity;
 pub mod datapump_cleanup;
 pub mod datapump_jobs;
 pub mod datapump_progress;
+pub mod datapump_run;
 pub mod ensure_directory;
 pub mod errors;
 pub mod expdp;
 pub mod files;
+pub mod impdp;
 pub mod json;
 pub mod lock;
 pub mod nls_charset;
@@ -189,6 +191,12 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
         docs: &[&expdp::EXPDP],
         register: |engine, ctx| {
             expdp::register(engine, ctx, |db: &connection::Oracle| &db.connection)
+        },
+    },
+    PrimitiveRow {
+        docs: &[&impdp::IMPDP],
+        register: |engine, ctx| {
+            impdp::register(engine, ctx, |db: &connection::Oracle| &db.connection)
         },
     },
     PrimitiveRow {

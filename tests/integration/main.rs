@@ -7,6 +7,7 @@ mod console_report;
 mod doc_examples;
 mod fidelity;
 mod files;
+mod impdp;
 // Signals, process groups and POSIX modes throughout: Unix only.
 #[cfg(unix)]
 mod kills;

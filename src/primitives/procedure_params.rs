@@ -412,14 +412,23 @@ fn check_value(name: &str, kind: Kind, value: &Dynamic) -> Result<Dynamic, Refus
                     "give the name alone; the password comes from BIZSCRIPT_PASSWORD or the prompt".to_string(),
                 ));
             }
+            // The shipped procedures name files, locks and the job after these names and
+            // compare them in upper case: a quoted (case-sensitive) name would be exported under
+            // another name or refused half-way, so it is refused here, before anything runs.
+            if t.trim_start().starts_with('"') {
+                return Err((
+                    "BZ-PARAMETER-NAME",
+                    format!("--set {name}={}: a quoted (case-sensitive) Oracle name is not supported by the shipped procedures", t.escape_debug()),
+                    "give the name unquoted (Oracle stores it in upper case); a case-sensitive name needs a site script that calls expdp() itself".to_string(),
+                ));
+            }
             Identifier::parse(&t, NameLimit::From122)
                 .map(|_| Dynamic::from(t.clone()))
                 .map_err(|e| {
                     (
                         "BZ-PARAMETER-NAME",
                         format!("--set {name}={}: not an Oracle name: {e}", t.escape_debug()),
-                        "use letters, digits and _ (e.g. BIZAGI_PROD), or a double-quoted name"
-                            .to_string(),
+                        "use letters, digits and _ (e.g. BIZAGI_PROD)".to_string(),
                     )
                 })
         }

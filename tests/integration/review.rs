@@ -231,3 +231,13 @@ fn a_scripts_odd_steps_do_not_break_the_report_shape() {
         "{report}"
     );
 }
+
+#[test]
+fn a_quoted_schema_name_is_refused_before_anything_runs() {
+    // The shipped procedure names files, the lock and the job after the schema in upper case: a
+    // case-sensitive name used to pass the check and stop half-way at expdp as "BIZAGI".
+    let (code, all) = everything_written(&["--set", "schema=\"BizAgi\""]);
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("quoted (case-sensitive)"), "{all}");
+    assert!(!all.contains("expdp: "), "the export step ran: {all}");
+}

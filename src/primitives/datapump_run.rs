@@ -4,11 +4,14 @@
 //! `"expdp"` or `"impdp"`: it names the program, the parameter file and the error codes
 //! (`BZ-EXPDP-...`, `BZ-IMPDP-...`).
 
+use super::datapump_cleanup::{by_hand, Cleanup};
 use super::datapump_progress::ProgressDisplay;
 use super::errors::script_error;
 use crate::oracle::connection::Connection;
 use crate::oracle::datapump::params::OptionValue;
 use crate::oracle::datapump::parfile;
+use crate::oracle::datapump::progress::ExportProgress;
+use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::primitives::runtime::HostCtx;
@@ -274,4 +277,48 @@ pub fn option_value(value: &Dynamic) -> OptionValue {
     } else {
         OptionValue::Other("an unsupported value")
     }
+}
+
+/// What went wrong around a job, beside the messages its console showed: the client killed by
+/// a signal, a job that did not complete (and what its clean-up found), a missing final line,
+/// a client that asked for credentials, a client log that could not be written. `after_kill`
+/// is what a KILL_JOB of this tool leaves behind, said after "killed it (KILL_JOB)".
+pub fn job_errors(
+    progress: &ExportProgress,
+    outcome: &ClientOutcome,
+    exit: &DataPumpExit,
+    job: &str,
+    cleanup: &Cleanup,
+    db: &Connection,
+    after_kill: &str,
+) -> Vec<String> {
+    let mut errors = progress.errors.clone();
+    if exit.signal().is_some() {
+        errors.push(exit.explain());
+    }
+    match cleanup {
+        Cleanup::NotNeeded => {}
+        Cleanup::Killed => errors.push(format!(
+            "job {job} did not complete; bizscript attached and killed it (KILL_JOB){after_kill}"
+        )),
+        Cleanup::NothingLeft => errors.push(format!(
+            "job {job} did not complete and no longer exists in the database (ORA-31626)"
+        )),
+        Cleanup::Failed(why) => errors.push(format!(
+            "job {job} did not complete and could not be cleaned up ({why}); {}",
+            by_hand(job, db)
+        )),
+    }
+    if progress.job.is_some() && progress.final_line.is_none() {
+        errors.push("the client ended without the job's final line".to_string());
+    }
+    if outcome.prompted_for_credentials {
+        errors.push(
+            "the client asked for a user name or password: the credentials in the parameter file were refused or incomplete".to_string(),
+        );
+    }
+    if let Some(problem) = &outcome.client_log_error {
+        errors.push(problem.clone());
+    }
+    errors
 }

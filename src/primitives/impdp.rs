@@ -337,34 +337,7 @@ fn result(
 ) -> Map {
     let mask = db.password().cloned().map(|p| Mask::new(p, db.user()));
     let exit = DataPumpExit::from_status(outcome.code, outcome.signal);
-    let mut errors = progress.errors.clone();
-    if exit.signal().is_some() {
-        errors.push(exit.explain());
-    }
-    match cleanup {
-        Cleanup::NotNeeded => {}
-        Cleanup::Killed => errors.push(format!(
-            "job {job} did not complete; bizscript attached and killed it (KILL_JOB)"
-        )),
-        Cleanup::NothingLeft => errors.push(format!(
-            "job {job} did not complete and no longer exists in the database (ORA-31626)"
-        )),
-        Cleanup::Failed(why) => errors.push(format!(
-            "job {job} did not complete and could not be cleaned up ({why}); {}",
-            by_hand(&job, db)
-        )),
-    }
-    if progress.job.is_some() && progress.final_line.is_none() {
-        errors.push("the client ended without the job's final line".to_string());
-    }
-    if outcome.prompted_for_credentials {
-        errors.push(
-            "the client asked for a user name or password: the credentials in the parameter file were refused or incomplete".to_string(),
-        );
-    }
-    if let Some(problem) = &outcome.client_log_error {
-        errors.push(problem.clone());
-    }
+    let errors = datapump_run::job_errors(progress, outcome, &exit, &job, cleanup, db, "");
     let files = JobFiles {
         directory: options.directory(),
         dump_files: options.dump_files(),

@@ -4,9 +4,10 @@
 //! `"expdp"` or `"impdp"`: it names the program, the parameter file and the error codes
 //! (`BZ-EXPDP-...`, `BZ-IMPDP-...`).
 
-use super::datapump_cleanup::{by_hand, Cleanup};
+use super::datapump_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
 use super::datapump_progress::ProgressDisplay;
 use super::errors::script_error;
+use crate::cancel::last_resort;
 use crate::oracle::connection::Connection;
 use crate::oracle::datapump::params::OptionValue;
 use crate::oracle::datapump::parfile;
@@ -16,10 +17,12 @@ use crate::oracle::log;
 use crate::oracle::message_language::american_messages;
 use crate::primitives::runtime::HostCtx;
 use crate::process::capture::resolve_tool;
-use crate::process::datapump_client::{self, ClientCommand, ClientError, ClientOutcome, OnLine};
+use crate::process::datapump_client::{
+    self, ClientCommand, ClientError, ClientOutcome, KillOutcome, OnLine,
+};
 use crate::process::private_parfile::PrivateParfile;
 use crate::secret::{Mask, Secret};
-use rhai::{Dynamic, EvalAltResult};
+use rhai::{Dynamic, EvalAltResult, Map};
 use std::path::{Path, PathBuf};
 
 fn code(tool: &str, what: &str) -> String {
@@ -321,4 +324,66 @@ pub fn job_errors(
         errors.push(problem.clone());
     }
     errors
+}
+
+/// After the client ended: the job's name as the database knows it, and its clean-up. A job
+/// that started and did not complete (client crash, fatal error, an interrupt that could not be
+/// confirmed) stays in the database as a running or NOT RUNNING job with its master table: a
+/// second, attached client kills it, so no orphan is left behind. An interrupted run ends here
+/// with `BZ-INTERRUPTED`, having said what became of the job (and put it into the report).
+#[allow(clippy::too_many_arguments)]
+pub fn finish_job(
+    ctx: &HostCtx,
+    tool: &str,
+    db: &Connection,
+    program: &Path,
+    progress: &ExportProgress,
+    outcome: &ClientOutcome,
+    expected_job: String,
+    display: &ProgressDisplay,
+) -> Result<(String, Cleanup), Box<EvalAltResult>> {
+    let owner_job = progress.job.clone().unwrap_or(expected_job);
+    let needs_cleanup = progress.job.is_some()
+        && !progress.completed()
+        && !ctx.cancel.is_forced()
+        && !matches!(outcome.kill, Some(KillOutcome::Killed));
+    let cleanup = if needs_cleanup {
+        let cleanup = clean_up(ctx, db, program, &owner_job, &outcome.client_log, display);
+        verify_gone(ctx, db, &owner_job, cleanup)
+    } else {
+        Cleanup::NotNeeded
+    };
+    if let Some(kill) = &outcome.kill {
+        let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
+        display.note(&message);
+        let left = !hint.is_empty();
+        if left {
+            // The host prints a bare "interrupted": the way to finish the clean-up must be said
+            // here, and go into the report.
+            display.note(&format!("{tool}: to clean up: {hint}"));
+        } else {
+            last_resort::job_done();
+        }
+        note_interrupted_job(ctx, &owner_job, &message, left.then_some(hint.as_str()));
+        return Err(script_error("BZ-INTERRUPTED", message, hint));
+    }
+    Ok((owner_job, cleanup))
+}
+
+/// Puts the interrupted job into the run's report (`job`, `interrupt`), so that a DBA reading
+/// only the report knows which job it was and what may be left of it.
+fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&str>) {
+    let Ok(mut report) = ctx.report.lock() else {
+        return;
+    };
+    let report = report.get_or_insert_with(Map::new);
+    report.insert("job".into(), Dynamic::from(job.to_string()));
+    let mut interrupt = Map::new();
+    interrupt.insert("job".into(), Dynamic::from(job.to_string()));
+    interrupt.insert("what_happened".into(), Dynamic::from(message.to_string()));
+    interrupt.insert("left".into(), Dynamic::from(hint.is_some()));
+    if let Some(hint) = hint {
+        interrupt.insert("hint".into(), Dynamic::from(hint.to_string()));
+    }
+    report.insert("interrupt".into(), Dynamic::from_map(interrupt));
 }

@@ -12,9 +12,7 @@
 //! started and did not complete is killed through a second, attached client (see
 //! [`super::datapump_cleanup`]).
 
-use super::datapump_cleanup::{
-    by_hand, clean_up, interrupted_message, previous_jobs, verify_gone, Cleanup, PreviousJobs,
-};
+use super::datapump_cleanup::{by_hand, previous_jobs, Cleanup, PreviousJobs};
 use super::datapump_progress::ProgressDisplay;
 use super::datapump_run::{self, JobFiles};
 use super::errors::{misuse, script_error};
@@ -30,7 +28,7 @@ use crate::oracle::datapump::progress::ExportProgress;
 use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::log;
 use crate::primitives::runtime::HostCtx;
-use crate::process::datapump_client::{ClientOutcome, KillOutcome, OnLine};
+use crate::process::datapump_client::{ClientOutcome, OnLine};
 use crate::secret::Mask;
 #[cfg(all(test, unix))]
 use crate::secret::Secret;
@@ -188,57 +186,20 @@ pub fn expdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     };
     display.finish();
 
-    let owner_job = progress.job.clone().unwrap_or(expected_job);
-    // A job that started and did not complete (client crash, fatal error, an interrupt that
-    // could not be confirmed) stays in the database as a running or NOT RUNNING job with its
-    // master table: attach a second client and kill it, so no orphan is left behind.
-    let needs_cleanup = progress.job.is_some()
-        && !progress.completed()
-        && !ctx.cancel.is_forced()
-        && !matches!(outcome.kill, Some(KillOutcome::Killed));
-    let cleanup = if needs_cleanup {
-        let cleanup = clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display);
-        verify_gone(ctx, db, &owner_job, cleanup)
-    } else {
-        Cleanup::NotNeeded
-    };
-
-    if let Some(kill) = &outcome.kill {
-        let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
-        display.note(&message);
-        let left = !hint.is_empty();
-        if left {
-            // The host prints a bare "interrupted": the way to finish the clean-up must be said
-            // here, and go into the report.
-            display.note(&format!("expdp: to clean up: {hint}"));
-        } else {
-            last_resort::job_done();
-        }
-        note_interrupted_job(ctx, &owner_job, &message, left.then_some(hint.as_str()));
-        return Err(script_error("BZ-INTERRUPTED", message, hint));
-    }
+    let (owner_job, cleanup) = datapump_run::finish_job(
+        ctx,
+        "expdp",
+        db,
+        &program,
+        &progress,
+        &outcome,
+        expected_job,
+        &display,
+    )?;
     last_resort::job_done();
     Ok(result(
         &options, &progress, &outcome, owner_job, &cleanup, db, earlier,
     ))
-}
-
-/// Puts the interrupted job into the run's report (`job`, `interrupt`), so that a DBA reading
-/// only the report knows which job it was and what may be left of it.
-fn note_interrupted_job(ctx: &HostCtx, job: &str, message: &str, hint: Option<&str>) {
-    let Ok(mut report) = ctx.report.lock() else {
-        return;
-    };
-    let report = report.get_or_insert_with(Map::new);
-    report.insert("job".into(), Dynamic::from(job.to_string()));
-    let mut interrupt = Map::new();
-    interrupt.insert("job".into(), Dynamic::from(job.to_string()));
-    interrupt.insert("what_happened".into(), Dynamic::from(message.to_string()));
-    interrupt.insert("left".into(), Dynamic::from(hint.is_some()));
-    if let Some(hint) = hint {
-        interrupt.insert("hint".into(), Dynamic::from(hint.to_string()));
-    }
-    report.insert("interrupt".into(), Dynamic::from_map(interrupt));
 }
 
 /// Runs the expdp (or, for a clean-up, the attached) client on `parfile_text`: the shared

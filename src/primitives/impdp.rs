@@ -6,7 +6,7 @@
 //! (`restore: true`), and the verdict is `failed` whenever table data was skipped (ORA-31693),
 //! whatever the exit code.
 
-use super::datapump_cleanup::{by_hand, clean_up, interrupted_message, verify_gone, Cleanup};
+use super::datapump_cleanup::{by_hand, Cleanup};
 use super::datapump_progress::ProgressDisplay;
 use super::datapump_run::{self, option_value, JobFiles};
 use super::errors::{misuse, script_error};
@@ -21,7 +21,7 @@ use crate::oracle::datapump::progress::ExportProgress;
 use crate::oracle::exit_code::DataPumpExit;
 use crate::oracle::log;
 use crate::primitives::runtime::HostCtx;
-use crate::process::datapump_client::{ClientOutcome, KillOutcome};
+use crate::process::datapump_client::ClientOutcome;
 use crate::secret::Mask;
 use rhai::{Dynamic, EvalAltResult, Map};
 use std::path::{Path, PathBuf};
@@ -142,27 +142,16 @@ pub fn impdp(ctx: &HostCtx, db: &Connection, opts: &Map) -> Result<Map, Box<Eval
     };
     display.finish();
 
-    let owner_job = progress.job.clone().unwrap_or(expected_job);
-    let needs_cleanup = progress.job.is_some()
-        && !progress.completed()
-        && !ctx.cancel.is_forced()
-        && !matches!(outcome.kill, Some(KillOutcome::Killed));
-    let cleanup = if needs_cleanup {
-        let cleanup = clean_up(ctx, db, &program, &owner_job, &outcome.client_log, &display);
-        verify_gone(ctx, db, &owner_job, cleanup)
-    } else {
-        Cleanup::NotNeeded
-    };
-    if let Some(kill) = &outcome.kill {
-        let (message, hint) = interrupted_message(kill, &cleanup, &owner_job, db);
-        display.note(&message);
-        if hint.is_empty() {
-            last_resort::job_done();
-        } else {
-            display.note(&format!("impdp: to clean up: {hint}"));
-        }
-        return Err(script_error("BZ-INTERRUPTED", message, hint));
-    }
+    let (owner_job, cleanup) = datapump_run::finish_job(
+        ctx,
+        "impdp",
+        db,
+        &program,
+        &progress,
+        &outcome,
+        expected_job,
+        &display,
+    )?;
     last_resort::job_done();
     Ok(result(
         &options, &progress, &outcome, owner_job, &cleanup, db, &waits,

@@ -289,6 +289,21 @@ fn ignoring_hangup(cmd: &mut Command) {
     }
 }
 
+/// The default disposition for SIGHUP in the child, whatever this test process inherited (a CI
+/// job started under `nohup` passes SIGHUP ignored to every child, and bizscript rightly keeps an
+/// ignored hangup ignored).
+fn default_hangup(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only `signal` (async-signal-safe) runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::signal::signal(Signal::SIGHUP, nix::sys::signal::SigHandler::SigDfl)
+                .map(|_| ())
+                .map_err(std::io::Error::from)
+        });
+    }
+}
+
 #[test]
 fn a_triple_interrupt_leaves_no_password_no_client_and_a_report_naming_the_job() {
     let site = Site::new();
@@ -490,7 +505,9 @@ fn under_nohup_a_hangup_leaves_the_export_running_to_a_verified_archive() {
 #[test]
 fn without_nohup_a_hangup_interrupts_and_kills_the_job() {
     let site = Site::new();
-    let mut run = Running::start(site.simulated("slow", "r.json", 20));
+    let mut cmd = site.simulated("slow", "r.json", 20);
+    default_hangup(&mut cmd);
+    let mut run = Running::start(cmd);
     run.wait_for("Starting \"BIZAGIADMON\"", Duration::from_secs(60));
     run.signal(Signal::SIGHUP);
     let (code, output) = run.finish(Duration::from_secs(60));

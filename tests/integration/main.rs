@@ -19,3 +19,4 @@ mod restore;
 mod retention;
 mod review;
 mod support;
+mod verify;

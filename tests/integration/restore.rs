@@ -6,29 +6,34 @@ use crate::support::{bizscript, ScriptDir};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const PASSWORD: &str = "Restore-Test-Pw-9";
+pub(crate) const PASSWORD: &str = "Restore-Test-Pw-9";
 
-struct Home {
+pub(crate) struct Home {
     dir: tempfile::TempDir,
 }
 
 impl Home {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
-    fn home(&self) -> PathBuf {
+    pub(crate) fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
 
-    fn server(&self) -> PathBuf {
+    pub(crate) fn server(&self) -> PathBuf {
         self.home().join("server/BizAgiBackupPath")
     }
 
     /// `bizscript run SCRIPT --simulate=SCENARIO` on this home; (exit code, stdout, stderr).
-    fn run(&self, script: &Path, scenario: &str, sets: &[String]) -> (Option<i32>, String, String) {
+    pub(crate) fn run(
+        &self,
+        script: &Path,
+        scenario: &str,
+        sets: &[String],
+    ) -> (Option<i32>, String, String) {
         let mut cmd = bizscript();
         cmd.env("BIZSCRIPT_SIM_HOME", self.home())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
@@ -53,7 +58,7 @@ impl Home {
     }
 
     /// The export, then the archive and manifest it wrote.
-    fn export(&self) -> (PathBuf, PathBuf) {
+    pub(crate) fn export(&self) -> (PathBuf, PathBuf) {
         let (code, _, stderr) = self.run(Path::new("bizagi_export.rhai"), "ok", &[]);
         assert_eq!(code, Some(0), "{stderr}");
         let mut zips: Vec<PathBuf> = std::fs::read_dir(self.server())
@@ -249,4 +254,251 @@ try {{ drop_scratch_schema(db, "BIZAGI"); print("dropped BIZAGI"); }} catch (e) 
     );
     assert_eq!(lines[2], "existed=false gone=true", "{stdout}");
     assert_eq!(lines[3], "refused BZ-USAGE", "{stdout}");
+}
+
+// ---- the shipped procedure, bizagi_restore.rhai ------------------------------------------------
+
+/// How a shipped procedure's run ended: exit code, stderr, the report (validated against the
+/// shipped schema), and the tools the simulator saw run.
+pub(crate) struct Ended {
+    pub(crate) code: Option<i32>,
+    pub(crate) stderr: String,
+    pub(crate) report: Value,
+    pub(crate) tools: Vec<String>,
+}
+
+impl Home {
+    /// `bizscript run SCRIPT` with `--report`; the report must validate against the schema.
+    pub(crate) fn procedure(&self, script: &str, scenario: &str, sets: &[String]) -> Ended {
+        let report = self.dir.path().join(format!("{script}.report.json"));
+        let _ = std::fs::remove_file(&report);
+        let mut cmd = bizscript();
+        cmd.env("BIZSCRIPT_SIM_HOME", self.home())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env("BIZSCRIPT_PASSWORD", PASSWORD)
+            .env_remove("ORACLE_SIM_REMOTE")
+            .env_remove("NLS_LANG")
+            .env_remove("ORACLE_HOME")
+            .arg("run")
+            .arg(script)
+            .arg(format!("--simulate={scenario}"))
+            .arg("--yes")
+            .arg("--report")
+            .arg(&report)
+            .current_dir(self.dir.path());
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let text = std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        let report: Value = serde_json::from_str(&text).unwrap();
+        crate::console_report::assert_valid(
+            &crate::console_report::shipped_schema(),
+            &report,
+            &format!("{script} {scenario} {sets:?}"),
+        );
+        assert!(!stderr.contains(PASSWORD) && !text.contains(PASSWORD));
+        Ended {
+            code: out.status.code(),
+            stderr,
+            report,
+            tools: self.tools(),
+        }
+    }
+
+    /// The tools the simulator's audit trail saw in the last run (sqlplus, expdp, impdp).
+    pub(crate) fn tools(&self) -> Vec<String> {
+        std::fs::read_to_string(self.home().join("audit.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| v["tool"].as_str().map(str::to_string))
+            .collect()
+    }
+}
+
+fn restore_sets(zip: &Path, schema: &str) -> Vec<String> {
+    vec![
+        format!("archive={}", zip.display()),
+        format!("schema={schema}"),
+    ]
+}
+
+#[test]
+fn export_then_restore_into_an_absent_schema_ends_0_with_every_table_matching() {
+    let home = Home::new();
+    let (zip, manifest) = home.export();
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    let expected = m["import"]["tables"].as_array().unwrap().len();
+    assert!(expected > 0, "{m}");
+    let run = home.procedure(
+        "bizagi_restore.rhai",
+        "ok",
+        &restore_sets(&zip, "BIZAGI_RESTORE"),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.report["verdict"], "ok", "{}", run.report);
+    assert_eq!(run.report["procedure"], "bizagi_restore");
+    let tables = run.report["restore"]["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), expected, "{}", run.report);
+    for t in tables {
+        assert_eq!(t["expected"], t["restored"], "{t}");
+    }
+    assert!(run.tools.iter().any(|t| t == "impdp"), "{:?}", run.tools);
+    let steps: Vec<&str> = run.report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "archive",
+            "prechecks",
+            "verify_only",
+            "impdp",
+            "postchecks",
+            "report"
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("bizagi_restore BIZAGI_RESTORE: ok: restored into BIZAGI_RESTORE"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_flipped_byte_fails_the_restore_at_step_1_and_nothing_is_imported() {
+    let home = Home::new();
+    let (zip, manifest) = home.export();
+    let copy = tempfile::tempdir().unwrap();
+    let bad = copy.path().join(zip.file_name().unwrap());
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(&bad, &bytes).unwrap();
+    std::fs::copy(&manifest, copy.path().join(manifest.file_name().unwrap())).unwrap();
+    let run = home.procedure(
+        "bizagi_restore.rhai",
+        "ok",
+        &restore_sets(&bad, "BIZAGI_RESTORE"),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.report["verdict"], "failed");
+    assert_eq!(run.report["failure"]["step"], "archive", "{}", run.report);
+    assert!(!run.tools.iter().any(|t| t == "impdp"), "{:?}", run.tools);
+    // Nothing was unpacked into the directory either.
+    let left: Vec<_> = std::fs::read_dir(home.server()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn each_target_that_is_not_ready_stops_at_the_prechecks_before_impdp() {
+    let home = Home::new();
+    let (zip, _) = home.export();
+    for (scenario, user, schema, check) in [
+        (
+            "charset_incompatible",
+            "BizAgiAdmon",
+            "BIZAGI_RESTORE",
+            "character_set",
+        ),
+        (
+            "client_too_new",
+            "BizAgiAdmon",
+            "BIZAGI_RESTORE",
+            "client_version",
+        ),
+        ("no_admin_user", "SYSTEM", "BIZAGI_RESTORE", "admin_user"),
+        (
+            "schema_exists",
+            "BizAgiAdmon",
+            "BIZAGI_RESTORE",
+            "target_schema",
+        ),
+    ] {
+        let mut sets = restore_sets(&zip, schema);
+        sets.push(format!("user={user}"));
+        let run = home.procedure("bizagi_restore.rhai", scenario, &sets);
+        assert_eq!(run.code, Some(1), "{scenario}: {}", run.stderr);
+        assert_eq!(
+            run.report["failure"]["step"], "prechecks",
+            "{scenario}: {}",
+            run.report
+        );
+        let message = run.report["failure"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("{check}:")),
+            "{scenario}: {message}"
+        );
+        assert!(
+            !run.tools.iter().any(|t| t == "impdp"),
+            "{scenario}: impdp ran: {:?}",
+            run.tools
+        );
+    }
+}
+
+#[test]
+fn a_full_tablespace_ends_1_naming_the_tablespace() {
+    let home = Home::new();
+    let (zip, _) = home.export();
+    let run = home.procedure(
+        "bizagi_restore.rhai",
+        "tablespace_full",
+        &restore_sets(&zip, "BIZAGI_RESTORE"),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.report["verdict"], "failed");
+    let failure = run.report["failure"].to_string();
+    // The pre-check sees the free space first, or the import's resumable wait names it.
+    assert!(failure.contains("USERS"), "{failure}");
+}
+
+#[test]
+fn a_dry_run_changes_nothing_and_shows_the_sqlfile_preview() {
+    let home = Home::new();
+    let (zip, _) = home.export();
+    let run_sets = restore_sets(&zip, "BIZAGI_RESTORE");
+    let report = home.dir.path().join("dry.json");
+    let out = bizscript()
+        .env("BIZSCRIPT_SIM_HOME", home.home())
+        .env("XDG_STATE_HOME", home.dir.path().join("state"))
+        .env("BIZSCRIPT_PASSWORD", PASSWORD)
+        .env_remove("NLS_LANG")
+        .env_remove("ORACLE_HOME")
+        .args([
+            "run",
+            "bizagi_restore.rhai",
+            "--simulate",
+            "--dry-run",
+            "--yes",
+            "--report",
+        ])
+        .arg(&report)
+        .args(
+            run_sets
+                .iter()
+                .flat_map(|s| ["--set".to_string(), s.clone()]),
+        )
+        .current_dir(home.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("sqlfile=BIZAGI_RESTORE_"), "{stderr}");
+    assert!(stderr.contains("dry run: nothing was changed"), "{stderr}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    crate::console_report::assert_valid(&crate::console_report::shipped_schema(), &r, "dry run");
+    assert!(
+        !home.tools().iter().any(|t| t == "impdp"),
+        "{:?}",
+        home.tools()
+    );
+    let left: Vec<_> = std::fs::read_dir(home.server()).unwrap().collect();
+    assert!(left.is_empty(), "the dry run unpacked {left:?}");
 }

@@ -360,6 +360,8 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     };
 
     let evaluation = evaluate(&engine, &mut scope, &ast, &source.id, &sources, &cancel);
+    // A verify's scratch schema goes whatever happened, Ctrl-C included.
+    let scratch = crate::primitives::restore_postchecks::drop_guarded(&ctx);
     let set_report = ctx.report.lock().ok().and_then(|mut r| r.take());
     // The shipped procedure's own frames are its authors' business: a DBA sees them with -v.
     let quiet_frames = source.id.starts_with("<shipped>") && !options.verbose;
@@ -371,6 +373,29 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
         &facts,
         quiet_frames,
     );
+    let mut report = report;
+    let mut status = status;
+    if !scratch.is_empty() {
+        if let Some(serde_json::Value::Object(map)) = report.as_mut() {
+            map.insert(
+                "scratch_cleanup".into(),
+                serde_json::Value::Array(
+                    scratch
+                        .iter()
+                        .map(|(schema, gone)| serde_json::json!({ "schema": schema, "gone": gone }))
+                        .collect(),
+                ),
+            );
+            if let Some(serde_json::Value::Object(verify)) = map.get_mut("verify") {
+                let all_gone = scratch.iter().all(|(_, gone)| *gone);
+                verify.insert("scratch_dropped".into(), serde_json::Value::Bool(all_gone));
+            }
+        }
+        // A scratch schema left behind is never ok.
+        if scratch.iter().any(|(_, gone)| !gone) && status == ExitStatus::Success {
+            status = ExitStatus::Failure;
+        }
+    }
     if let (Some(path), Some(report)) = (&options.report, &report) {
         write_report(path, report).map_err(|source| HostError::Report {
             path: path.display().to_string(),

@@ -180,6 +180,7 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
         docs: &[
             &restore_postchecks::RESTORE_POSTCHECKS,
             &restore_postchecks::DROP_SCRATCH_SCHEMA,
+            &restore_postchecks::GUARD_SCRATCH_SCHEMA,
         ],
         register: restore_postchecks::register,
     },

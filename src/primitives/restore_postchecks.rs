@@ -83,6 +83,72 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
             drop_scratch(&c, &db, name)
         },
     );
+    let c = Arc::clone(ctx);
+    registration(&GUARD_SCRATCH_SCHEMA).register_into_engine(
+        engine,
+        move |db: Oracle, name: &str| -> Result<(), Box<EvalAltResult>> {
+            let schema = schema_name("guard_scratch_schema", name, GUARD_SCRATCH_SCHEMA.signature)?;
+            let stored = schema.as_stored().to_string();
+            if !stored.starts_with("BZV_") {
+                return Err(misuse(
+                    "guard_scratch_schema",
+                    format!("{stored} is not a scratch schema (BZV_...): it is never dropped here"),
+                    GUARD_SCRATCH_SCHEMA.signature,
+                ));
+            }
+            if c.dry_run() {
+                return Ok(());
+            }
+            if let Ok(mut g) = c.scratch_guard.lock() {
+                if !g.iter().any(|(_, n)| *n == stored) {
+                    g.push((db, stored));
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+pub const GUARD_SCRATCH_SCHEMA: PrimitiveDoc = PrimitiveDoc {
+    name: "guard_scratch_schema",
+    signature: "guard_scratch_schema(db: Oracle, name: string)",
+    summary: "Promises that the scratch schema `name` (BZV_... only) is dropped when the script ends, however it ends: an error, a failed step, Ctrl-C or SIGTERM during the import. Call it before the import that creates the schema; `drop_scratch_schema` releases the promise once dba_users no longer lists it. What the host dropped at the end is in the report's `scratch_cleanup` (#{ schema, gone }), and a verify record's `scratch_dropped` says the same. A second Ctrl-C (forced exit) skips it.",
+    example: r#"let db = oracle(#{ user: "BIZAGIADMON", password: secret_env("BIZSCRIPT_PASSWORD"), connect: "//localhost:1521/ORCLPDB1" });
+guard_scratch_schema(db, "BZV_EXAMPLE");
+// ... impdp(db, #{ remap_schema: "BIZAGI:BZV_EXAMPLE", ... }) ...
+let d = drop_scratch_schema(db, "BZV_EXAMPLE");
+print(`gone: ${d.gone}`);"#,
+};
+
+/// Drops every scratch schema still promised (`guard_scratch_schema`) when the script has
+/// ended, through a context of its own: the run's may be cancelled (Ctrl-C), and the clean-up
+/// must still run. Returns (schema, gone) for each.
+pub fn drop_guarded(ctx: &HostCtx) -> Vec<(String, bool)> {
+    let pending: Vec<(Oracle, String)> = match ctx.scratch_guard.lock() {
+        Ok(mut g) => std::mem::take(&mut *g),
+        Err(_) => return Vec::new(),
+    };
+    if pending.is_empty() || ctx.cancel.is_forced() {
+        return pending.into_iter().map(|(_, n)| (n, false)).collect();
+    }
+    let mut fresh = HostCtx::new(false, true, crate::cancel::Cancel::new(), ctx.env.clone());
+    fresh.simulation = ctx.simulation.clone();
+    fresh.interactive = false;
+    pending
+        .into_iter()
+        .map(|(db, name)| {
+            eprintln!("bizscript: dropping the scratch schema {name} the run left");
+            let gone = drop_scratch(&fresh, &db, &name)
+                .ok()
+                .and_then(|d| d.try_cast::<Map>())
+                .and_then(|m| m.get("gone").and_then(|g| g.as_bool().ok()))
+                .unwrap_or(false);
+            if !gone {
+                eprintln!("bizscript: the scratch schema {name} is STILL THERE: DROP USER {name} CASCADE by hand");
+            }
+            (name, gone)
+        })
+        .collect()
 }
 
 fn schema_name(function: &str, value: &str, usage: &str) -> Result<Identifier, Box<EvalAltResult>> {
@@ -222,6 +288,11 @@ fn drop_scratch(ctx: &HostCtx, db: &Oracle, name: &str) -> Result<Dynamic, Box<E
     let mut script = SqlplusScript::new();
     let q = script.query(&exists_sql);
     let gone = count(&run_sql(ctx, db, F, &script)?, q) == Some(0);
+    if gone {
+        if let Ok(mut g) = ctx.scratch_guard.lock() {
+            g.retain(|(_, n)| n != schema.as_stored());
+        }
+    }
     eprintln!(
         "drop_scratch_schema: {}: {}",
         schema.as_stored(),

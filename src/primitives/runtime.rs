@@ -131,6 +131,9 @@ pub struct HostCtx {
     pub report: Mutex<Option<rhai::Map>>,
     /// How every primitive that can fail or need review ended (see [`Ledger`]).
     pub ledger: Ledger,
+    /// Scratch schemas (BZV_...) a verify created and has not dropped yet: the host drops them
+    /// when the script ends however it ends, Ctrl-C included (`guard_scratch_schema`).
+    pub scratch_guard: Mutex<Vec<(super::connection::Oracle, String)>>,
 }
 
 impl HostCtx {
@@ -145,6 +148,7 @@ impl HostCtx {
             interactive: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             report: Mutex::new(None),
             ledger: Ledger::default(),
+            scratch_guard: Mutex::new(Vec::new()),
         }
     }
 

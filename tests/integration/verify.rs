@@ -121,3 +121,97 @@ fn a_verify_that_fails_its_prechecks_is_never_ok_and_leaves_no_scratch_schema() 
     let m: Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     assert_eq!(m["verify_verdict"], "failed", "{m}");
 }
+
+/// Ctrl-C (SIGINT to bizscript's process group, as a terminal sends it) while the verify's
+/// import runs: the host still drops the scratch schema the import had created, and says so.
+#[cfg(unix)]
+#[test]
+fn a_ctrl_c_during_the_verify_import_still_drops_the_scratch_schema() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+    let home = Home::new();
+    let (zip, _) = home.export();
+    let report = home.home().with_file_name("interrupted.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bizscript"))
+        .env("BIZSCRIPT_SIM_HOME", home.home())
+        .env("XDG_STATE_HOME", home.home().with_file_name("state"))
+        .env("BIZSCRIPT_PASSWORD", PASSWORD)
+        .env("ORACLE_SIM_SLOW_SECONDS", "8")
+        .env_remove("NLS_LANG")
+        .env_remove("ORACLE_HOME")
+        .args([
+            "-v",
+            "run",
+            "bizagi_verify.rhai",
+            "--simulate=slow",
+            "--yes",
+            "--report",
+        ])
+        .arg(&report)
+        .arg("--set")
+        .arg(format!("archive={}", zip.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "the import never started:\n{}",
+            seen.join("\n")
+        );
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
+            let hit = line.contains("BIZSCRIPT_IMP_") && line.contains("Starting");
+            seen.push(line);
+            if hit {
+                break;
+            }
+        }
+    }
+    let group = nix::unistd::Pid::from_raw(-(child.id() as i32));
+    nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGINT).unwrap();
+    let status = child.wait().unwrap();
+    while let Ok(line) = lines.recv_timeout(Duration::from_millis(500)) {
+        seen.push(line);
+    }
+    let output = seen.join("\n");
+    assert_eq!(status.code(), Some(130), "{output}");
+    assert!(
+        output.contains("dropping the scratch schema BZV_"),
+        "{output}"
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    crate::console_report::assert_valid(
+        &crate::console_report::shipped_schema(),
+        &r,
+        "interrupted verify",
+    );
+    assert_eq!(r["verdict"], "failed", "{r}");
+    let cleanup = r["scratch_cleanup"].as_array().unwrap();
+    assert_eq!(cleanup.len(), 1, "{r}");
+    assert_eq!(cleanup[0]["gone"], true, "{r}");
+    let scratch = cleanup[0]["schema"].as_str().unwrap().to_string();
+    // The drop was real: the killed import had created the user (the audit trail shows the
+    // DROP USER), and dba_users no longer lists it.
+    let audit = std::fs::read_to_string(home.home().join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains(&format!("DROP USER {scratch} CASCADE")),
+        "{audit}"
+    );
+    assert!(!dba_users(&home).contains(&scratch));
+    assert!(!output.contains(PASSWORD));
+}

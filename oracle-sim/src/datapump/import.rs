@@ -250,6 +250,26 @@ enum Failure {
     Corrupt,
 }
 
+/// What an import killed mid-job (KILL_JOB) leaves: the target users it created first (the
+/// USER objects come before any table data, and a killed job does not roll back what it
+/// created), without tables or rows.
+pub fn apply_killed(db: &mut Database, spec: &JobSpec) {
+    if spec.verify_only || spec.sqlfile.is_some() || spec.content == "DATA_ONLY" {
+        return;
+    }
+    for s in &spec.schemas {
+        let target = spec.target_schema(s);
+        if db.user(&target).is_none() {
+            if let Some(template) = db.user("BIZAGI").cloned() {
+                db.users.push(crate::state::User {
+                    name: target.clone(),
+                    ..template
+                });
+            }
+        }
+    }
+}
+
 /// Records in the database what a finished import created: missing users (with the source's
 /// roles, as the import's USER and ROLE_GRANT objects do), the schema's procedures and views,
 /// and the tables with the rows it loaded. SKIP leaves an existing table alone, APPEND adds the

@@ -171,7 +171,12 @@ fn kill(home: &Home, spec: &JobSpec, out: &mut JobOutput) {
     for f in &spec.dump_paths {
         let _ = std::fs::remove_file(crate::home::server_file(f));
     }
-    let _ = Database::update(home, |db| job::remove_job(db, &spec.owner, &spec.job_name));
+    let _ = Database::update(home, |db| {
+        job::remove_job(db, &spec.owner, &spec.job_name);
+        if spec.tool == Tool::Impdp {
+            super::import::apply_killed(db, spec);
+        }
+    });
     out.console = false;
     out.line(
         &format!("Job {} has been killed by user.", spec.qualified()),

@@ -42,6 +42,7 @@ pub mod files;
 pub mod impdp;
 pub mod json;
 pub mod lock;
+pub mod newest_archive;
 pub mod nls_charset;
 pub mod options;
 pub mod outcome;
@@ -183,6 +184,10 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
             &restore_postchecks::GUARD_SCRATCH_SCHEMA,
         ],
         register: restore_postchecks::register,
+    },
+    PrimitiveRow {
+        docs: &[&newest_archive::NEWEST_ARCHIVE],
+        register: newest_archive::register,
     },
     PrimitiveRow {
         docs: &[&ensure_directory::ENSURE_DIRECTORY],

@@ -215,3 +215,46 @@ fn a_ctrl_c_during_the_verify_import_still_drops_the_scratch_schema() {
     assert!(!dba_users(&home).contains(&scratch));
     assert!(!output.contains(PASSWORD));
 }
+
+#[test]
+fn without_an_archive_the_verify_takes_the_newest_verified_one_in_archive_dir() {
+    let home = Home::new();
+    let (older, _) = home.export();
+    let (newer, newer_manifest) = home.export();
+    assert_ne!(older, newer);
+    let folder = newer.parent().unwrap();
+    let run = home.procedure(
+        "bizagi_verify.rhai",
+        "ok",
+        &[
+            format!("archive_dir={}", folder.display()),
+            "schema=BIZAGI".into(),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        run.report["verify"]["archive"],
+        newer.display().to_string(),
+        "{}",
+        run.report
+    );
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(&newer_manifest).unwrap()).unwrap();
+    assert_eq!(m["verify_verdict"], "ok");
+    // Another schema has none: the verify stops before anything runs, naming the folder.
+    let run = home.procedure(
+        "bizagi_verify.rhai",
+        "ok",
+        &[
+            format!("archive_dir={}", folder.display()),
+            "schema=OTHER".into(),
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        run.report["failure"]["code"], "BZ-NO-ARCHIVE",
+        "{}",
+        run.report
+    );
+    assert!(!run.tools.iter().any(|t| t == "impdp"));
+}

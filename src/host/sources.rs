@@ -13,6 +13,10 @@ pub const STDLIB: &[(&str, &str)] = &[
         "bizagi_restore",
         include_str!("../../stdlib/bizagi_restore.rhai"),
     ),
+    (
+        "bizagi_verify",
+        include_str!("../../stdlib/bizagi_verify.rhai"),
+    ),
 ];
 
 /// The scripts shipped in the binary: `bizscript run bizagi_export.rhai` works from any folder.

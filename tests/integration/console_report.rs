@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 /// The schema as the binary ships it.
-fn shipped_schema() -> Value {
+pub(crate) fn shipped_schema() -> Value {
     let out = bizscript().args(["doc", "report-schema"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     serde_json::from_slice(&out.stdout).expect("doc report-schema prints JSON")
@@ -120,7 +120,7 @@ fn validate(schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
     }
 }
 
-fn assert_valid(schema: &Value, report: &Value, case: &str) {
+pub(crate) fn assert_valid(schema: &Value, report: &Value, case: &str) {
     let mut errors = Vec::new();
     validate(schema, report, "report", &mut errors);
     assert!(

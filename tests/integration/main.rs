@@ -16,6 +16,7 @@ mod log;
 mod procedure;
 mod repl;
 mod restore;
+mod restore_procedure;
 mod retention;
 mod review;
 mod support;

@@ -14,6 +14,10 @@ pub const MAX_PORTABLE_JOB_NAME: usize = 30;
 /// The prefix of every export job bizscript names.
 pub const EXPORT_JOB_PREFIX: &str = "BIZSCRIPT_EXP_";
 
+/// The prefix of every import job bizscript names (`oracle::datapump::import::default_job_name`),
+/// told apart from an export job in `dba_datapump_jobs` by its name as well as its operation.
+pub const IMPORT_JOB_PREFIX: &str = "BIZSCRIPT_IMP_";
+
 /// `BIZSCRIPT_EXP_261124010203K7Q2` for the run tag `20261124_010203_K7Q2`: the tag's time
 /// without the century and its suffix, 30 bytes. `None` when `tag` is not a run tag
 /// (`YYYYMMDD_HHMMSS_XXXX`, `X` in `A-Z0-9`).

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// The prefix of the job names bizscript gives its exports (`BIZSCRIPT_EXP_<timestamp>`): a job
-/// named so is bizscript's own.
-pub const JOB_PREFIX: &str = "BIZSCRIPT_EXP_";
+/// named so is bizscript's own. Only exports: `previous_jobs` looks for earlier exports.
+use crate::oracle::job_name::EXPORT_JOB_PREFIX as JOB_PREFIX;
 
 /// What `expdp` does, before starting, about a bizscript export job of the same user left
 /// NOT RUNNING by an earlier run (its client killed, a double Ctrl-C, a crash): an orphan with

@@ -171,7 +171,11 @@ impl ImportOptions {
 /// `BIZSCRIPT_IMP_YYYYMMDDHHMMSS`: a valid identifier of 28 bytes, unique per second, and
 /// recognisable in `dba_datapump_jobs` as ours.
 pub fn default_job_name(started: chrono::NaiveDateTime) -> String {
-    format!("BIZSCRIPT_IMP_{}", started.format("%Y%m%d%H%M%S"))
+    format!(
+        "{}{}",
+        crate::oracle::job_name::IMPORT_JOB_PREFIX,
+        started.format("%Y%m%d%H%M%S")
+    )
 }
 
 /// The import log a dump implies: `bizagi_%U.dmp` → `bizagi_import.log`, keeping a `dir:`

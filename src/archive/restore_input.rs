@@ -438,3 +438,88 @@ mod tests {
         assert!(e.to_string().contains("the manifest lists"), "{e}");
     }
 }
+
+/// What became of one file `remove_unpacked` was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removal {
+    pub path: PathBuf,
+    pub removed: bool,
+    /// Why it was kept, when it was.
+    pub reason: Option<String>,
+}
+
+/// Removes files a restore unpacked (for a SQLFILE preview, or after a test restore), each only
+/// when it is still a regular file of the entry's size and SHA-256: a file someone replaced or
+/// changed since is somebody's data, and stays.
+pub fn remove_unpacked(files: &[(PathBuf, Expected)]) -> Vec<Removal> {
+    files
+        .iter()
+        .map(|(path, entry)| {
+            let kept = |reason: String| Removal {
+                path: path.clone(),
+                removed: false,
+                reason: Some(reason),
+            };
+            match std::fs::symlink_metadata(path) {
+                Err(e) => return kept(format!("cannot read it: {e}")),
+                Ok(m) if !m.file_type().is_file() => return kept("not a regular file".into()),
+                Ok(_) => {}
+            }
+            match crate::fsutil::sha256_file(path) {
+                Err(e) => kept(format!("cannot read it: {e}")),
+                Ok((bytes, sha)) if bytes != entry.bytes || sha != entry.sha256 => kept(format!(
+                    "it is no longer the unpacked {} ({bytes} bytes, SHA-256 {sha})",
+                    entry.name
+                )),
+                Ok(_) => match std::fs::remove_file(path) {
+                    Ok(()) => Removal {
+                        path: path.clone(),
+                        removed: true,
+                        reason: None,
+                    },
+                    Err(e) => kept(format!("cannot remove it: {e}")),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod remove_unpacked_tests {
+    use super::*;
+
+    fn entry(name: &str, data: &[u8]) -> Expected {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, data).unwrap();
+        let (bytes, sha256) = crate::fsutil::sha256_file(&p).unwrap();
+        Expected {
+            name: name.into(),
+            bytes,
+            sha256,
+        }
+    }
+
+    #[test]
+    fn only_an_unchanged_unpacked_file_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let same = dir.path().join("A.dmp");
+        let changed = dir.path().join("B.dmp");
+        std::fs::write(&same, b"dump a").unwrap();
+        std::fs::write(&changed, b"dump b, changed").unwrap();
+        let gone = dir.path().join("C.dmp");
+        let out = remove_unpacked(&[
+            (same.clone(), entry("A.dmp", b"dump a")),
+            (changed.clone(), entry("B.dmp", b"dump b")),
+            (gone, entry("C.dmp", b"c")),
+        ]);
+        assert!(out[0].removed && !same.exists());
+        assert!(!out[1].removed && changed.exists());
+        assert!(out[1]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("no longer the unpacked B.dmp"));
+        assert!(!out[2].removed);
+    }
+}

@@ -7,13 +7,25 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// The standard library modules embedded in the binary: `import "bizagi" as bizagi;`.
-pub const STDLIB: &[(&str, &str)] = &[("bizagi", include_str!("../../stdlib/bizagi.rhai"))];
+pub const STDLIB: &[(&str, &str)] = &[
+    ("bizagi", include_str!("../../stdlib/bizagi.rhai")),
+    (
+        "bizagi_restore",
+        include_str!("../../stdlib/bizagi_restore.rhai"),
+    ),
+];
 
 /// The scripts shipped in the binary: `bizscript run bizagi_export.rhai` works from any folder.
-pub const SHIPPED_SCRIPTS: &[(&str, &str)] = &[(
-    "bizagi_export.rhai",
-    include_str!("../../scripts/bizagi_export.rhai"),
-)];
+pub const SHIPPED_SCRIPTS: &[(&str, &str)] = &[
+    (
+        "bizagi_export.rhai",
+        include_str!("../../scripts/bizagi_export.rhai"),
+    ),
+    (
+        "bizagi_restore.rhai",
+        include_str!("../../scripts/bizagi_restore.rhai"),
+    ),
+];
 
 /// The source id Rhai reports for an embedded module (also how errors name it).
 pub fn stdlib_id(module: &str) -> String {

@@ -48,6 +48,8 @@ pub mod outcome;
 pub mod parse_log;
 pub mod paths;
 pub mod procedure_params;
+pub mod reading;
+pub mod remove_unpacked;
 pub mod restore_archive;
 pub mod restore_postchecks;
 pub mod restore_prechecks;
@@ -171,6 +173,14 @@ pub const PRIMITIVES: &[PrimitiveRow] = &[
     PrimitiveRow {
         docs: &[&restore_archive::RESTORE_ARCHIVE],
         register: restore_archive::register,
+    },
+    PrimitiveRow {
+        docs: &[&reading::READ_JSON, &reading::HEAD_LINES],
+        register: reading::register,
+    },
+    PrimitiveRow {
+        docs: &[&remove_unpacked::REMOVE_UNPACKED],
+        register: remove_unpacked::register,
     },
     PrimitiveRow {
         docs: &[&restore_prechecks::RESTORE_PRECHECKS],

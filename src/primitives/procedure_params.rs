@@ -217,7 +217,8 @@ pub const BIZAGI_RESTORE: &[Param] = &[
     },
     param("user", Kind::Identifier, Default::Text("BizAgiAdmon"), "the Oracle user that runs the import (its password: BIZSCRIPT_PASSWORD, else a prompt); Bizagi's restore needs it to exist beforehand"),
     Param {
-        default_text: "the manifest's schema",
+        default_text: "the manifest's schema; under --simulate BIZAGI_RESTORE (the simulated database holds BIZAGI)",
+        simulate_default: Some("BIZAGI_RESTORE"),
         ..param("schema", Kind::Identifier, Default::None, "the target schema (REMAP_SCHEMA from the manifest's when they differ)")
     },
     IMPORT_DIRECTORY,

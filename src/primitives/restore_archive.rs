@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 pub const RESTORE_ARCHIVE: PrimitiveDoc = PrimitiveDoc {
     name: "restore_archive",
-    signature: "restore_archive(path: string, opts: #{ manifest: string, unpack_to: string }) -> Map",
-    summary: "Checks a bizscript archive against its manifest (`manifest`, default the .manifest.json beside it): a regular file of the recorded size and full SHA-256, a verified archive, a ZIP whose entries are exactly the manifest's (plain names) and each decompresses to the recorded size and SHA-256. With `unpack_to` (a folder on this machine: the Data Pump directory's, or its mount) it first checks the free space against the entries' total, then writes each entry to NAME.partial (never over an existing file), checks it, and renames them only when all passed; on any failure or Ctrl-C nothing it wrote is left. Returns #{ archive, manifest, sha256, bytes, entries: [#{ name, bytes, sha256 }], unpacked: [paths], manifest_data }. Fails with BZ-RESTORE-ARCHIVE (what differs), BZ-RESTORE-SPACE, BZ-RESTORE-EXISTS or BZ-CANCELLED. Under --dry-run it checks and unpacks nothing.",
+    signature: "restore_archive(path: string, opts: #{ manifest: string, unpack_to: string, preview: bool }) -> Map",
+    summary: "Checks a bizscript archive against its manifest (`manifest`, default the .manifest.json beside it): a regular file of the recorded size and full SHA-256, a verified archive, a ZIP whose entries are exactly the manifest's (plain names) and each decompresses to the recorded size and SHA-256. With `unpack_to` (a folder on this machine: the Data Pump directory's, or its mount) it first checks the free space against the entries' total, then writes each entry to NAME.partial (never over an existing file), checks it, and renames them only when all passed; on any failure or Ctrl-C nothing it wrote is left. Returns #{ archive, manifest, sha256, bytes, entries: [#{ name, bytes, sha256 }], unpacked: [paths], manifest_data, dry_run }. Fails with BZ-RESTORE-ARCHIVE (what differs), BZ-RESTORE-SPACE, BZ-RESTORE-EXISTS or BZ-CANCELLED. Under --dry-run it checks the archive the same way (reading changes nothing) and unpacks nothing, unless `preview` is true: then it unpacks for a SQLFILE preview, and the caller removes what it unpacked.",
     example: r#"// restore_archive("/backup/BIZAGI_20250101_010000_ABCD.zip", #{ unpack_to: "/u01/dpump" }) checks and unpacks;
 // an archive without its manifest is refused before anything is read:
 try {
@@ -24,7 +24,7 @@ try {
 }"#,
 };
 
-const KEYS: &[&str] = &["manifest", "unpack_to"];
+const KEYS: &[&str] = &["manifest", "unpack_to", "preview"];
 
 /// The manifest beside an archive: `STEM.manifest.json` for `STEM.zip`.
 pub fn manifest_beside(archive: &Path) -> PathBuf {
@@ -79,20 +79,23 @@ fn restore_archive(ctx: &HostCtx, path: &str, opts: &Map) -> Result<Dynamic, Box
                 "give the archive bizscript wrote, with its .manifest.json beside it (or opts.manifest)",
             )
         })?;
-    if ctx.dry_run() {
-        let mut map = Map::new();
-        map.insert("archive".into(), Dynamic::from(path.to_string()));
-        map.insert(
-            "manifest".into(),
-            Dynamic::from(manifest_path.display().to_string()),
-        );
-        map.insert("dry_run".into(), Dynamic::from(true));
-        map.insert("manifest_data".into(), rhai::serde::to_dynamic(&manifest)?);
-        eprintln!(
-            "restore_archive (dry run): would check {path} against its manifest and unpack it"
-        );
-        return Ok(Dynamic::from_map(map));
-    }
+    // Reading changes nothing, so --dry-run checks the archive too; it unpacks only for a
+    // preview (`preview: true`: the caller removes what was unpacked once it has looked).
+    let preview = match opts.get("preview") {
+        None => false,
+        Some(v) => v.as_bool().map_err(|_| {
+            script_error(
+                "BZ-ARGUMENT",
+                "restore_archive: opts.preview must be true or false",
+                "",
+            )
+        })?,
+    };
+    let unpack_to = if ctx.dry_run() && !preview {
+        None
+    } else {
+        unpack_to
+    };
     let step = Step::start(
         ctx,
         &format!("restore_archive: checking {path} against its manifest"),
@@ -138,5 +141,6 @@ fn restore_archive(ctx: &HostCtx, path: &str, opts: &Map) -> Result<Dynamic, Box
         Dynamic::from(manifest_path.display().to_string()),
     );
     map.insert("manifest_data".into(), rhai::serde::to_dynamic(&manifest)?);
+    map.insert("dry_run".into(), Dynamic::from(ctx.dry_run()));
     Ok(Dynamic::from_map(map))
 }

@@ -17,6 +17,7 @@ mod log;
 mod procedure;
 mod repl;
 mod restore;
+mod restore_procedure;
 mod retention;
 mod review;
 mod support;

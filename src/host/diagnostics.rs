@@ -117,6 +117,15 @@ impl ScriptDiagnostic {
     }
 
     /// The hint (what to do), when the error has one.
+    /// Where in a user's own script the error stands or surfaced (`file:line:col`): the error's
+    /// own place, else the innermost call in a user's file; never a shipped module's (`<...>`).
+    pub fn user_location(&self) -> Option<&str> {
+        std::iter::once(self)
+            .chain(self.frames.iter())
+            .filter_map(|d| d.location.as_deref())
+            .find(|l| !l.starts_with('<'))
+    }
+
     pub fn hint(&self) -> Option<&str> {
         self.help.as_deref()
     }

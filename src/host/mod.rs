@@ -6,6 +6,7 @@
 //! primitives never import the host (a test in `primitives` checks it).
 
 pub mod check;
+pub mod dba_terms;
 pub mod diagnostics;
 pub mod docs;
 pub mod engine;

@@ -31,6 +31,8 @@ pub struct RunFacts {
 /// A failure the host met (the script threw, did not compile, was interrupted).
 #[derive(Debug, Clone)]
 pub struct HostFailure {
+    /// The step (or primitive) that was running, when the host knows it.
+    pub step: Option<String>,
     pub code: String,
     pub message: String,
     pub hint: Option<String>,
@@ -140,7 +142,10 @@ pub fn finalize(
     let previous = map.remove("failure").unwrap_or(Value::Null);
     let failure = match (host_failure, &previous) {
         (Some(f), _) => serde_json::json!({
-            "step": plain(previous.get("step")),
+            "step": match &f.step {
+                Some(step) => Value::String(step.clone()),
+                None => plain(previous.get("step")),
+            },
             "code": f.code,
             "message": f.message,
             "hint": f.hint,
@@ -204,6 +209,7 @@ mod tests {
             .filter_map(Value::as_str)
             .collect();
         let failure = HostFailure {
+            step: None,
             code: "BZ-X".into(),
             message: "m".into(),
             hint: Some("h".into()),

@@ -111,7 +111,9 @@ pub enum Evaluation {
     /// exist, an import cycle): exit 2, like a script that does not compile.
     Failed {
         rendered: String,
-        error: Value,
+        /// Where in a user's own script (`file:line:col`), never a shipped module's place.
+        location: Option<String>,
+        error: Box<Value>,
         usage: bool,
         /// The error as a DBA reads it (code, message, hint), without frames or excerpts.
         failure: HostFailure,
@@ -189,12 +191,15 @@ pub fn evaluate(
                 "location": diagnostic.location,
             });
             let failure = HostFailure {
+                step: crate::primitives::console::running_step(),
                 code: diagnostic.code().unwrap_or("BZ-SCRIPT").to_string(),
                 message: diagnostic.message().to_string(),
                 hint: diagnostic.hint().map(str::to_string),
             };
+            let error = Box::new(error);
             Evaluation::Failed {
                 rendered: diagnostic.render(Style::for_stderr()),
+                location: diagnostic.user_location().map(str::to_string),
                 error,
                 usage: is_usage_error(&err),
                 failure,
@@ -363,8 +368,10 @@ pub fn run(options: &RunOptions, cancel: Cancel) -> Result<ExitStatus, HostError
     // A verify's scratch schema goes whatever happened, Ctrl-C included.
     let scratch = crate::primitives::restore_postchecks::drop_guarded(&ctx);
     let set_report = ctx.report.lock().ok().and_then(|mut r| r.take());
-    // The shipped procedure's own frames are its authors' business: a DBA sees them with -v.
-    let quiet_frames = source.id.starts_with("<shipped>") && !options.verbose;
+    // Script frames and source excerpts are a script author's business: a DBA running the
+    // shipped procedure or a site script sees the message, the fix and (for a site script) the
+    // file and line; -v shows the frames.
+    let quiet_frames = !options.verbose;
     let (status, report) = conclude(
         evaluation,
         set_report,
@@ -428,6 +435,7 @@ fn write_failure_report(
         "unaccepted": [],
     });
     let failure = HostFailure {
+        step: None,
         code: code.to_string(),
         message: message.to_string(),
         hint: None,
@@ -505,10 +513,24 @@ fn conclude(
         }
         Evaluation::Failed {
             rendered,
+            location,
             error,
             usage,
-            failure,
+            mut failure,
         } => {
+            if failure.step.is_none() {
+                // A primitive's message starts with its name (`expdp: ...`).
+                failure.step = failure
+                    .message
+                    .split_once(": ")
+                    .map(|(name, _)| name)
+                    .filter(|n| {
+                        !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                    .map(str::to_string)
+                    .or_else(|| last_failed_primitive(ledger));
+            }
+            crate::host::dba_terms::translate(&mut failure, facts);
             let status = if usage {
                 ExitStatus::Usage
             } else {
@@ -517,6 +539,11 @@ fn conclude(
             // Under -q the final line (the error), not the last line said before it, is what
             // remains; under -qq nothing (console::line).
             if quiet_frames {
+                if let Some(place) = location.as_deref().map(shown_location) {
+                    crate::primitives::console::line(&format!(
+                        "where: {place} (-v shows the script's source and call stack)"
+                    ));
+                }
                 print_failure(&facts.procedure, &failure, status);
             } else {
                 if crate::primitives::console::quiet() == 0 {
@@ -527,19 +554,18 @@ fn conclude(
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
-                map.insert("error".into(), error);
+                map.insert("error".into(), *error);
             }
             host_failure = Some(failure);
             status
         }
         Evaluation::Interrupted => {
-            eprintln!("bizscript: interrupted");
-            crate::primitives::console::hold_final("bizscript: interrupted");
-            host_failure = Some(HostFailure {
-                code: "BZ-INTERRUPTED".into(),
-                message: "interrupted by Ctrl-C or SIGTERM".into(),
-                hint: None,
-            });
+            let failure = interrupted_failure();
+            crate::primitives::console::final_line(&format!(
+                "{}: {}",
+                facts.procedure, failure.message
+            ));
+            host_failure = Some(failure);
             let r = report.get_or_insert_with(|| Value::Object(Default::default()));
             if let Value::Object(map) = r {
                 map.insert("verdict".into(), Value::String("failed".into()));
@@ -556,16 +582,42 @@ fn conclude(
         // The script said better than what happened: say why the exit code is worse, once.
         // The run's final line (under -q the only one, in place of a better verdict the
         // script printed); the details follow on stderr when it is shown.
-        crate::primitives::console::final_line(&format!(
+        crate::primitives::console::line(&format!(
             "bizscript: exit code {} ({}), not the script's own {}: it did not accept what these primitives reported:",
             status.code(),
             worst.as_str(),
             script_status.code()
         ));
         for o in &unaccepted {
-            eprintln!("  {}: {}", o.verdict.as_str(), o.summary);
+            crate::primitives::console::line(&format!("  {}: {}", o.verdict.as_str(), o.summary));
         }
-        eprintln!("  (a script that means to go on records why with accept(result, \"reason\"))");
+        crate::primitives::console::line(
+            "  (a script that means to go on records why with accept(result, \"reason\"))",
+        );
+        let worst_one = unaccepted.iter().find(|o| o.verdict == worst);
+        let message = worst_one.map_or_else(
+            || format!("a primitive's verdict is {}", worst.as_str()),
+            |o| o.summary.clone(),
+        );
+        // The final line: what failed, not the script's own better verdict said before it.
+        crate::primitives::console::final_line(&format!(
+            "{}: exit code {} ({}), not the script's own {}: {message} (the script went on without accepting it)",
+            facts.procedure,
+            status.code(),
+            worst.as_str(),
+            script_status.code()
+        ));
+        if status == ExitStatus::Failure && host_failure.is_none() {
+            host_failure = Some(HostFailure {
+                step: worst_one.map(|o| o.primitive.to_string()),
+                code: "BZ-NOT-ACCEPTED".into(),
+                message,
+                hint: Some("the script went on after this failure without accept(result, \"reason\"): fix the cause, or accept it in the script with the reason".into()),
+            });
+        }
+    }
+    if status == ExitStatus::Interrupted && host_failure.is_none() {
+        host_failure = Some(interrupted_failure());
     }
     // A report file is always written when asked for, even for a script that set none.
     let mut report = report.unwrap_or_else(|| Value::Object(Default::default()));
@@ -598,6 +650,37 @@ fn conclude(
     }
     let report = finalize(report, facts, status.code(), host_failure.as_ref());
     (status, Some(report))
+}
+
+/// An interrupted run's failure: the signal that came, the step that was running.
+fn interrupted_failure() -> HostFailure {
+    let by = crate::host::signals::interrupted_by().unwrap_or("an interrupt");
+    HostFailure {
+        step: crate::primitives::console::running_step(),
+        code: "BZ-INTERRUPTED".into(),
+        message: format!("interrupted by {by}"),
+        hint: None,
+    }
+}
+
+/// The primitive whose failure the run met last (a plain script announces no steps).
+fn last_failed_primitive(ledger: &Ledger) -> Option<String> {
+    ledger
+        .outcomes()
+        .iter()
+        .rev()
+        .find(|o| o.verdict.exit_status() == ExitStatus::Failure)
+        .map(|o| o.primitive.to_string())
+}
+
+/// `file:line:col` as a DBA reads it: `file line N`.
+fn shown_location(location: &str) -> String {
+    let mut parts = location.rsplitn(3, ':');
+    let (_col, line, file) = (parts.next(), parts.next(), parts.next());
+    match (file, line) {
+        (Some(file), Some(line)) => format!("{file} line {line}"),
+        _ => location.to_string(),
+    }
 }
 
 /// A failure the shipped procedure did not catch, as a DBA reads it: one "what to do" block

@@ -33,10 +33,100 @@ pub fn install(cancel: &Cancel) -> Result<(), ctrlc::Error> {
             eprintln!("bizscript: interrupted, stopping cleanly (interrupt again to force)");
         }
     })?;
+    which::record_each(hangup_ignored);
     if hangup_ignored {
         keep_hangup_ignored();
     }
     Ok(())
+}
+
+/// The signal that interrupted the run, as the console and the report name it (`SIGHUP`,
+/// `SIGTERM`, `Ctrl-C (SIGINT)`); None when none came (or none could be told apart).
+pub fn interrupted_by() -> Option<&'static str> {
+    which::first()
+}
+
+/// Which signal came first. ctrlc's handler is the same for SIGINT, SIGTERM and SIGHUP and does
+/// not say which one it saw, so each is routed through [`which::record`], which notes the first
+/// signal's number (an atomic store, async-signal-safe) and then calls ctrlc's handler.
+#[cfg(unix)]
+mod which {
+    use nix::libc::c_int;
+    use nix::sys::signal::{sigaction, SigAction, SigHandler, Signal};
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::OnceLock;
+
+    static FIRST: AtomicI32 = AtomicI32::new(0);
+    /// ctrlc's handler (one function for all three signals).
+    static CHAINED: OnceLock<extern "C" fn(c_int)> = OnceLock::new();
+
+    extern "C" fn record(signal: c_int) {
+        let _ = FIRST.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
+        if let Some(chained) = CHAINED.get() {
+            chained(signal);
+        }
+    }
+
+    /// Puts [`record`] in front of ctrlc's handler for each signal it handles (SIGHUP only when
+    /// it was not ignored: under nohup it stays ignored). A signal whose handler is not ctrlc's
+    /// is left as it was.
+    pub fn record_each(hangup_ignored: bool) {
+        let mut signals = vec![Signal::SIGINT, Signal::SIGTERM];
+        if !hangup_ignored {
+            signals.push(Signal::SIGHUP);
+        }
+        for signal in signals {
+            // SAFETY: `record` only does an atomic compare-exchange and calls ctrlc's own
+            // handler, both async-signal-safe; the previous action is put back when it is not
+            // a handler function (nothing to chain to).
+            unsafe {
+                let probe = SigAction::new(
+                    SigHandler::Handler(record),
+                    nix::sys::signal::SaFlags::SA_RESTART,
+                    nix::sys::signal::SigSet::empty(),
+                );
+                let Ok(previous) = sigaction(signal, &probe) else {
+                    continue;
+                };
+                match previous.handler() {
+                    SigHandler::Handler(f) => {
+                        // ctrlc installs one handler function for all three signals.
+                        let _ = CHAINED.set(f);
+                        // The same flags and mask ctrlc asked for.
+                        let action = SigAction::new(
+                            SigHandler::Handler(record),
+                            previous.flags(),
+                            previous.mask(),
+                        );
+                        let _ = sigaction(signal, &action);
+                    }
+                    _ => {
+                        let _ = sigaction(signal, &previous);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn first() -> Option<&'static str> {
+        match FIRST.load(Ordering::SeqCst) {
+            0 => None,
+            n if n == Signal::SIGHUP as c_int => Some("SIGHUP"),
+            n if n == Signal::SIGTERM as c_int => Some("SIGTERM"),
+            n if n == Signal::SIGINT as c_int => Some("Ctrl-C (SIGINT)"),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod which {
+    pub fn record_each(_hangup_ignored: bool) {}
+
+    /// On Windows ctrlc handles Ctrl-C (and Ctrl-Break) only.
+    pub fn first() -> Option<&'static str> {
+        None
+    }
 }
 
 /// Whether SIGHUP was ignored when bizscript started (set by nohup and inherited across exec).

@@ -25,7 +25,7 @@ pub const SAY: PrimitiveDoc = PrimitiveDoc {
 pub const ANNOUNCE: PrimitiveDoc = PrimitiveDoc {
     name: "announce",
     signature: "announce(text: string)",
-    summary: "Says what is starting: on a terminal a live line (a spinner) that the next line replaces; elsewhere only in the run log (`--log-file`) and, with `-v`, on stderr. A step then ends with one `say` line, so a run off a terminal prints one line per step.",
+    summary: "Says what is starting: on a terminal a live line (a spinner) that the next line replaces; elsewhere only in the run log (`--log-file`) and, with `-v`, on stderr. A step then ends with one `say` line, so a run off a terminal prints one line per step. The step's name (the text before the first `:`, after a `[n/total]` number) is what the report's `failure.step` names when an interrupt or an error the script did not catch ends the run before the step's own `say` line (`NAME: ...`).",
     example: r#"announce("[1/7] check_env: Oracle client, ORACLE_HOME and the database release");"#,
 };
 
@@ -55,6 +55,9 @@ static SETTINGS: OnceLock<Settings> = OnceLock::new();
 static HELD: Mutex<Option<String>> = Mutex::new(None);
 /// Under `-q`: the real stderr (fd 2 itself is pointed at the null device).
 static REAL_STDERR: Mutex<Option<std::fs::File>> = Mutex::new(None);
+/// The step announced and not yet ended (its name): what an interrupted run or an error the
+/// script did not catch names as the report's `failure.step`.
+static RUNNING: Mutex<Option<String>> = Mutex::new(None);
 /// On a terminal: the live line of the step just announced.
 static SPINNER: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
 
@@ -258,15 +261,49 @@ fn write_real(text: &str) {
     }
 }
 
+/// A step's name in an announcement: the text before its first `:`, after a `[n/total]` or
+/// `[n]` number (`[4/7] expdp: the export` is `expdp`).
+fn announced_step(text: &str) -> Option<String> {
+    let text = text.trim_start();
+    let text = match text.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or(rest, |(_, after)| after),
+        None => text,
+    };
+    let (name, _) = text.split_once(':')?;
+    let name = name.trim();
+    (!name.is_empty() && !name.contains(char::is_whitespace)).then(|| name.to_string())
+}
+
+/// The step announced and not yet ended by a line that starts with its name (see
+/// [`RUNNING`]).
+pub fn running_step() -> Option<String> {
+    RUNNING.lock().ok()?.clone()
+}
+
+fn said(text: &str) {
+    if let Ok(mut running) = RUNNING.lock() {
+        let ended = running
+            .as_deref()
+            .is_some_and(|name| text.strip_prefix(name).is_some_and(|r| r.starts_with(':')));
+        if ended {
+            *running = None;
+        }
+    }
+}
+
 /// Registers `say` and `announce`.
 pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
     registration(&SAY).register_into_engine(engine, |text: &str| {
         tracing::info!(target: "script", "{text}");
+        said(text);
         line(text);
     });
     let interactive = ctx.interactive;
     registration(&ANNOUNCE).register_into_engine(engine, move |text: &str| {
         tracing::info!(target: "script", "{text}");
+        if let Ok(mut running) = RUNNING.lock() {
+            *running = announced_step(text);
+        }
         clear_spinner();
         let s = settings();
         if s.quiet > 0 {
@@ -289,6 +326,24 @@ pub fn register(engine: &mut Engine, ctx: &Arc<HostCtx>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_announcement_names_its_step() {
+        assert_eq!(
+            announced_step("[4/7] expdp: the export").as_deref(),
+            Some("expdp")
+        );
+        assert_eq!(
+            announced_step("[2] copy: to the share").as_deref(),
+            Some("copy")
+        );
+        assert_eq!(
+            announced_step("check_env: the client").as_deref(),
+            Some("check_env")
+        );
+        assert_eq!(announced_step("starting the export now"), None);
+        assert_eq!(announced_step("two words: x"), None);
+    }
 
     #[test]
     fn colour_is_decided_by_flag_then_env_then_terminal() {

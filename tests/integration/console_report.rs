@@ -18,7 +18,7 @@ pub(crate) fn shipped_schema() -> Value {
 /// A small JSON Schema validator: the keywords report-schema.json uses (`type`, `required`,
 /// `properties`, `additionalProperties: false`, `items`, `enum`, `const`, `oneOf`, `minimum`,
 /// `maximum`). An unknown keyword fails, so the schema cannot outgrow the validator unseen.
-fn validate(schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+pub(crate) fn validate(schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
     let Some(rules) = schema.as_object() else {
         errors.push(format!("{at}: the schema is not an object"));
         return;
@@ -535,14 +535,15 @@ fn site_scripts_and_compile_errors_report_in_the_one_shape() {
         assert_valid(&schema, &json, name);
         assert_eq!(json["procedure"], name.trim_end_matches(".rhai"));
     }
-    // A site script's own error shows where it stands (the excerpt), then one final line.
+    // A site script's own error says where it stands (file and line; -v shows the excerpt), then
+    // one final line.
     let out = bizscript()
         .arg("run")
         .arg(dir.path().join("thrown.rhai"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("thrown.rhai:1"), "{stderr}");
+    assert!(stderr.contains("thrown.rhai line 1"), "{stderr}");
     let last = stderr
         .lines()
         .rev()

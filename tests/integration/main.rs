@@ -3,6 +3,7 @@
 
 mod cli;
 mod console;
+mod console_errors;
 mod console_report;
 mod doc_examples;
 mod fidelity;
